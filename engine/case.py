@@ -1,0 +1,319 @@
+"""The case model: what the encoded provisions need to know about a case, and nothing more.
+
+Every field except the decision date is optional. An absent field means *unknown* — the engine never reads
+it as 0, False or an empty list. An empty list, on the other hand, is a statement: "the client has no income"
+is `income: []`, while "we do not know the income" is no `income` key at all.
+
+Money is `Decimal` kroner (at most two decimals, never negative, never NaN or infinite). The model has no field
+for a national identity number, a name, an address or an account number: none of them is needed to apply the
+law, so none of them can leak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kroner = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False, description="Amount in NOK (kroner)."),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+
+
+class Matter(StrEnum):
+    """A matter being decided, to which the participation record refers (sak / tema)."""
+
+    financial_assistance = "financial_assistance"
+    individual_plan = "individual_plan"
+
+
+# --- household -------------------------------------------------------------------------------------------
+
+
+class Child(_Model):
+    age: int | None = Field(None, ge=0, le=17, description="Barnets alder — the child's age on the decision date.")
+
+
+class Household(_Model):
+    """Husstanden — the people whose living costs the application covers."""
+
+    has_spouse_or_cohabitant: bool | None = Field(
+        None, description="Ektefelle eller samboer — the applicant lives with a spouse or cohabitant."
+    )
+    shares_home_with_other_adults: bool | None = Field(
+        None,
+        description="Bofellesskap — the applicant shares a home with other adults (not a spouse or cohabitant).",
+    )
+    children: list[Child] | None = Field(
+        None, max_length=30, description="Barn i husstanden — children the household provides for."
+    )
+
+
+class Applicant(_Model):
+    age: int | None = Field(None, ge=16, le=130, description="Søkerens alder — the applicant's age in years.")
+
+
+# --- economy ---------------------------------------------------------------------------------------------
+
+
+class IncomeKind(StrEnum):
+    wages = "wages"
+    benefits = "benefits"
+    student_finance = "student_finance"
+    maintenance = "maintenance"
+    child_benefit = "child_benefit"
+    children_leisure_work = "children_leisure_work"
+    social_assistance_already_paid = "social_assistance_already_paid"
+    other = "other"
+
+
+class Member(StrEnum):
+    applicant = "applicant"
+    spouse = "spouse"
+    child = "child"
+
+
+class Income(_Model):
+    """Inntekt — one monthly income item of someone in the household."""
+
+    kind: IncomeKind = Field(
+        description="Inntektstype — wages (lønn), benefits (trygd), student finance (studielån/-stipend), "
+        "maintenance (bidrag), child benefit (barnetrygd), children's leisure and holiday work "
+        "(barns fritidsarbeid), social assistance already paid for this month, or other."
+    )
+    monthly_amount: Kroner
+    belongs_to: Member = Field(Member.applicant, description="Hvem inntekten tilhører — whose income it is.")
+
+
+class AssetKind(StrEnum):
+    bank_deposit = "bank_deposit"
+    home = "home"
+    vehicle = "vehicle"
+    other = "other"
+
+
+class Asset(_Model):
+    """Formue — an asset owned by someone in the household."""
+
+    kind: AssetKind = Field(description="Formuestype — bank deposit, home, vehicle or other.")
+    value: Kroner
+    needed_for_daily_living: bool | None = Field(
+        None,
+        description="Nødvendig for livsoppholdet — the caseworker judges the asset necessary for daily living "
+        "(a home; a car needed for work or where there is no public transport). Unknown until judged.",
+    )
+
+
+class ExpenseKind(StrEnum):
+    housing = "housing"
+    power_and_heating = "power_and_heating"
+    insurance = "insurance"
+    other_necessary = "other_necessary"
+
+
+class Expense(_Model):
+    """Utgift — a monthly expense that the guideline rate does not cover (housing, power, insurance …)."""
+
+    kind: ExpenseKind = Field(description="Utgiftstype — housing (bolig), power and heating (strøm og oppvarming), "
+                                          "insurance (forsikring) or another necessary expense.")
+    monthly_amount: Kroner
+
+
+class RightStatus(StrEnum):
+    not_claimed = "not_claimed"
+    pending = "pending"
+
+
+class EconomicRight(_Model):
+    """Økonomisk rettighet — a benefit the household may be entitled to but does not yet receive."""
+
+    kind: str = Field(
+        max_length=60, pattern=r"^[a-z_]+$", description="Ytelse — e.g. housing_allowance, sickness_benefit."
+    )
+    status: RightStatus = Field(description="Not yet claimed (ikke søkt), or claimed and pending (under behandling).")
+    expected_monthly_amount: Kroner | None = None
+
+
+class Work(_Model):
+    can_support_self_through_work: bool | None = Field(
+        None,
+        description="Kan forsørge seg ved arbeid — the caseworker's assessment that realistic, available work "
+        "would cover the household's living costs.",
+    )
+
+
+class Residence(_Model):
+    lawful_residence: bool | None = Field(None, description="Lovlig opphold i riket — lawful residence in Norway.")
+    fixed_abode: bool | None = Field(None, description="Fast bopel — the applicant has a fixed abode.")
+
+
+class AppliedFor(StrEnum):
+    living_costs = "living_costs"
+    housing_costs = "housing_costs"
+    kindergarten = "kindergarten"
+    special_expense = "special_expense"
+    individual_plan = "individual_plan"
+
+
+class Request(_Model):
+    """Søknaden — what the client asks for and how urgent it is."""
+
+    acute_need: bool | None = Field(
+        None, description="Akutt nødsituasjon — no food or no shelter here and now (the need for emergency help)."
+    )
+    applied_for: list[AppliedFor] | None = Field(None, max_length=10, description="Hva det søkes om.")
+    requested_monthly_amount: Kroner | None = Field(None, description="Beløp søkeren ber om per måned.")
+
+
+class LifeSituation(_Model):
+    difficult: bool | None = Field(None, description="Vanskelig livssituasjon — a difficult life situation.")
+    kind: str | None = Field(
+        None, max_length=60, pattern=r"^[a-z_]+$",
+        description="What the situation is, as a code, e.g. substance_use, child_may_lose_kindergarten_place.",
+    )
+    help_could_overcome_or_adapt: bool | None = Field(
+        None,
+        description="Hjelpen kan overvinne eller tilpasse — financial help would let the person overcome or adapt "
+        "to the situation.",
+    )
+
+
+class PlanConsent(StrEnum):
+    consented = "consented"
+    refused = "refused"
+    not_asked = "not_asked"
+
+
+class Services(_Model):
+    long_term_need: bool | None = Field(None, description="Behov for langvarige tjenester — long-term needs.")
+    needs_coordination: bool | None = Field(
+        None, description="Behov for koordinerte tjenester — services that need to be seen together."
+    )
+    providers: list[str] | None = Field(
+        None, max_length=20, description="Tjenesteytere — the providers involved, e.g. nav, gp, mental_health."
+    )
+    qualification_programme: bool | None = Field(
+        None, description="Deltar i kvalifiseringsprogrammet — takes part in the qualification programme."
+    )
+    compulsory_mental_health_care: bool | None = Field(
+        None, description="Tvungent psykisk helsevern — under compulsory mental health care."
+    )
+    individual_plan_consent: PlanConsent | None = Field(
+        None, description="Samtykke til individuell plan — consented, refused, or not yet asked."
+    )
+    individual_plan_made_with_client: bool | None = Field(
+        None, description="Planen er utarbeidet sammen med tjenestemottakeren — the plan was made with the client."
+    )
+    coordinator_appointed: bool | None = Field(None, description="Koordinator oppnevnt — a coordinator is appointed.")
+
+
+# --- participation record --------------------------------------------------------------------------------
+
+
+class Party(StrEnum):
+    client = "client"
+    guardian = "guardian"
+    representative = "representative"
+
+
+class Consultation(_Model):
+    """Samtale — a consultation held on a matter."""
+
+    matter: Matter
+    with_: Party = Field(alias="with", description="Who was consulted: the client, a guardian (verge) or another "
+                                                   "representative the client trusts.")
+    date: dt.date | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_enum_values=True)
+
+
+class ClientView(_Model):
+    """Brukerens syn — the client's stated view on a matter."""
+
+    matter: Matter
+    summary: str | None = Field(None, max_length=500, description="The view in short (never logged).")
+
+
+class Proposal(_Model):
+    """Forslag til vedtak — the proposed outcome on a matter and how it relates to the client's view."""
+
+    matter: Matter
+    departs_from_client_view: bool | None = Field(None, description="Avviker fra brukerens syn.")
+    departure_justified_in_writing: bool | None = Field(
+        None, description="Skriftlig begrunnelse for avviket — a written justification for the departure."
+    )
+    written_reasons: bool | None = Field(
+        None, description="Begrunnelse etter forvaltningsloven § 25 — the decision's written reasons."
+    )
+
+
+class GatheredHow(StrEnum):
+    with_client = "with_client"
+    client_informed = "client_informed"
+    neither = "neither"
+
+
+class InformationGathering(_Model):
+    """Innhenting av opplysninger — one piece of information gathered about the client."""
+
+    source: str = Field(max_length=60, pattern=r"^[a-z_]+$", description="E.g. bank, employer, tax, nav, gp.")
+    how: GatheredHow | None = Field(
+        None, description="Together with the client, with the client's knowledge, or neither."
+    )
+
+
+class RepresentativeKind(StrEnum):
+    guardian = "guardian"
+    relative = "relative"
+    trusted_person = "trusted_person"
+    appointed_by_office = "appointed_by_office"
+    none = "none"
+
+
+class Participation(_Model):
+    """Brukermedvirkning — the record of how the client took part."""
+
+    client_can_take_part: bool | None = Field(
+        None, description="Kan medvirke — the client is able to express views and take part."
+    )
+    representative: RepresentativeKind | None = Field(
+        None, description="Hvem representerer brukeren — guardian (verge), relative, trusted person, someone the "
+                          "office arranged, or `none` (nobody speaks for the client). Absent means unknown."
+    )
+    consultations: list[Consultation] | None = Field(None, max_length=100)
+    client_views: list[ClientView] | None = Field(None, max_length=100)
+    proposals: list[Proposal] | None = Field(None, max_length=20)
+    information_gathering: list[InformationGathering] | None = Field(None, max_length=100)
+
+
+# --- the case --------------------------------------------------------------------------------------------
+
+
+class Case(_Model):
+    """A case as the case-management system sends it. Only `decision_date` is required."""
+
+    case_id: str | None = Field(
+        None, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$",
+        description="Saksreferanse — the caller's opaque reference, echoed back. Never a national identity number.",
+    )
+    decision_date: dt.date = Field(description="Vedtaksdato — picks the law and the rates in force.")
+    household: Household | None = None
+    applicant: Applicant | None = None
+    income: list[Income] | None = Field(None, max_length=100, description="Inntekter per måned i husstanden.")
+    assets: list[Asset] | None = Field(None, max_length=100, description="Formue i husstanden.")
+    expenses: list[Expense] | None = Field(None, max_length=100, description="Utgifter per måned.")
+    economic_rights: list[EconomicRight] | None = Field(None, max_length=30)
+    work: Work | None = None
+    residence: Residence | None = None
+    request: Request | None = None
+    life_situation: LifeSituation | None = None
+    services: Services | None = None
+    participation: Participation | None = None

@@ -1,0 +1,84 @@
+"""`regelmotor` — the command line: evaluate a case, list the rule catalogue."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from engine.case import Case
+from engine.rulebook import RuleFileError, load_rulebook
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str) -> int:
+    print(f"regelmotor: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def read_case(path: Path) -> Case:
+    """A bare case, or an example file ({"case": ..., "expected": ...})."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, dict) and "case" in data and "expected" in data:
+        data = data["case"]
+    return Case.model_validate(data)
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    location = ".".join(str(part) for part in first["loc"]) or "(body)"
+    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"{location}: {first['msg']}{more}"
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from engine.evaluate import Evaluator, LawNotEncoded
+
+    try:
+        case = read_case(Path(args.file))
+    except OSError as error:
+        return _fail(f"cannot read {args.file}: {error.strerror}")
+    except json.JSONDecodeError as error:
+        return _fail(f"{args.file} is not valid JSON: line {error.lineno} column {error.colno}: {error.msg}")
+    except ValidationError as error:
+        return _fail(f"{args.file}: {_first_error(error)}")
+    try:
+        evaluation = Evaluator().evaluate(case)
+    except LawNotEncoded as error:
+        return _fail(str(error))
+    print(evaluation.model_dump_json(indent=2))
+    return 0
+
+
+def cmd_rules(_args: argparse.Namespace) -> int:
+    rulebook = load_rulebook()
+    for rule in list(rulebook.rules.values()) + list(rulebook.duties.values()):
+        valid = rule.provision.valid
+        basis = rule.spec.basis
+        where = f"§ {basis.section}" + (f" ({basis.ledd})" if basis.ledd else "")
+        print(f"{rule.id}\t{basis.act or rule.provision.act.id} {where}\t"
+              f"{valid.valid_from}..{valid.valid_to or ''}\t{rule.provision.spec.title.nb}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="regelmotor", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    evaluate = commands.add_parser("evaluate", help="evaluate one case (JSON) and print the Evaluation")
+    evaluate.add_argument("file")
+    evaluate.set_defaults(run=cmd_evaluate)
+    rules = commands.add_parser("rules", help="list the rule and duty catalogue")
+    rules.set_defaults(run=cmd_rules)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except RuleFileError as error:
+        return _fail(f"the rule files are invalid: {error}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

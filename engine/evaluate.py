@@ -1,0 +1,232 @@
+"""case → facts → rule set in force → durable-rules session → Evaluation.
+
+This module turns the engine's firings into the answer; it decides nothing legal. The outcome of a question is
+the conclusion of the rule that fired for it, or `undetermined` when none did; a duty is `not_applicable` when
+its condition is false, `fulfilled` when it applies and what fulfils it is on record, and `open` otherwise —
+including while it is unknown whether it applies, because an open duty is the safe reading of an incomplete
+record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from engine.answer import (
+    Bilingual,
+    ConsiderationOut,
+    Decision,
+    DutyOut,
+    Evaluation,
+    Law,
+    LegalBasis,
+    Provision,
+    Reason,
+    Receipt,
+    TraceEntry,
+)
+from engine.case import Case
+from engine.expressions import facts_in, questions_in
+from engine.facts import VOCABULARY, FactKind, derive_facts
+from engine.rulebook import Basis, DutyStatus, Outcome, Rule, Rulebook, RuleSet, load_rulebook
+from engine.runtime import DurableEngine, Firing, Record
+
+try:
+    ENGINE_VERSION = version("regelmotor")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    ENGINE_VERSION = "0+unknown"
+
+_ORDINALS = ["første", "andre", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende", "tiende"]
+
+
+class ConflictError(RuntimeError):
+    """Two rules concluded different outcomes for one question: a defect in the rule files."""
+
+
+class LawNotEncoded(ValueError):
+    """No encoded provision is in force on the decision date."""
+
+
+def _ordinal(number: int) -> str:
+    return _ORDINALS[number - 1] if number <= len(_ORDINALS) else f"{number}."
+
+
+class Evaluator:
+    def __init__(self, rulebook: Rulebook | None = None, engine: DurableEngine | None = None) -> None:
+        self.rulebook = rulebook or load_rulebook()
+        self.engine = engine or DurableEngine()
+
+    def warm_up(self) -> None:
+        """Compile every rule set that some day can select, so no request pays for it."""
+        starts = sorted({p.valid.valid_from for p in self.rulebook.provisions})
+        for day in starts:
+            self.engine.prepare(self.rulebook.ruleset_on(day))
+
+    def evaluate(self, case: Case) -> Evaluation:
+        ruleset = self.rulebook.ruleset_on(case.decision_date)
+        if not ruleset.questions:
+            raise LawNotEncoded(f"no encoded provision is in force on {case.decision_date.isoformat()}")
+        facts = derive_facts(case, self.rulebook.rates)
+        records = self.engine.run(ruleset, facts)
+        return _Answer(self.rulebook, ruleset, case, facts, records).build()
+
+
+class _Answer:
+    def __init__(self, rulebook: Rulebook, ruleset: RuleSet, case: Case, facts: dict[str, Any],
+                 records: list[Record]) -> None:
+        self.rulebook, self.ruleset, self.case, self.facts = rulebook, ruleset, case, facts
+        self.records = records
+        self.fired = {(r.item_id, r.firing) for r in records}
+        self.outcomes = self._outcomes()
+
+    def _outcomes(self) -> dict[str, Outcome]:
+        concluded: dict[str, set[Outcome]] = {q: set() for q in self.ruleset.questions}
+        for rule in self.ruleset.rules:
+            if (rule.id, Firing.concludes) in self.fired:
+                concluded[rule.question].add(rule.outcome)
+        for question, outcomes in concluded.items():
+            if len(outcomes) > 1:
+                raise ConflictError(f"question {question}: rules concluded {sorted(outcomes)}")
+        return {q: next(iter(o)) if o else Outcome.undetermined for q, o in concluded.items()}
+
+    # --- presentation helpers ----------------------------------------------------------------------------
+
+    def _fact_values(self, names) -> dict[str, Any]:
+        return {name: self._shown(name) for name in sorted(names) if name in self.facts}
+
+    def _shown(self, name: str) -> Any:
+        value = self.facts[name]
+        return Decimal(value) / 100 if VOCABULARY[name].kind == FactKind.money else value
+
+    def _text(self, template: str, names) -> str:
+        values = {name: self._format(name) for name in names}
+        return template.format_map(values)
+
+    def _format(self, name: str) -> str:
+        if name not in self.facts:
+            return "?"
+        value = self._shown(name)
+        if isinstance(value, Decimal):
+            return f"{value:,.2f} kr".replace(",", " ").replace(".00 kr", " kr")
+        return str(value)
+
+    def _basis(self, basis: Basis, own_act: str) -> LegalBasis:
+        act = self.rulebook.acts[basis.act or own_act]
+        parts = [f"{act.short_name} ({act.version}) § {basis.section}"]
+        if basis.ledd:
+            parts.append(f"{_ordinal(basis.ledd)} ledd")
+        if basis.punktum:
+            parts.append(f"{_ordinal(basis.punktum)} punktum")
+        if basis.bokstav:
+            parts.append(f"bokstav {basis.bokstav}")
+        return LegalBasis(act=act.id, short_name=act.short_name, section=basis.section, ledd=basis.ledd,
+                          punktum=basis.punktum, bokstav=basis.bokstav, citation=" ".join(parts), url=act.url)
+
+    def _provision(self, question: str) -> Provision:
+        provision = self.ruleset.questions[question]
+        spec, act = provision.spec, provision.act
+        return Provision(act=act.id, short_name=act.short_name, section=spec.section, title=spec.title.nb,
+                         url=act.url, valid_from=spec.valid.valid_from, valid_to=spec.valid.valid_to)
+
+    # --- decisions ---------------------------------------------------------------------------------------
+
+    def _unknown_paths(self, condition, visited: frozenset[str]) -> set[str]:
+        """Case-field paths of the unknown facts in `condition`, and of what the undetermined questions it
+        asks about are missing."""
+        paths = {path for name in facts_in(condition) - self.facts.keys() for path in VOCABULARY[name].paths}
+        for premise in questions_in(condition) - visited:
+            if self.outcomes[premise] == Outcome.undetermined:
+                paths |= self._missing(premise, visited)
+        return paths
+
+    def _missing(self, question: str, visited: frozenset[str] = frozenset()) -> set[str]:
+        """What would settle an undetermined question: the unknowns of every rule that was not ruled out."""
+        visited = visited | {question}
+        return set().union(*(self._unknown_paths(rule.effective, visited)
+                             for rule in self.ruleset.rules_by_question[question]
+                             if (rule.id, Firing.ruled_out) not in self.fired))
+
+    def _reason(self, rule: Rule) -> Reason:
+        names = facts_in(rule.condition)
+        return Reason(rule_id=rule.id, basis=self._basis(rule.spec.basis, rule.provision.act.id),
+                      text_nb=self._text(rule.spec.because.nb, names),
+                      text_en=self._text(rule.spec.because.en, names), facts=self._fact_values(names))
+
+    def _decision(self, question: str) -> Decision:
+        outcome = self.outcomes[question]
+        reasons = [self._reason(rule) for rule in self.ruleset.rules_by_question[question]
+                   if (rule.id, Firing.concludes) in self.fired]
+        spec = self.ruleset.questions[question].spec
+        considerations = [ConsiderationOut(id=c.id, nb=c.nb, en=c.en) for c in spec.considerations] \
+            if outcome == Outcome.discretionary else []
+        missing = sorted(self._missing(question)) if outcome == Outcome.undetermined else []
+        return Decision(question=question, provision=self._provision(question), outcome=outcome,
+                        reasons=reasons, missing_facts=missing, considerations=considerations)
+
+    # --- duties ------------------------------------------------------------------------------------------
+
+    def _duty(self, duty) -> DutyOut:
+        spec = duty.spec
+        if (duty.id, Firing.duty_not_applicable) in self.fired:
+            status = DutyStatus.not_applicable
+            reason = Bilingual(nb="Plikten gjelder ikke i denne saken.", en="The duty does not arise in this case.")
+        elif (duty.id, Firing.duty_fulfilled) in self.fired:
+            status = DutyStatus.fulfilled
+            reason = Bilingual(nb="Plikten gjelder, og saken viser at den er oppfylt.",
+                               en="The duty applies and the record shows it is fulfilled.")
+        elif (duty.id, Firing.duty_applies) in self.fired:
+            status = DutyStatus.open
+            reason = Bilingual(nb="Plikten gjelder, og saken viser ennå ikke at den er oppfylt.",
+                               en="The duty applies and the record does not yet show it fulfilled.")
+        else:
+            status = DutyStatus.open
+            unknown = sorted(self._unknown_paths(duty.applies, frozenset()))
+            reason = Bilingual(
+                nb="Plikten kan gjelde; saken mangler: " + ", ".join(unknown) if unknown else
+                "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",
+                en="The duty may apply; the case does not give: " + ", ".join(unknown) if unknown else
+                "The duty may apply; it depends on a question not yet determined.")
+        return DutyOut(id=duty.id, provision=self._basis(spec.basis, duty.provision.act.id), status=status,
+                       duty=Bilingual(nb=spec.duty.nb, en=spec.duty.en), reason=reason,
+                       fulfil_by=Bilingual(nb=spec.fulfil_by.nb, en=spec.fulfil_by.en))
+
+    # --- the whole answer --------------------------------------------------------------------------------
+
+    def _trace(self) -> list[TraceEntry]:
+        conditions = {rule.id: rule.effective for rule in self.ruleset.rules}
+        conditions |= {duty.id: duty.applies for duty in self.ruleset.duties}
+        fulfilled = {duty.id: duty.fulfilled for duty in self.ruleset.duties}
+        entries = []
+        for record in self.records:
+            if record.firing == Firing.ruled_out:
+                continue
+            names = facts_in(conditions[record.item_id])
+            if record.firing == Firing.duty_fulfilled:
+                names |= facts_in(fulfilled[record.item_id])
+            entries.append(TraceEntry(step=len(entries) + 1, id=record.item_id, firing=record.firing.value,
+                                      facts=self._fact_values(names)))
+        return entries
+
+    def _law(self) -> Law:
+        act = self.ruleset.provisions[0].act
+        return Law(act=act.id, short_name=act.short_name, version=act.version)
+
+    def _receipt(self) -> Receipt:
+        canonical = json.dumps(self.case.model_dump(mode="json", by_alias=True, exclude_none=True),
+                               sort_keys=True, separators=(",", ":"))
+        return Receipt(engine_version=ENGINE_VERSION, rule_files=dict(sorted(self.rulebook.file_digests.items())),
+                       rulebook_digest=self.rulebook.digest, ruleset_digest=self.ruleset.digest,
+                       input_digest="sha256:" + hashlib.sha256(canonical.encode()).hexdigest(),
+                       evaluated_at=dt.datetime.now(dt.UTC))
+
+    def build(self) -> Evaluation:
+        warning = self.rulebook.rates.staleness_warning(self.case.decision_date)
+        return Evaluation(
+            case_id=self.case.case_id, decision_date=self.case.decision_date, law=self._law(),
+            decisions=[self._decision(q) for q in self.ruleset.question_order],
+            duties=[self._duty(duty) for duty in self.ruleset.duties],
+            warnings=[warning] if warning else [], trace=self._trace(), receipt=self._receipt())

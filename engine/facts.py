@@ -1,0 +1,260 @@
+"""The fact vocabulary: the named facts rule conditions may use, and how each is read off a case.
+
+A fact is an observation, not a legal conclusion: sums of itemised amounts, counts, flags copied from the
+record. Every legal condition on those facts is written in `rules/`. Each fact names the case-field paths it
+is read from, so an undetermined answer can tell the caller exactly which fields to fill in.
+
+A fact whose inputs are absent is *unknown* and is left out of the fact dictionary — never 0 or False.
+Money facts are whole øre (int) so that comparisons in the engine are exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from engine.case import Case, GatheredHow, Matter, Party, RepresentativeKind, RightStatus
+from engine.rates import RateTable, household_rate
+
+
+class FactKind(StrEnum):
+    boolean = "boolean"
+    money = "money"  # whole øre in the engine; shown as kroner
+    count = "count"
+    code = "code"  # a string from a closed vocabulary
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    kind: FactKind
+    paths: tuple[str, ...]
+    description: str
+    read: Callable[[Case, RateTable], Any]
+
+
+VOCABULARY: dict[str, FactSpec] = {}
+
+
+def fact(name: str, kind: FactKind, paths: Iterable[str], description: str):
+    def register(read: Callable[[Case, RateTable], Any]) -> Callable[[Case, RateTable], Any]:
+        if name in VOCABULARY:
+            raise ValueError(f"fact {name} declared twice")
+        VOCABULARY[name] = FactSpec(name, kind, tuple(paths), description, read)
+        return read
+
+    return register
+
+
+def to_ore(kroner: Decimal) -> int:
+    return int((kroner * 100).to_integral_exact())
+
+
+def _get(case: Case, path: str) -> Any:
+    value: Any = case
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def _copy(name: str, kind: FactKind, path: str, description: str) -> None:
+    fact(name, kind, [path], description)(lambda case, _rates: _get(case, path))
+
+
+def _sum_ore(amounts: Iterable[Decimal]) -> int:
+    return sum((to_ore(amount) for amount in amounts), 0)
+
+
+# --- copied straight from the record ----------------------------------------------------------------------
+
+for _name, _kind, _path, _text in [
+    ("lawful_residence", FactKind.boolean, "residence.lawful_residence", "lawful residence in Norway"),
+    ("fixed_abode", FactKind.boolean, "residence.fixed_abode", "has a fixed abode"),
+    ("acute_need", FactKind.boolean, "request.acute_need", "no food or shelter here and now"),
+    ("can_support_self_through_work", FactKind.boolean, "work.can_support_self_through_work",
+     "realistic work would cover the living costs"),
+    ("applicant_age", FactKind.count, "applicant.age", "the applicant's age"),
+    ("difficult_life_situation", FactKind.boolean, "life_situation.difficult", "in a difficult life situation"),
+    ("help_could_overcome_or_adapt", FactKind.boolean, "life_situation.help_could_overcome_or_adapt",
+     "help would let the person overcome or adapt to the situation"),
+    ("long_term_need", FactKind.boolean, "services.long_term_need", "needs long-term services"),
+    ("needs_coordination", FactKind.boolean, "services.needs_coordination", "the services need coordinating"),
+    ("qualification_programme", FactKind.boolean, "services.qualification_programme",
+     "takes part in the qualification programme"),
+    ("compulsory_mental_health_care", FactKind.boolean, "services.compulsory_mental_health_care",
+     "under compulsory mental health care"),
+    ("individual_plan_consent", FactKind.code, "services.individual_plan_consent",
+     "consent to an individual plan: consented, refused or not_asked"),
+    ("individual_plan_made_with_client", FactKind.boolean, "services.individual_plan_made_with_client",
+     "the individual plan was made together with the client"),
+    ("coordinator_appointed", FactKind.boolean, "services.coordinator_appointed", "a coordinator is appointed"),
+    ("client_can_take_part", FactKind.boolean, "participation.client_can_take_part",
+     "the client can express views and take part"),
+]:
+    _copy(_name, _kind, _path, _text)
+
+
+# --- sums and counts over itemised lists -------------------------------------------------------------------
+
+
+def _income_of(kinds: set[str] | None):
+    def read(case: Case, _rates: RateTable) -> int | None:
+        if case.income is None:
+            return None
+        return _sum_ore(item.monthly_amount for item in case.income if kinds is None or item.kind in kinds)
+
+    return read
+
+
+fact("income_total", FactKind.money, ["income"], "all monthly income in the household")(_income_of(None))
+fact("income_child_benefit", FactKind.money, ["income"], "monthly child benefit (barnetrygd)")(
+    _income_of({"child_benefit"})
+)
+fact("income_children_leisure_work", FactKind.money, ["income"],
+     "children's monthly income from leisure and holiday work")(_income_of({"children_leisure_work"}))
+
+
+@fact("assets_not_needed_for_daily_living", FactKind.money, ["assets"],
+      "assets the caseworker judged not necessary for daily living")
+def _assets_available(case: Case, _rates: RateTable) -> int | None:
+    if case.assets is None or any(asset.needed_for_daily_living is None for asset in case.assets):
+        return None
+    return _sum_ore(asset.value for asset in case.assets if asset.needed_for_daily_living is False)
+
+
+@fact("expenses_total", FactKind.money, ["expenses"], "monthly housing, power, insurance and other expenses")
+def _expenses(case: Case, _rates: RateTable) -> int | None:
+    return None if case.expenses is None else _sum_ore(item.monthly_amount for item in case.expenses)
+
+
+@fact("unclaimed_rights_monthly", FactKind.money, ["economic_rights"],
+      "expected monthly amount of economic rights not yet claimed")
+def _unclaimed(case: Case, _rates: RateTable) -> int | None:
+    if case.economic_rights is None:
+        return None
+    unclaimed = [r for r in case.economic_rights if r.status == RightStatus.not_claimed]
+    if any(right.expected_monthly_amount is None for right in unclaimed):
+        return None
+    return _sum_ore(right.expected_monthly_amount for right in unclaimed)
+
+
+@fact("pending_rights", FactKind.count, ["economic_rights"], "economic rights claimed and still pending")
+def _pending(case: Case, _rates: RateTable) -> int | None:
+    if case.economic_rights is None:
+        return None
+    return sum(1 for right in case.economic_rights if right.status == RightStatus.pending)
+
+
+@fact("guideline_rate_monthly", FactKind.money,
+      ["decision_date", "household.has_spouse_or_cohabitant", "household.shares_home_with_other_adults",
+       "household.children"],
+      "the guideline rate for the household on the decision date")
+def _guideline_rate(case: Case, rates: RateTable) -> int | None:
+    row = rates.row_on(case.decision_date)
+    amount = None if row is None else household_rate(row, case.household)
+    return None if amount is None else to_ore(amount)
+
+
+@fact("service_provider_count", FactKind.count, ["services.providers"], "number of distinct service providers")
+def _providers(case: Case, _rates: RateTable) -> int | None:
+    providers = _get(case, "services.providers")
+    return None if providers is None else len(set(providers))
+
+
+@fact("applied_for_financial_assistance", FactKind.boolean, ["request.applied_for"],
+      "the request includes financial assistance of some kind")
+def _applied_for_money(case: Case, _rates: RateTable) -> bool | None:
+    applied = _get(case, "request.applied_for")
+    return None if applied is None else any(kind != "individual_plan" for kind in applied)
+
+
+@fact("applied_for_individual_plan", FactKind.boolean, ["request.applied_for"], "the client asked for a plan")
+def _applied_for_plan(case: Case, _rates: RateTable) -> bool | None:
+    applied = _get(case, "request.applied_for")
+    return None if applied is None else "individual_plan" in applied
+
+
+@fact("has_representative", FactKind.boolean, ["participation.representative"],
+      "someone (guardian, relative, trusted or appointed person) speaks for the client")
+def _has_representative(case: Case, _rates: RateTable) -> bool | None:
+    kind = _get(case, "participation.representative")
+    return None if kind is None else kind != RepresentativeKind.none
+
+
+@fact("information_items", FactKind.count, ["participation.information_gathering"],
+      "pieces of information gathered about the client")
+def _information_items(case: Case, _rates: RateTable) -> int | None:
+    items = _get(case, "participation.information_gathering")
+    return None if items is None else len(items)
+
+
+@fact("information_items_without_client_knowledge", FactKind.count, ["participation.information_gathering"],
+      "pieces of information gathered neither with the client nor with the client's knowledge")
+def _gathered_behind_back(case: Case, _rates: RateTable) -> int | None:
+    items = _get(case, "participation.information_gathering")
+    if items is None or any(item.how is None for item in items):
+        return None
+    return sum(1 for item in items if item.how == GatheredHow.neither)
+
+
+# --- per matter: the participation record ------------------------------------------------------------------
+
+
+def _consulted(matter: Matter, parties: set[Party]):
+    def read(case: Case, _rates: RateTable) -> bool | None:
+        held = _get(case, "participation.consultations")
+        return None if held is None else any(c.matter == matter and c.with_ in parties for c in held)
+
+    return read
+
+
+def _view_recorded(matter: Matter):
+    def read(case: Case, _rates: RateTable) -> bool | None:
+        views = _get(case, "participation.client_views")
+        return None if views is None else any(view.matter == matter for view in views)
+
+    return read
+
+
+def _proposal_flag(matter: Matter, attribute: str):
+    def read(case: Case, _rates: RateTable) -> bool | None:
+        proposals = _get(case, "participation.proposals") or []
+        values = [getattr(p, attribute) for p in proposals if p.matter == matter]
+        if not values or any(value is None for value in values):
+            return None
+        return any(values)
+
+    return read
+
+
+for _matter in Matter:
+    _m = _matter.value
+    fact(f"consulted_client_on_{_m}", FactKind.boolean, ["participation.consultations"],
+         f"the client was consulted on {_m}")(_consulted(_matter, {Party.client}))
+    fact(f"consulted_representative_on_{_m}", FactKind.boolean, ["participation.consultations"],
+         f"a guardian or representative was consulted on {_m}")(
+        _consulted(_matter, {Party.guardian, Party.representative}))
+    fact(f"client_view_recorded_on_{_m}", FactKind.boolean, ["participation.client_views"],
+         f"the client's view on {_m} is recorded")(_view_recorded(_matter))
+    for _attribute, _text in [
+        ("departs_from_client_view", "the proposed outcome departs from the client's view"),
+        ("departure_justified_in_writing", "the departure is justified in writing"),
+        ("written_reasons", "the decision has written reasons"),
+    ]:
+        fact(f"{_attribute}_on_{_m}", FactKind.boolean, ["participation.proposals"], f"{_text} ({_m})")(
+            _proposal_flag(_matter, _attribute))
+
+
+def derive_facts(case: Case, rates: RateTable) -> dict[str, Any]:
+    """Every known fact of the case; unknown facts are absent."""
+    facts = {}
+    for spec in VOCABULARY.values():
+        value = spec.read(case, rates)
+        if value is not None:
+            facts[spec.name] = value.value if isinstance(value, StrEnum) else value
+    return facts

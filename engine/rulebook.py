@@ -1,0 +1,384 @@
+"""Loading the rule files: schema validation, condition parsing, cross-file checks, and selection by date.
+
+The loader refuses to start on anything a lawyer would call a drafting error: an unknown fact, a duplicate id,
+a rule without its legal basis, two versions of one provision in force on the same day, an `overrides` naming
+a rule that does not exist, or a condition that asks for the outcome of a question no provision answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from engine.expressions import And, Condition, ConditionError, Not, facts_in, parse_condition, questions_in
+from engine.rates import RateTable, load_rate_table
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+NATIONAL_RATES = "parameters/national-guideline-rates.yaml"
+
+
+class RuleFileError(ValueError):
+    """A rule file (or the set of them) that the engine refuses to run."""
+
+
+class Outcome(StrEnum):
+    entitled = "entitled"
+    not_entitled = "not_entitled"
+    discretionary = "discretionary"
+    not_applicable = "not_applicable"
+    undetermined = "undetermined"
+
+
+class DutyStatus(StrEnum):
+    open = "open"
+    fulfilled = "fulfilled"
+    not_applicable = "not_applicable"
+
+
+# --- file schemas -------------------------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Texts(_Strict):
+    nb: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Validity(_Strict):
+    valid_from: dt.date = Field(alias="from")
+    valid_to: dt.date | None = Field(None, alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Validity:
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError("validity ends before it starts")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def overlaps(self, other: Validity) -> bool:
+        ends = dt.date.max
+        return self.valid_from <= (other.valid_to or ends) and other.valid_from <= (self.valid_to or ends)
+
+
+class Act(_Strict):
+    id: str = Field(pattern=r"^LOV-\d{4}-\d{2}-\d{2}(-\d+)?$")
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    short_name: str
+    title: str
+    version: str
+    url: str
+
+
+class Basis(_Strict):
+    act: str | None = Field(None, description="Another act than the file's own (its id in acts.yaml).")
+    section: str = Field(min_length=1)
+    ledd: int | None = Field(None, ge=1)
+    punktum: int | None = Field(None, ge=1)
+    bokstav: str | None = None
+
+
+class StatuteText(_Strict):
+    status: Literal["quoted", "unverified"]
+    source: str = Field(min_length=3)
+    version_date: dt.date | None = None
+    nb: str = Field(min_length=1)
+
+
+class Conclusion(_Strict):
+    question: str
+    outcome: Outcome
+
+
+class RuleSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    basis: Basis
+    when: str = Field(min_length=1)
+    then: Conclusion
+    because: Texts
+    overrides: list[str] = []
+
+
+class DutySpec(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    basis: Basis
+    applies_when: str = Field(min_length=1)
+    fulfilled_when: str = Field(min_length=1)
+    duty: Texts
+    fulfil_by: Texts
+
+
+class Consideration(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    nb: str
+    en: str
+
+
+class ProvisionFile(_Strict):
+    act: str
+    section: str
+    title: Texts
+    question: str | None = None
+    valid: Validity
+    text: StatuteText
+    outcomes: list[Outcome] = []
+    definitions: dict[str, str] = {}
+    rules: list[RuleSpec] = []
+    duties: list[DutySpec] = []
+    considerations: list[Consideration] = []
+
+    @model_validator(mode="after")
+    def _question_has_rules(self) -> ProvisionFile:
+        if self.rules and self.question is None:
+            raise ValueError("a file with rules must name the question they answer")
+        return self
+
+
+# --- loaded, checked objects --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Provision:
+    key: str  # "<act slug>/<section>"
+    act: Act
+    spec: ProvisionFile
+    path: str  # relative to the rules directory
+    digest: str
+
+    @property
+    def valid(self) -> Validity:
+        return self.spec.valid
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    provision: Provision
+    spec: RuleSpec
+    condition: Condition  # as written
+    effective: Condition  # as written, and not any rule that overrides it
+
+    @property
+    def question(self) -> str:
+        return self.spec.then.question
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.spec.then.outcome
+
+    @cached_property
+    def facts(self) -> frozenset[str]:
+        return frozenset(facts_in(self.effective))
+
+    @cached_property
+    def depends_on(self) -> frozenset[str]:
+        return frozenset(questions_in(self.effective))
+
+
+@dataclass(frozen=True)
+class Duty:
+    id: str
+    provision: Provision
+    spec: DutySpec
+    applies: Condition
+    fulfilled: Condition
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The provisions in force on one day, with their rules and duties: one compiled durable-rules ruleset."""
+
+    provisions: tuple[Provision, ...]
+    rules: tuple[Rule, ...]
+    duties: tuple[Duty, ...]
+    digest: str
+
+    @cached_property
+    def questions(self) -> dict[str, Provision]:
+        return {p.spec.question: p for p in self.provisions if p.spec.question}
+
+    @cached_property
+    def rules_by_question(self) -> dict[str, list[Rule]]:
+        grouped: dict[str, list[Rule]] = {question: [] for question in self.questions}
+        for rule in self.rules:
+            grouped[rule.question].append(rule)
+        return grouped
+
+    @cached_property
+    def question_order(self) -> list[str]:
+        """Questions in dependency order, so a dependent question's answer can cite its premises."""
+        order: list[str] = []
+
+        def visit(question: str, path: tuple[str, ...]) -> None:
+            if question in order:
+                return
+            if question in path:
+                raise RuleFileError(f"questions depend on each other in a cycle: {' -> '.join(path + (question,))}")
+            for rule in self.rules_by_question[question]:
+                for premise in sorted(rule.depends_on):
+                    visit(premise, path + (question,))
+            order.append(question)
+
+        for question in self.questions:
+            visit(question, ())
+        return order
+
+
+@dataclass
+class Rulebook:
+    acts: dict[str, Act]
+    provisions: list[Provision]
+    rules: dict[str, Rule]
+    duties: dict[str, Duty]
+    rates: RateTable
+    file_digests: dict[str, str]
+    _by_date: dict[frozenset[str], RuleSet] = field(default_factory=dict)
+
+    @cached_property
+    def digest(self) -> str:
+        return _digest("\n".join(f"{path} {digest}" for path, digest in sorted(self.file_digests.items())))
+
+    def in_force(self, day: dt.date) -> list[Provision]:
+        return [p for p in self.provisions if p.valid.covers(day)]
+
+    def ruleset_on(self, day: dt.date) -> RuleSet:
+        provisions = tuple(self.in_force(day))
+        key = frozenset(p.key for p in provisions)
+        if key not in self._by_date:
+            self._by_date[key] = self._assemble(provisions)
+        return self._by_date[key]
+
+    def _assemble(self, provisions: tuple[Provision, ...]) -> RuleSet:
+        keys = {p.key for p in provisions}
+        rules = tuple(r for r in self.rules.values() if r.provision.key in keys)
+        duties = tuple(d for d in self.duties.values() if d.provision.key in keys)
+        answered = {p.spec.question for p in provisions if p.spec.question}
+        for item, condition in [(r.id, r.effective) for r in rules] + \
+                               [(d.id, And((d.applies, d.fulfilled))) for d in duties]:
+            missing = questions_in(condition) - answered
+            if missing:
+                raise RuleFileError(f"{item}: asks for outcome of {sorted(missing)}, which no provision in force "
+                                    f"together with it answers")
+        digest = _digest("\n".join(sorted(p.digest for p in provisions)))
+        ruleset = RuleSet(provisions, rules, duties, digest)
+        ruleset.question_order  # noqa: B018 — fail on a dependency cycle now, not mid-evaluation
+        return ruleset
+
+
+def _digest(text: str | bytes) -> str:
+    data = text.encode() if isinstance(text, str) else text
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _read_yaml(path: Path) -> tuple[object, bytes]:
+    raw = path.read_bytes()
+    try:
+        return yaml.safe_load(raw), raw
+    except yaml.YAMLError as error:
+        raise RuleFileError(f"{path.name}: not valid YAML: {error}") from None
+
+
+def load_rulebook(rules_dir: Path = RULES_DIR, rates_path: str = NATIONAL_RATES) -> Rulebook:
+    acts_data, acts_raw = _read_yaml(rules_dir / "acts.yaml")
+    try:
+        acts = {a.id: a for a in (Act.model_validate(entry) for entry in acts_data)}
+    except ValidationError as error:
+        raise RuleFileError(f"acts.yaml: {error}") from None
+    digests = {"acts.yaml": _digest(acts_raw)}
+
+    provisions: list[Provision] = []
+    for path in sorted(rules_dir.glob("*/*.yaml")):
+        relative = path.relative_to(rules_dir).as_posix()
+        if relative.startswith("parameters/"):
+            continue
+        data, raw = _read_yaml(path)
+        try:
+            spec = ProvisionFile.model_validate(data)
+        except ValidationError as error:
+            raise RuleFileError(f"{relative}: {error}") from None
+        if spec.act not in acts:
+            raise RuleFileError(f"{relative}: act {spec.act} is not in acts.yaml")
+        act = acts[spec.act]
+        digests[relative] = _digest(raw)
+        provisions.append(Provision(f"{act.slug}/{spec.section}", act, spec, relative, digests[relative]))
+
+    _check_versions(provisions)
+    rules, duties = _parse_conditions(provisions, acts)
+    rates = load_rate_table(rules_dir / rates_path)
+    digests[rates_path] = _digest((rules_dir / rates_path).read_bytes())
+    return Rulebook(acts, provisions, rules, duties, rates, digests)
+
+
+def _check_versions(provisions: list[Provision]) -> None:
+    for i, first in enumerate(provisions):
+        for second in provisions[i + 1:]:
+            same_provision = first.key == second.key
+            same_question = first.spec.question and first.spec.question == second.spec.question
+            if (same_provision or same_question) and first.valid.overlaps(second.valid):
+                raise RuleFileError(f"{first.path} and {second.path} are both in force on the same days "
+                                    f"for {first.key if same_provision else 'question ' + first.spec.question}")
+
+
+def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
+    definitions: dict[str, dict[str, str]] = {}
+    for provision in provisions:
+        shared = definitions.setdefault(provision.act.slug, {})
+        for name, source in provision.spec.definitions.items():
+            if name in shared:
+                raise RuleFileError(f"{provision.path}: definition {name} is already defined in this act")
+            shared[name] = source
+
+    written: dict[str, tuple[Provision, RuleSpec, Condition]] = {}
+    duties: dict[str, Duty] = {}
+    seen: set[str] = set()
+    for provision in provisions:
+        scope = definitions[provision.act.slug]
+        for spec in provision.spec.rules + provision.spec.duties:
+            full_id = f"{provision.key}/{spec.id}"
+            if full_id in seen:
+                raise RuleFileError(f"{provision.path}: duplicate id {full_id}")
+            seen.add(full_id)
+            if spec.basis.act is not None and spec.basis.act not in acts:
+                raise RuleFileError(f"{full_id}: basis names act {spec.basis.act}, which is not in acts.yaml")
+            try:
+                if isinstance(spec, RuleSpec):
+                    if spec.then.question != provision.spec.question:
+                        raise RuleFileError(f"{full_id}: concludes question {spec.then.question}, but the file "
+                                            f"answers {provision.spec.question}")
+                    if provision.spec.outcomes and spec.then.outcome not in provision.spec.outcomes:
+                        raise RuleFileError(f"{full_id}: outcome {spec.then.outcome} is not among the file's outcomes")
+                    written[full_id] = (provision, spec, parse_condition(spec.when, scope))
+                else:
+                    duties[full_id] = Duty(full_id, provision, spec, parse_condition(spec.applies_when, scope),
+                                           parse_condition(spec.fulfilled_when, scope))
+            except ConditionError as error:
+                raise RuleFileError(f"{full_id}: {error}") from None
+
+    overridden_by: dict[str, list[str]] = {full_id: [] for full_id in written}
+    for full_id, (provision, spec, _) in written.items():
+        for target in spec.overrides:
+            target_id = target if "/" in target else f"{provision.key}/{target}"
+            if target_id not in written:
+                raise RuleFileError(f"{full_id}: overrides {target}, which does not exist")
+            if written[target_id][1].then.question != spec.then.question:
+                raise RuleFileError(f"{full_id}: overrides {target}, a rule for another question")
+            overridden_by[target_id].append(full_id)
+
+    rules: dict[str, Rule] = {}
+    for full_id, (provision, spec, condition) in written.items():
+        exceptions = [Not(written[other][2]) for other in overridden_by[full_id]]
+        effective = And((condition, *exceptions)) if exceptions else condition
+        rules[full_id] = Rule(full_id, provision, spec, condition, effective)
+    return rules, duties
