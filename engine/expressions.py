@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from engine.facts import VOCABULARY, FactKind
 
@@ -90,8 +90,8 @@ class Not:
     item: Condition
 
 
-Value = Union[Const, FactRef, OutcomeRef, Arith]
-Condition = Union[Const, Compare, InSet, Known, And, Or, Not]
+Value = Const | FactRef | OutcomeRef | Arith
+Condition = Const | Compare | InSet | Known | And | Or | Not
 
 NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -147,10 +147,8 @@ class _Parser:
             raise ConditionError("known() takes one fact or definition name")
         name = node.args[0].id
         if name in self.definitions:
-            facts = sorted(facts_in(self._definition(name, as_boolean=False)
-                                    if not _is_boolean_source(self.definitions[name])
-                                    else self._definition(name, as_boolean=True)))
-            return And(tuple(Known(fact) for fact in facts))
+            expanded = self._definition(name, as_boolean=_is_boolean_source(self.definitions[name]))
+            return And(tuple(Known(fact) for fact in sorted(facts_in(expanded))))
         return Known(self._fact(name).name)
 
     def _compare(self, node: ast.Compare) -> Condition:
@@ -227,8 +225,9 @@ def _check_types(comparison: Compare) -> None:
     if comparison.op not in ("==", "!=") and kinds and not kinds <= NUMERIC_KINDS:
         raise ConditionError(f"ordering comparison on {sorted(kinds)}")
     if any(isinstance(side, OutcomeRef) for side in (comparison.left, comparison.right)):
+        sides = (comparison.left, comparison.right)
         if comparison.op not in ("==", "!=") or not any(
-                isinstance(side, Const) and isinstance(side.value, str) for side in (comparison.left, comparison.right)):
+                isinstance(side, Const) and isinstance(side.value, str) for side in sides):
             raise ConditionError("outcome() may only be compared with == or != to an outcome name")
 
 

@@ -11,6 +11,8 @@ What we rely on, and why it is shaped this way (measured on durable-rules 2.0.28
   session and deletes it in `finally`, whatever happened.
 * The library cannot say which rules fired, so every action records its own firing.
 * A fact no rule matches raises `MessageNotHandledException`; for us that simply means nothing fired.
+* An exception in an action is swallowed by the library (written into the session state). Our actions keep
+  the first one and `run` raises it once the session is gone, so a fault fails its own evaluation, loudly.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 from durable import engine as durable
 
 from engine.compiler import CASE, OUTCOME, durable_rule, false_form, simplify, true_form
-from engine.expressions import And, Not
+from engine.expressions import And
 from engine.rulebook import RuleSet
 
 
@@ -45,7 +47,7 @@ class Record:
     firing: Firing
 
 
-class _Host(durable.Host):
+class QuietHost(durable.Host):
     def _run(self) -> None:  # no timer threads: see the module docstring
         pass
 
@@ -56,11 +58,12 @@ class _Session:
     def __init__(self) -> None:
         self.records: list[Record] = []
         self.seen: set[Record] = set()
+        self.error: BaseException | None = None
 
 
 class DurableEngine:
     def __init__(self, fault_hook: Callable[[Record], None] | None = None) -> None:
-        self._host = _Host()
+        self._host = QuietHost()
         self._lock = threading.Lock()
         self._compiled: set[str] = set()
         self._session: _Session | None = None
@@ -90,18 +93,21 @@ class DurableEngine:
     def _action(self, record: Record, outcome: tuple[str, str] | None):
         def act(closure: Any) -> None:
             session = self._session
-            if self._fault_hook is not None:
-                self._fault_hook(record)
-            if record in session.seen:  # another disjunct of the same condition matched too
-                return
-            session.seen.add(record)
-            session.records.append(record)
-            if outcome is not None:
-                question, value = outcome
-                try:  # the conclusion becomes a fact that further rules can match (chaining)
-                    closure.assert_fact({"t": OUTCOME, "q": question, "o": value, "r": record.item_id})
-                except durable.MessageNotHandledException:
-                    pass  # no rule depends on this conclusion
+            try:
+                if self._fault_hook is not None:
+                    self._fault_hook(record)
+                if record in session.seen:  # another disjunct of the same condition matched too
+                    return
+                session.seen.add(record)
+                session.records.append(record)
+                if outcome is not None:
+                    question, value = outcome
+                    try:  # the conclusion becomes a fact that further rules can match (chaining)
+                        closure.assert_fact({"t": OUTCOME, "q": question, "o": value, "r": record.item_id})
+                    except durable.MessageNotHandledException:
+                        pass  # no rule depends on this conclusion
+            except BaseException as error:  # noqa: BLE001 — durable-rules would swallow it; see run()
+                session.error = session.error or error
 
         return act
 
@@ -122,16 +128,16 @@ class DurableEngine:
         with self._lock:
             name = self._ensure(ruleset)
             sid = f"s{next(self._sids)}"
-            self._session = _Session()
+            session = self._session = _Session()
             try:
                 try:
                     self._host.assert_fact(name, {"sid": sid, "t": CASE, **facts})
                 except durable.MessageNotHandledException:
                     pass
-                return self._session.records
             finally:
                 self._session = None
                 self._host.delete_state(name, sid)
+            if session.error is not None:
+                raise session.error
+            return session.records
 
-
-__all__ = ["DurableEngine", "Firing", "Record", "Not"]

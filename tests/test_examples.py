@@ -1,0 +1,61 @@
+"""Every scenario in examples/ through the engine: the outcomes and duty statuses its file expects."""
+
+import pytest
+
+from engine.case import Case
+from engine.rulebook import DutyStatus, Outcome
+from tests.conftest import EXAMPLES, load_example
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_example_matches_its_expectations(path, evaluator):
+    example = load_example(path)
+    assert set(example) == {"case", "expected"}
+    result = evaluator.evaluate(Case.model_validate(example["case"]))
+    assert {d.question: d.outcome.value for d in result.decisions} == example["expected"]["decisions"]
+    assert {d.id: d.status.value for d in result.duties} == example["expected"]["duties"]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_conclusion_names_its_rule_and_legal_basis(path, evaluator):
+    result = evaluator.evaluate(Case.model_validate(load_example(path)["case"]))
+    for decision in result.decisions:
+        if decision.outcome == Outcome.undetermined:
+            assert decision.missing_facts and not decision.reasons
+        else:
+            assert decision.reasons and not decision.missing_facts
+        for reason in decision.reasons:
+            assert reason.rule_id.startswith(("sosialtjenesteloven-", "sotjl-"))
+            assert "§" in reason.basis.citation and reason.text_nb and reason.text_en
+            assert "{" not in reason.text_nb + reason.text_en  # every placeholder was filled in
+    for duty in result.duties:
+        assert "§" in duty.provision.citation
+
+
+def test_missing_facts_are_paths_into_the_case_model(evaluator):
+    for path in EXAMPLES:
+        result = evaluator.evaluate(Case.model_validate(load_example(path)["case"]))
+        for decision in result.decisions:
+            for field_path in decision.missing_facts:
+                model = Case
+                for part in field_path.split("."):
+                    assert part in model.model_fields, field_path
+                    annotation = model.model_fields[part].annotation
+                    model = next((a for a in getattr(annotation, "__args__", (annotation,))
+                                  if isinstance(a, type) and hasattr(a, "model_fields")), None)
+
+
+def test_the_examples_cover_every_outcome_and_every_duty_status():
+    seen_outcomes: dict[str, set[str]] = {}
+    seen_statuses: set[str] = set()
+    for path in EXAMPLES:
+        expected = load_example(path)["expected"]
+        for question, outcome in expected["decisions"].items():
+            seen_outcomes.setdefault(question, set()).add(outcome)
+        seen_statuses |= set(expected["duties"].values())
+    assert seen_outcomes["5-1"] == {Outcome.entitled, Outcome.not_entitled, Outcome.undetermined}
+    assert seen_outcomes["5-2"] == {Outcome.not_applicable, Outcome.discretionary, Outcome.not_entitled,
+                                    Outcome.undetermined}
+    assert seen_outcomes["4-3a"] == {Outcome.entitled, Outcome.not_entitled, Outcome.undetermined}
+    assert seen_statuses == set(DutyStatus)
+    assert len(EXAMPLES) >= 14

@@ -1,0 +1,79 @@
+"""The loader refuses rule files with drafting errors; a conflict between rules is reported, never resolved."""
+
+import datetime as dt
+import shutil
+
+import pytest
+import yaml
+
+from engine.case import Case
+from engine.evaluate import ConflictError, Evaluator
+from engine.rulebook import RULES_DIR, RuleFileError, load_rulebook
+
+PROVISION = "sosialtjenesteloven-1991/5-1.yaml"
+
+
+@pytest.fixture
+def rules_copy(tmp_path):
+    target = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return target
+
+
+def _edit(rules_dir, relative, change):
+    path = rules_dir / relative
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_shipped_rules_load():
+    rulebook = load_rulebook()
+    assert len(rulebook.rules) >= 10 and len(rulebook.duties) >= 8
+    assert rulebook.digest.startswith("sha256:")
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda d: d["rules"][0].update(when="lawful_residence and no_such_fact"), "unknown fact 'no_such_fact'"),
+    (lambda d: d["rules"].append(dict(d["rules"][0])), "duplicate id"),
+    (lambda d: d["rules"][0].pop("basis"), "basis"),
+    (lambda d: d["rules"][0].update(overrides=["not-a-rule"]), "overrides not-a-rule, which does not exist"),
+    (lambda d: d["rules"][0].update(when="__import__('os')"), "not a condition"),
+    (lambda d: d["rules"][0].update(then={"question": "5-1", "outcome": "maybe"}), "outcome"),
+    (lambda d: d.update(valid={"from": "2009-01-01", "to": "2008-01-01"}), "ends before it starts"),
+])
+def test_drafting_errors_are_refused(rules_copy, change, message):
+    _edit(rules_copy, PROVISION, change)
+    with pytest.raises(RuleFileError, match=message):
+        load_rulebook(rules_copy)
+
+
+def test_two_versions_of_a_provision_in_force_together_are_refused(rules_copy):
+    shutil.copy(rules_copy / PROVISION, rules_copy / "sosialtjenesteloven-1991/5-1-copy.yaml")
+    _edit(rules_copy, "sosialtjenesteloven-1991/5-1-copy.yaml", lambda d: d.update(
+        valid={"from": "2009-06-01", "to": "2009-12-31"}, definitions={}, rules=[]))
+    with pytest.raises(RuleFileError, match="both in force"):
+        load_rulebook(rules_copy)
+
+
+def test_asking_for_an_outcome_no_provision_answers_is_refused(rules_copy):
+    _edit(rules_copy, "sosialtjenesteloven-1991/5-2.yaml",
+          lambda d: d["rules"][1].update(when='outcome("9-9") == "entitled"'))
+    rulebook = load_rulebook(rules_copy)
+    with pytest.raises(RuleFileError, match="9-9"):
+        rulebook.ruleset_on(dt.date(2008, 1, 1))
+
+
+def test_a_conflict_between_two_rules_is_an_error_not_a_choice(rules_copy):
+    def contradict(data):
+        data["rules"].append({**data["rules"][0], "id": "contradiction", "when": "lawful_residence",
+                              "then": {"question": "5-1", "outcome": "not_entitled"}})
+    _edit(rules_copy, PROVISION, contradict)
+    evaluator = Evaluator(load_rulebook(rules_copy))
+    case = Case.model_validate({
+        "decision_date": "2008-01-01", "residence": {"lawful_residence": True},
+        "work": {"can_support_self_through_work": False}, "income": [], "assets": [], "expenses": [],
+        "economic_rights": [],
+        "household": {"has_spouse_or_cohabitant": False, "shares_home_with_other_adults": False, "children": []}})
+    with pytest.raises(ConflictError, match="5-1"):
+        evaluator.evaluate(case)
