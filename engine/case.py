@@ -215,6 +215,36 @@ class Services(_Model):
     coordinator_appointed: bool | None = Field(None, description="Koordinator oppnevnt — a coordinator is appointed.")
 
 
+# --- conditions attached to assistance (sotjl §§ 20 and 20 a) -------------------------------------------
+
+
+class ConditionKind(StrEnum):
+    activity = "activity"
+    other = "other"
+
+
+class StipulatedCondition(_Model):
+    """Vilkår — a condition attached to the assistance."""
+
+    kind: ConditionKind = Field(description="Aktivitetsvilkår (an activity condition) or another condition.")
+    closely_connected: bool | None = Field(None, description="Nær sammenheng med vedtaket — closely related to "
+                                                              "the decision.")
+    proportionate: bool | None = Field(None, description="Ikke uforholdsmessig byrdefullt — not "
+                                                          "disproportionately burdensome.")
+    respects_freedom_of_action: bool | None = Field(
+        None, description="Begrenser ikke handle- eller valgfriheten på en urimelig måte — does not unreasonably "
+                          "limit the client's freedom of action and choice.")
+    discussed_with_client: bool | None = Field(None, description="Drøftet med tjenestemottakeren.")
+
+
+class Conditions(_Model):
+    stipulated: list[StipulatedCondition] | None = Field(None, max_length=20, description="Vilkår som er satt.")
+    weighty_reasons_against_activity: bool | None = Field(
+        None, description="Tungtveiende grunner taler mot aktivitetsvilkår — weighty reasons against activity "
+                          "conditions for a client under 30 (sotjl § 20 a).")
+    weighty_reasons_recorded: bool | None = Field(None, description="De tungtveiende grunnene er dokumentert.")
+
+
 # --- participation record --------------------------------------------------------------------------------
 
 
@@ -316,4 +346,5 @@ class Case(_Model):
     request: Request | None = None
     life_situation: LifeSituation | None = None
     services: Services | None = None
+    conditions: Conditions | None = None
     participation: Participation | None = None

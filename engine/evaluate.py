@@ -160,8 +160,8 @@ class _Answer:
         outcome = self.outcomes[question]
         reasons = [self._reason(rule) for rule in self.ruleset.rules_by_question[question]
                    if (rule.id, Firing.concludes) in self.fired]
-        spec = self.ruleset.questions[question].spec
-        considerations = [ConsiderationOut(id=c.id, nb=c.nb, en=c.en) for c in spec.considerations] \
+        provision = self.ruleset.questions[question]
+        considerations = [ConsiderationOut(id=c.id, nb=c.nb, en=c.en) for c in provision.contents.considerations] \
             if outcome == Outcome.discretionary else []
         missing = sorted(self._missing(question)) if outcome == Outcome.undetermined else []
         return Decision(question=question, provision=self._provision(question), outcome=outcome,

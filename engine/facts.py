@@ -202,6 +202,44 @@ def _gathered_behind_back(case: Case, _rates: RateTable) -> int | None:
     return sum(1 for item in items if item.how == GatheredHow.neither)
 
 
+@fact("conditions_stipulated", FactKind.count, ["conditions.stipulated"], "conditions attached to the assistance")
+def _conditions(case: Case, _rates: RateTable) -> int | None:
+    stipulated = _get(case, "conditions.stipulated")
+    return None if stipulated is None else len(stipulated)
+
+
+@fact("activity_conditions_stipulated", FactKind.count, ["conditions.stipulated"], "activity conditions set")
+def _activity_conditions(case: Case, _rates: RateTable) -> int | None:
+    stipulated = _get(case, "conditions.stipulated")
+    return None if stipulated is None else sum(1 for c in stipulated if c.kind == "activity")
+
+
+def _conditions_failing(flag: str):
+    def read(case: Case, _rates: RateTable) -> int | None:
+        stipulated = _get(case, "conditions.stipulated")
+        if stipulated is None or any(getattr(c, flag) is None for c in stipulated):
+            return None
+        return sum(1 for c in stipulated if getattr(c, flag) is False)
+
+    return read
+
+
+for _name, _flag, _text in [
+    ("conditions_not_closely_connected", "closely_connected", "conditions not closely related to the decision"),
+    ("conditions_disproportionate", "proportionate", "conditions disproportionately burdensome"),
+    ("conditions_limiting_freedom", "respects_freedom_of_action", "conditions unreasonably limiting freedom"),
+    ("conditions_not_discussed", "discussed_with_client", "conditions not discussed with the client"),
+]:
+    fact(_name, FactKind.count, ["conditions.stipulated"], _text)(_conditions_failing(_flag))
+
+for _name, _path, _text in [
+    ("weighty_reasons_against_activity_conditions", "conditions.weighty_reasons_against_activity",
+     "weighty reasons speak against activity conditions"),
+    ("weighty_reasons_recorded", "conditions.weighty_reasons_recorded", "the weighty reasons are recorded"),
+]:
+    _copy(_name, FactKind.boolean, _path, _text)
+
+
 # --- per matter: the participation record ------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -73,6 +74,13 @@ class Validity(_Strict):
         return self.valid_from <= (other.valid_to or ends) and other.valid_from <= (self.valid_to or ends)
 
 
+class Succession(_Strict):
+    """An act that replaced another: which section of the old act became which section of the new."""
+
+    act: str
+    sections: dict[str, str]
+
+
 class Act(_Strict):
     id: str = Field(pattern=r"^LOV-\d{4}-\d{2}-\d{2}(-\d+)?$")
     slug: str = Field(pattern=r"^[a-z0-9-]+$")
@@ -80,6 +88,7 @@ class Act(_Strict):
     title: str
     version: str
     url: str
+    succeeds: Succession | None = None
 
 
 class Basis(_Strict):
@@ -126,13 +135,41 @@ class Consideration(_Strict):
     en: str
 
 
+class SectionRef(_Strict):
+    act: str
+    section: str
+
+
+class SharedRules(_Strict):
+    """Take the rules, duties and considerations of an earlier act's provision whose text is the same.
+
+    The copies get this file's ids, act and question; the act's `succeeds.sections` (acts.yaml) maps the earlier
+    act's section numbers to this act's (in bases, in `outcome(...)` and in reason texts), so every conclusion
+    still names the act it rests on. This file's own definitions replace the earlier file's where the acts differ.
+    """
+
+    provision: str = Field(pattern=r"^[a-z0-9-]+/[0-9a-z-]+$", description="'<act slug>/<section>'")
+    note: str = Field(min_length=1, description="Why the rules are the same, and what differs.")
+
+
+class AmountSpec(_Strict):
+    """The guideline calculation: a definition whose terms become the lines of the breakdown."""
+
+    shortfall: str = Field(min_length=1, description="need minus means, as an expression")
+    basis: Basis
+
+
 class ProvisionFile(_Strict):
     act: str
     section: str
     title: Texts
     question: str | None = None
     valid: Validity
+    amended: dt.date | None = Field(None, description="The amendment this version encodes; part of its rule ids.")
+    succeeds: SectionRef | None = None
     text: StatuteText
+    same_rules_as: SharedRules | None = None
+    amount: AmountSpec | None = None
     outcomes: list[Outcome] = []
     definitions: dict[str, str] = {}
     rules: list[RuleSpec] = []
@@ -150,16 +187,33 @@ class ProvisionFile(_Strict):
 
 
 @dataclass(frozen=True)
+class Contents:
+    """What a provision file says once rules shared from an earlier act are taken in."""
+
+    rules: tuple[RuleSpec, ...]
+    duties: tuple[DutySpec, ...]
+    considerations: tuple[Consideration, ...]
+    definitions: dict[str, str]
+    amount: AmountSpec | None
+
+
+@dataclass(frozen=True)
 class Provision:
-    key: str  # "<act slug>/<section>"
+    key: str  # "<act slug>/<section>": the same for every version of a provision
     act: Act
     spec: ProvisionFile
     path: str  # relative to the rules directory
     digest: str
+    contents: Contents
 
     @property
     def valid(self) -> Validity:
         return self.spec.valid
+
+    @property
+    def id_prefix(self) -> str:
+        """Rule ids name the version when the file encodes an amendment: '<key>@<date>'."""
+        return f"{self.key}@{self.spec.amended.isoformat()}" if self.spec.amended else self.key
 
 
 @dataclass(frozen=True)
@@ -255,15 +309,15 @@ class Rulebook:
 
     def ruleset_on(self, day: dt.date) -> RuleSet:
         provisions = tuple(self.in_force(day))
-        key = frozenset(p.key for p in provisions)
+        key = frozenset(p.path for p in provisions)
         if key not in self._by_date:
             self._by_date[key] = self._assemble(provisions)
         return self._by_date[key]
 
     def _assemble(self, provisions: tuple[Provision, ...]) -> RuleSet:
-        keys = {p.key for p in provisions}
-        rules = tuple(r for r in self.rules.values() if r.provision.key in keys)
-        duties = tuple(d for d in self.duties.values() if d.provision.key in keys)
+        paths = {p.path for p in provisions}
+        rules = tuple(r for r in self.rules.values() if r.provision.path in paths)
+        duties = tuple(d for d in self.duties.values() if d.provision.path in paths)
         answered = {p.spec.question for p in provisions if p.spec.question}
         for item, condition in [(r.id, r.effective) for r in rules] + \
                                [(d.id, And((d.applies, d.fulfilled))) for d in duties]:
@@ -298,7 +352,7 @@ def load_rulebook(rules_dir: Path = RULES_DIR, rates_path: str = NATIONAL_RATES)
         raise RuleFileError(f"acts.yaml: {error}") from None
     digests = {"acts.yaml": _digest(acts_raw)}
 
-    provisions: list[Provision] = []
+    files: list[tuple[str, ProvisionFile]] = []
     for path in sorted(rules_dir.glob("*/*.yaml")):
         relative = path.relative_to(rules_dir).as_posix()
         if relative.startswith("parameters/"):
@@ -310,15 +364,72 @@ def load_rulebook(rules_dir: Path = RULES_DIR, rates_path: str = NATIONAL_RATES)
             raise RuleFileError(f"{relative}: {error}") from None
         if spec.act not in acts:
             raise RuleFileError(f"{relative}: act {spec.act} is not in acts.yaml")
-        act = acts[spec.act]
         digests[relative] = _digest(raw)
-        provisions.append(Provision(f"{act.slug}/{spec.section}", act, spec, relative, digests[relative]))
+        files.append((relative, spec))
 
+    def key(spec: ProvisionFile) -> str:
+        return f"{acts[spec.act].slug}/{spec.section.replace(' ', '')}"
+
+    by_key = {key(spec): spec for _, spec in files if spec.same_rules_as is None}
+    provisions = [Provision(key(spec), acts[spec.act], spec, relative,
+                            digests[relative], _contents(relative, spec, acts[spec.act], by_key))
+                  for relative, spec in files]
     _check_versions(provisions)
     rules, duties = _parse_conditions(provisions, acts)
     rates = load_rate_table(rules_dir / rates_path)
     digests[rates_path] = _digest((rules_dir / rates_path).read_bytes())
     return Rulebook(acts, provisions, rules, duties, rates, digests)
+
+
+_SECTION_IN_TEXT = re.compile(r"§ (\d+(?:-\d+)?[a-z]?)")
+_OUTCOME_CALL = re.compile(r"""outcome\((["'])([^"']+)\1\)""")
+
+
+def _contents(relative: str, spec: ProvisionFile, act: Act, originals: dict[str, ProvisionFile]) -> Contents:
+    shared = spec.same_rules_as
+    if shared is None:
+        return Contents(tuple(spec.rules), tuple(spec.duties), tuple(spec.considerations), spec.definitions,
+                        spec.amount)
+    origin = originals.get(shared.provision)
+    if origin is None:
+        raise RuleFileError(f"{relative}: same_rules_as names {shared.provision}, which is not a rule file "
+                            "(or itself shares another's rules)")
+    if act.succeeds is None or act.succeeds.act != origin.act:
+        raise RuleFileError(f"{relative}: shares rules with {shared.provision}, but acts.yaml does not say that "
+                            f"{act.id} succeeds {origin.act}")
+    sections = act.succeeds.sections
+
+    def section(number: str) -> str:
+        return sections.get(number, number)
+
+    def text(value: str) -> str:
+        return _SECTION_IN_TEXT.sub(lambda m: f"§ {section(m.group(1))}", value)
+
+    def condition(value: str) -> str:
+        return _OUTCOME_CALL.sub(lambda m: f'outcome("{section(m.group(2))}")', value)
+
+    def basis(value: Basis) -> Basis:
+        return value if value.act else value.model_copy(update={"section": section(value.section)})
+
+    def texts(value: Texts) -> Texts:
+        return Texts(nb=text(value.nb), en=text(value.en))
+
+    rules = [r.model_copy(update={
+        "basis": basis(r.basis), "when": condition(r.when), "because": texts(r.because),
+        "then": Conclusion(question=section(r.then.question), outcome=r.then.outcome)}) for r in origin.rules]
+    duties = [d.model_copy(update={
+        "basis": basis(d.basis), "applies_when": condition(d.applies_when),
+        "fulfilled_when": condition(d.fulfilled_when), "duty": texts(d.duty), "fulfil_by": texts(d.fulfil_by)})
+        for d in origin.duties]
+    considerations = [c.model_copy(update={"nb": text(c.nb), "en": text(c.en)}) for c in origin.considerations]
+    amount = spec.amount or (origin.amount and origin.amount.model_copy(update={
+        "basis": basis(origin.amount.basis), "shortfall": condition(origin.amount.shortfall)}))
+    own_ids = {item.id for item in spec.rules + spec.duties}
+    return Contents(
+        rules=tuple([r for r in rules if r.id not in own_ids] + spec.rules),
+        duties=tuple([d for d in duties if d.id not in own_ids] + spec.duties),
+        considerations=tuple(considerations + spec.considerations),
+        definitions={**origin.definitions, **spec.definitions}, amount=amount)
 
 
 def _check_versions(provisions: list[Provision]) -> None:
@@ -332,24 +443,14 @@ def _check_versions(provisions: list[Provision]) -> None:
 
 
 def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
-    definitions: dict[str, dict[str, str]] = {}
-    for provision in provisions:
-        shared = definitions.setdefault(provision.act.slug, {})
-        for name, source in provision.spec.definitions.items():
-            if name in shared:
-                raise RuleFileError(f"{provision.path}: definition {name} is already defined in this act")
-            shared[name] = source
-
     written: dict[str, tuple[Provision, RuleSpec, Condition]] = {}
     duties: dict[str, Duty] = {}
-    seen: set[str] = set()
     for provision in provisions:
-        scope = definitions[provision.act.slug]
-        for spec in provision.spec.rules + provision.spec.duties:
-            full_id = f"{provision.key}/{spec.id}"
-            if full_id in seen:
+        scope = provision.contents.definitions
+        for spec in provision.contents.rules + provision.contents.duties:
+            full_id = f"{provision.id_prefix}/{spec.id}"
+            if full_id in written or full_id in duties:
                 raise RuleFileError(f"{provision.path}: duplicate id {full_id}")
-            seen.add(full_id)
             if spec.basis.act is not None and spec.basis.act not in acts:
                 raise RuleFileError(f"{full_id}: basis names act {spec.basis.act}, which is not in acts.yaml")
             try:
@@ -369,7 +470,7 @@ def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
     overridden_by: dict[str, list[str]] = {full_id: [] for full_id in written}
     for full_id, (provision, spec, _) in written.items():
         for target in spec.overrides:
-            target_id = target if "/" in target else f"{provision.key}/{target}"
+            target_id = target if "/" in target else f"{provision.id_prefix}/{target}"
             if target_id not in written:
                 raise RuleFileError(f"{full_id}: overrides {target}, which does not exist")
             if written[target_id][1].then.question != spec.then.question:
