@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -62,6 +63,41 @@ class ConsiderationOut(_Out):
     en: str
 
 
+class RateTableUsed(_Out):
+    id: str
+    title: str
+    row_from: dt.date = Field(description="The date of the table row that was used.")
+    source: str
+
+
+class AmountLine(_Out):
+    class Detail(_Out):
+        label: str
+        amount: Decimal
+
+    part: Literal["need", "means"]
+    fact: str
+    label: Bilingual
+    counted: bool = Field(description="False for a term the act subtracts from the means, i.e. income that is "
+                                      "not counted (e.g. child benefit under sotjl § 18 from 2022-09-01).")
+    amount: Decimal = Field(description="Whole kroner; negative where the term reduces its part.")
+    details: list[Detail]
+
+
+class AmountBreakdown(_Out):
+    kind: Literal["shortfall", "surplus"] = Field(
+        description="shortfall: what the household lacks (entitled); surplus: by how much the means exceed the "
+                    "need (not entitled).")
+    need: Decimal
+    counted_means: Decimal
+    shortfall: Decimal
+    surplus: Decimal
+    lines: list[AmountLine]
+    rate_table: RateTableUsed | None
+    basis: LegalBasis
+    note: Bilingual
+
+
 class Decision(_Out):
     question: str = Field(description="The provision asked about, e.g. '5-1'.")
     provision: Provision
@@ -71,7 +107,7 @@ class Decision(_Out):
                                                  "outcome.")
     considerations: list[ConsiderationOut] = Field(description="What the caseworker must weigh when the outcome "
                                                                "is discretionary.")
-    amount: dict[str, Any] | None = None
+    amount: AmountBreakdown | None = None
 
 
 class DutyOut(_Out):

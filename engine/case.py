@@ -18,6 +18,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.rates import RateTable
+
 Kroner = Annotated[
     Decimal,
     Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False, description="Amount in NOK (kroner)."),
@@ -348,3 +350,7 @@ class Case(_Model):
     services: Services | None = None
     conditions: Conditions | None = None
     participation: Participation | None = None
+    rate_table: RateTable | None = Field(
+        None, description="Kommunale satser — a municipality's own guideline-rate table (same schema as "
+                          "rules/parameters/national-guideline-rates.yaml); replaces the configured table for "
+                          "this case.")

@@ -25,7 +25,6 @@ from engine.expressions import (
     MIRRORED,
     NEGATED,
     And,
-    Arith,
     Compare,
     Condition,
     ConditionError,
@@ -36,7 +35,7 @@ from engine.expressions import (
     Not,
     Or,
     OutcomeRef,
-    Value,
+    linear_terms,
     truth,
 )
 
@@ -115,8 +114,8 @@ def _comparison(node: Compare) -> DNF:
             raise ConditionError(f"compare a fact, not an expression, with {right.value!r}")
         return [_exists([left.name]) + (CaseTest(_durable_compare(left.name, op, right.value)),)]
 
-    terms, constant = _linear(left, 1)
-    right_terms, right_constant = _linear(right, -1)
+    terms, constant = linear_terms(left, 1)
+    right_terms, right_constant = linear_terms(right, -1)
     for name, coefficient in right_terms.items():
         terms[name] = terms.get(name, 0) + coefficient
     constant += right_constant
@@ -134,21 +133,6 @@ def _comparison(node: Compare) -> DNF:
         constant, op = -constant, MIRRORED[op]
     rest = {name: -c for name, c in terms.items() if name != pivot}  # pivot op -(rest + constant)
     return [_exists(names) + (CaseTest(_durable_compare(pivot, op, _durable_sum(rest, -constant))),)]
-
-
-def _linear(value: Value, sign: int) -> tuple[dict[str, int], Any]:
-    """value * sign as ({fact: coefficient}, constant)."""
-    if isinstance(value, Const):
-        return {}, value.value * sign
-    if isinstance(value, FactRef):
-        return {value.name: sign}, 0
-    if isinstance(value, Arith):
-        left_terms, left_constant = _linear(value.left, sign)
-        right_terms, right_constant = _linear(value.right, sign if value.op == "+" else -sign)
-        for name, coefficient in right_terms.items():
-            left_terms[name] = left_terms.get(name, 0) + coefficient
-        return left_terms, left_constant + right_constant
-    raise ConditionError(f"cannot compile {value}")
 
 
 def _constant_truth(node: Compare) -> bool:

@@ -12,10 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
+from engine.amount import breakdown
 from engine.answer import (
     Bilingual,
     ConsiderationOut,
@@ -32,6 +35,7 @@ from engine.answer import (
 from engine.case import Case
 from engine.expressions import facts_in, questions_in
 from engine.facts import VOCABULARY, FactKind, derive_facts
+from engine.rates import RateTable, load_rate_table
 from engine.rulebook import Basis, DutyStatus, Outcome, Rule, Rulebook, RuleSet, load_rulebook
 from engine.runtime import DurableEngine, Firing, Record
 
@@ -40,6 +44,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     ENGINE_VERSION = "0+unknown"
 
+DEFAULT_HORIZON_DAYS = 366
 _ORDINALS = ["første", "andre", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende", "tiende"]
 
 
@@ -55,10 +60,32 @@ def _ordinal(number: int) -> str:
     return _ORDINALS[number - 1] if number <= len(_ORDINALS) else f"{number}."
 
 
+def configured_rate_table(rulebook: Rulebook) -> RateTable:
+    """REGELMOTOR_RATE_TABLE names a municipality's own rate table (YAML); the national table otherwise."""
+    path = os.environ.get("REGELMOTOR_RATE_TABLE")
+    return load_rate_table(Path(path)) if path else rulebook.rates
+
+
 class Evaluator:
-    def __init__(self, rulebook: Rulebook | None = None, engine: DurableEngine | None = None) -> None:
+    def __init__(self, rulebook: Rulebook | None = None, engine: DurableEngine | None = None,
+                 rates: RateTable | None = None, horizon_days: int | None = None) -> None:
         self.rulebook = rulebook or load_rulebook()
         self.engine = engine or DurableEngine()
+        self.rates = rates or configured_rate_table(self.rulebook)
+        self.horizon_days = horizon_days if horizon_days is not None else \
+            int(os.environ.get("REGELMOTOR_DATE_HORIZON_DAYS", DEFAULT_HORIZON_DAYS))
+        starts = [p.valid.valid_from for p in self.rulebook.provisions if p.spec.question]
+        self.earliest = min(starts)
+
+    def check_date(self, day: dt.date) -> None:
+        """Refuse a decision date no encoded law covers, or one too far in the future to be a real decision."""
+        latest = dt.date.today() + dt.timedelta(days=self.horizon_days)
+        if day < self.earliest:
+            raise LawNotEncoded(f"decision_date {day.isoformat()} is before {self.earliest.isoformat()}, the "
+                                "earliest date the encoded law covers")
+        if day > latest:
+            raise LawNotEncoded(f"decision_date {day.isoformat()} is more than {self.horizon_days} days in the "
+                                "future")
 
     def warm_up(self) -> None:
         """Compile every rule set that some day can select, so no request pays for it."""
@@ -67,19 +94,21 @@ class Evaluator:
             self.engine.prepare(self.rulebook.ruleset_on(day))
 
     def evaluate(self, case: Case) -> Evaluation:
+        self.check_date(case.decision_date)
         ruleset = self.rulebook.ruleset_on(case.decision_date)
         if not ruleset.questions:
             raise LawNotEncoded(f"no encoded provision is in force on {case.decision_date.isoformat()}")
-        facts = derive_facts(case, self.rulebook.rates)
+        rates = case.rate_table or self.rates
+        facts = derive_facts(case, rates)
         records = self.engine.run(ruleset, facts)
-        return _Answer(self.rulebook, ruleset, case, facts, records).build()
+        return _Answer(self.rulebook, ruleset, case, facts, records, rates).build()
 
 
 class _Answer:
     def __init__(self, rulebook: Rulebook, ruleset: RuleSet, case: Case, facts: dict[str, Any],
-                 records: list[Record]) -> None:
+                 records: list[Record], rates: RateTable) -> None:
         self.rulebook, self.ruleset, self.case, self.facts = rulebook, ruleset, case, facts
-        self.records = records
+        self.records, self.rates = records, rates
         self.fired = {(r.item_id, r.firing) for r in records}
         self.outcomes = self._outcomes()
 
@@ -164,8 +193,12 @@ class _Answer:
         considerations = [ConsiderationOut(id=c.id, nb=c.nb, en=c.en) for c in provision.contents.considerations] \
             if outcome == Outcome.discretionary else []
         missing = sorted(self._missing(question)) if outcome == Outcome.undetermined else []
+        amount = self.rulebook.amounts.get(provision.path)
+        if amount is not None:
+            basis = self._basis(amount.spec.basis, provision.act.id)
+            amount = breakdown(amount, basis, outcome, self.facts, self.case, self.rates)
         return Decision(question=question, provision=self._provision(question), outcome=outcome,
-                        reasons=reasons, missing_facts=missing, considerations=considerations)
+                        reasons=reasons, missing_facts=missing, considerations=considerations, amount=amount)
 
     # --- duties ------------------------------------------------------------------------------------------
 
@@ -224,7 +257,7 @@ class _Answer:
                        evaluated_at=dt.datetime.now(dt.UTC))
 
     def build(self) -> Evaluation:
-        warning = self.rulebook.rates.staleness_warning(self.case.decision_date)
+        warning = self.rates.staleness_warning(self.case.decision_date)
         return Evaluation(
             case_id=self.case.case_id, decision_date=self.case.decision_date, law=self._law(),
             decisions=[self._decision(q) for q in self.ruleset.question_order],

@@ -235,6 +235,15 @@ def parse_condition(source: str, definitions: Mapping[str, str] | None = None) -
     return _Parser(definitions or {}).condition(source)
 
 
+def parse_value(source: str, definitions: Mapping[str, str] | None = None) -> Value:
+    """An arithmetic expression (an amount), e.g. the guideline calculation's shortfall."""
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as error:
+        raise ConditionError(f"cannot parse {source!r}: {error.msg}") from None
+    return _Parser(definitions or {})._value(tree.body)
+
+
 # --- inspection ---------------------------------------------------------------------------------------------
 
 
@@ -260,6 +269,21 @@ def questions_in(node) -> set[str]:
     if isinstance(node, OutcomeRef):
         return {node.question}
     return set().union(*(questions_in(child) for child in _children(node)))
+
+
+def linear_terms(value: Value, sign: int = 1) -> tuple[dict[str, int], Any]:
+    """`value * sign` as ({fact: coefficient}, constant): sums and differences of facts and numbers."""
+    if isinstance(value, Const):
+        return {}, value.value * sign
+    if isinstance(value, FactRef):
+        return {value.name: sign}, 0
+    if isinstance(value, Arith):
+        terms, constant = linear_terms(value.left, sign)
+        right_terms, right_constant = linear_terms(value.right, sign if value.op == "+" else -sign)
+        for name, coefficient in right_terms.items():
+            terms[name] = terms.get(name, 0) + coefficient
+        return terms, constant + right_constant
+    raise ConditionError(f"not a sum of facts: {value}")
 
 
 # --- three-valued evaluation --------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from engine.case import Case, GatheredHow, Matter, Party, RepresentativeKind, RightStatus
-from engine.rates import RateTable, household_rate
+from engine.rates import RateTable, household_rate_lines
 
 
 class FactKind(StrEnum):
@@ -34,16 +34,17 @@ class FactSpec:
     paths: tuple[str, ...]
     description: str
     read: Callable[[Case, RateTable], Any]
+    nb: str = ""  # a Norwegian label, for the lines of an amount breakdown
 
 
 VOCABULARY: dict[str, FactSpec] = {}
 
 
-def fact(name: str, kind: FactKind, paths: Iterable[str], description: str):
+def fact(name: str, kind: FactKind, paths: Iterable[str], description: str, nb: str = ""):
     def register(read: Callable[[Case, RateTable], Any]) -> Callable[[Case, RateTable], Any]:
         if name in VOCABULARY:
             raise ValueError(f"fact {name} declared twice")
-        VOCABULARY[name] = FactSpec(name, kind, tuple(paths), description, read)
+        VOCABULARY[name] = FactSpec(name, kind, tuple(paths), description, read, nb)
         return read
 
     return register
@@ -111,29 +112,33 @@ def _income_of(kinds: set[str] | None):
     return read
 
 
-fact("income_total", FactKind.money, ["income"], "all monthly income in the household")(_income_of(None))
-fact("income_child_benefit", FactKind.money, ["income"], "monthly child benefit (barnetrygd)")(
-    _income_of({"child_benefit"})
-)
+fact("income_total", FactKind.money, ["income"], "all monthly income in the household",
+     nb="all inntekt i husstanden")(_income_of(None))
+fact("income_child_benefit", FactKind.money, ["income"], "monthly child benefit (barnetrygd)",
+     nb="barnetrygd")(_income_of({"child_benefit"}))
 fact("income_children_leisure_work", FactKind.money, ["income"],
-     "children's monthly income from leisure and holiday work")(_income_of({"children_leisure_work"}))
+     "children's monthly income from leisure and holiday work",
+     nb="barns inntekt fra fritids- og feriearbeid")(_income_of({"children_leisure_work"}))
 
 
 @fact("assets_not_needed_for_daily_living", FactKind.money, ["assets"],
-      "assets the caseworker judged not necessary for daily living")
+      "assets the caseworker judged not necessary for daily living",
+      nb="formue som ikke er nødvendig for livsoppholdet")
 def _assets_available(case: Case, _rates: RateTable) -> int | None:
     if case.assets is None or any(asset.needed_for_daily_living is None for asset in case.assets):
         return None
     return _sum_ore(asset.value for asset in case.assets if asset.needed_for_daily_living is False)
 
 
-@fact("expenses_total", FactKind.money, ["expenses"], "monthly housing, power, insurance and other expenses")
+@fact("expenses_total", FactKind.money, ["expenses"], "monthly housing, power, insurance and other expenses",
+      nb="boutgifter, strøm, forsikring og andre nødvendige utgifter")
 def _expenses(case: Case, _rates: RateTable) -> int | None:
     return None if case.expenses is None else _sum_ore(item.monthly_amount for item in case.expenses)
 
 
 @fact("unclaimed_rights_monthly", FactKind.money, ["economic_rights"],
-      "expected monthly amount of economic rights not yet claimed")
+      "expected monthly amount of economic rights not yet claimed",
+      nb="økonomiske rettigheter som ikke er gjort gjeldende")
 def _unclaimed(case: Case, _rates: RateTable) -> int | None:
     if case.economic_rights is None:
         return None
@@ -153,11 +158,12 @@ def _pending(case: Case, _rates: RateTable) -> int | None:
 @fact("guideline_rate_monthly", FactKind.money,
       ["decision_date", "household.has_spouse_or_cohabitant", "household.shares_home_with_other_adults",
        "household.children"],
-      "the guideline rate for the household on the decision date")
+      "the guideline rate for the household on the decision date",
+      nb="veiledende sats for husstanden")
 def _guideline_rate(case: Case, rates: RateTable) -> int | None:
     row = rates.row_on(case.decision_date)
-    amount = None if row is None else household_rate(row, case.household)
-    return None if amount is None else to_ore(amount)
+    lines = None if row is None else household_rate_lines(row, case.household)
+    return None if lines is None else _sum_ore(amount for _, _, amount in lines)
 
 
 @fact("service_provider_count", FactKind.count, ["services.providers"], "number of distinct service providers")

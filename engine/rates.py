@@ -10,26 +10,31 @@ import datetime as dt
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from engine.case import Household
+if TYPE_CHECKING:
+    from engine.case import Household
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+Rate = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2, allow_inf_nan=False)]
+
+
 class RateRow(_Strict):
     valid_from: dt.date = Field(alias="from")
-    single: Decimal = Field(ge=0, description="Enslig — a single adult.")
-    couple: Decimal = Field(ge=0, description="Ektepar/samboere — a couple together.")
-    sharing: Decimal = Field(ge=0, description="Person i bofellesskap — a person sharing a home.")
-    child_0_5: Decimal = Field(ge=0)
-    child_6_10: Decimal = Field(ge=0)
-    child_11_17: Decimal = Field(ge=0)
-    source: str = Field(min_length=3)
+    single: Rate = Field(description="Enslig — a single adult.")
+    couple: Rate = Field(description="Ektepar/samboere — a couple together.")
+    sharing: Rate = Field(description="Person i bofellesskap — a person sharing a home.")
+    child_0_5: Rate = Field(description="Barn 0–5 år.")
+    child_6_10: Rate = Field(description="Barn 6–10 år.")
+    child_11_17: Rate = Field(description="Barn 11–17 år.")
+    source: str = Field(min_length=3, max_length=300, description="Where the row's figures come from.")
 
     def child_rate(self, age: int) -> Decimal:
         if age <= 5:
@@ -45,12 +50,14 @@ class Gap(_Strict):
 
 
 class RateTable(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    """A dated table of monthly guideline rates: the national one, or a municipality's own."""
+
+    id: str = Field(pattern=r"^[a-z0-9-]+$", max_length=80)
     title: dict[str, str]
-    unit: str
+    unit: str = Field(max_length=40)
     newest_row_note: dict[str, str] | None = None
-    known_gaps: list[Gap] = []
-    rows: list[RateRow] = Field(min_length=1)
+    known_gaps: list[Gap] = Field([], max_length=50)
+    rows: list[RateRow] = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")
     def _rows_strictly_ascending(self) -> RateTable:
@@ -89,17 +96,22 @@ def load_rate_table(path: Path) -> RateTable:
         return RateTable.model_validate(yaml.safe_load(handle))
 
 
-def household_rate(row: RateRow, household: Household | None) -> Decimal | None:
-    """The guideline rate for the whole household, or None when the household is not known well enough."""
+def household_rate_lines(row: RateRow, household: Household | None) -> list[tuple[str, str, Decimal]] | None:
+    """The guideline rate for each member of the household as (label nb, label en, amount), or None when
+    the household is not known well enough to say which rates apply."""
     if household is None or household.has_spouse_or_cohabitant is None or household.children is None:
         return None
     if household.has_spouse_or_cohabitant:
-        adults = row.couple
+        lines = [("Ektepar/samboere", "Couple", row.couple)]
     elif household.shares_home_with_other_adults is None:
         return None
+    elif household.shares_home_with_other_adults:
+        lines = [("Person i bofellesskap", "Person sharing a home", row.sharing)]
     else:
-        adults = row.sharing if household.shares_home_with_other_adults else row.single
-    ages = [child.age for child in household.children]
-    if any(age is None for age in ages):
-        return None
-    return adults + sum((row.child_rate(age) for age in ages), Decimal(0))
+        lines = [("Enslig", "Single adult", row.single)]
+    for child in household.children:
+        if child.age is None:
+            return None
+        band = "0–5" if child.age <= 5 else "6–10" if child.age <= 10 else "11–17"
+        lines.append((f"Barn {band} år ({child.age} år)", f"Child {band} ({child.age})", row.child_rate(child.age)))
+    return lines

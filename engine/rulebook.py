@@ -19,7 +19,18 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from engine.expressions import And, Condition, ConditionError, Not, facts_in, parse_condition, questions_in
+from engine.expressions import (
+    And,
+    Condition,
+    ConditionError,
+    Not,
+    Value,
+    facts_in,
+    linear_terms,
+    parse_condition,
+    parse_value,
+    questions_in,
+)
 from engine.rates import RateTable, load_rate_table
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -153,9 +164,10 @@ class SharedRules(_Strict):
 
 
 class AmountSpec(_Strict):
-    """The guideline calculation: a definition whose terms become the lines of the breakdown."""
+    """The guideline calculation: shortfall = need - means; each term of the two sums is a line."""
 
-    shortfall: str = Field(min_length=1, description="need minus means, as an expression")
+    need: str = Field(min_length=1, description="what the household needs a month, as a sum of facts")
+    means: str = Field(min_length=1, description="what the household has (counted means), as a sum of facts")
     basis: Basis
 
 
@@ -242,6 +254,15 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Amount:
+    """A provision's guideline calculation, parsed in its own definitions."""
+
+    spec: AmountSpec
+    need: Value
+    means: Value
+
+
+@dataclass(frozen=True)
 class Duty:
     id: str
     provision: Provision
@@ -298,6 +319,7 @@ class Rulebook:
     duties: dict[str, Duty]
     rates: RateTable
     file_digests: dict[str, str]
+    amounts: dict[str, Amount]  # by provision path
     _by_date: dict[frozenset[str], RuleSet] = field(default_factory=dict)
 
     @cached_property
@@ -376,9 +398,26 @@ def load_rulebook(rules_dir: Path = RULES_DIR, rates_path: str = NATIONAL_RATES)
                   for relative, spec in files]
     _check_versions(provisions)
     rules, duties = _parse_conditions(provisions, acts)
+    amounts = _parse_amounts(provisions)
     rates = load_rate_table(rules_dir / rates_path)
     digests[rates_path] = _digest((rules_dir / rates_path).read_bytes())
-    return Rulebook(acts, provisions, rules, duties, rates, digests)
+    return Rulebook(acts, provisions, rules, duties, rates, digests, amounts)
+
+
+def _parse_amounts(provisions: list[Provision]) -> dict[str, Amount]:
+    amounts = {}
+    for provision in provisions:
+        spec = provision.contents.amount
+        if spec is None:
+            continue
+        try:
+            need, means = (parse_value(source, provision.contents.definitions) for source in (spec.need, spec.means))
+            for value in (need, means):
+                linear_terms(value)  # refuse anything that is not a sum of facts now, not mid-evaluation
+        except ConditionError as error:
+            raise RuleFileError(f"{provision.path}: amount: {error}") from None
+        amounts[provision.path] = Amount(spec, need, means)
+    return amounts
 
 
 _SECTION_IN_TEXT = re.compile(r"§ (\d+(?:-\d+)?[a-z]?)")
@@ -422,8 +461,7 @@ def _contents(relative: str, spec: ProvisionFile, act: Act, originals: dict[str,
         "fulfilled_when": condition(d.fulfilled_when), "duty": texts(d.duty), "fulfil_by": texts(d.fulfil_by)})
         for d in origin.duties]
     considerations = [c.model_copy(update={"nb": text(c.nb), "en": text(c.en)}) for c in origin.considerations]
-    amount = spec.amount or (origin.amount and origin.amount.model_copy(update={
-        "basis": basis(origin.amount.basis), "shortfall": condition(origin.amount.shortfall)}))
+    amount = spec.amount or (origin.amount and origin.amount.model_copy(update={"basis": basis(origin.amount.basis)}))
     own_ids = {item.id for item in spec.rules + spec.duties}
     return Contents(
         rules=tuple([r for r in rules if r.id not in own_ids] + spec.rules),
