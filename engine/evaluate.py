@@ -1,10 +1,11 @@
 """case → facts → rule set in force → durable-rules session → Evaluation.
 
 This module turns the engine's firings into the answer; it decides nothing legal. The outcome of a question is
-the conclusion of the rule that fired for it, or `undetermined` when none did; a duty is `not_applicable` when
-its condition is false, `fulfilled` when it applies and what fulfils it is on record, and `open` otherwise —
-including while it is unknown whether it applies, because an open duty is the safe reading of an incomplete
-record.
+the conclusion of the rule that fired for it, or `undetermined` when none did. A duty is `not_applicable` when
+its condition is definitely false; otherwise `fulfilled` when what fulfils it is on record (an activity condition
+that was set fulfils § 20 a even while it is unknown whether weighty reasons would have excused it); and `open`
+otherwise — including while it is unknown whether it applies, because an open duty is the safe reading of an
+incomplete record.
 """
 
 from __future__ import annotations
@@ -209,8 +210,8 @@ class _Answer:
             reason = Bilingual(nb="Plikten gjelder ikke i denne saken.", en="The duty does not arise in this case.")
         elif (duty.id, Firing.duty_fulfilled) in self.fired:
             status = DutyStatus.fulfilled
-            reason = Bilingual(nb="Plikten gjelder, og saken viser at den er oppfylt.",
-                               en="The duty applies and the record shows it is fulfilled.")
+            reason = Bilingual(nb="Saken viser det som oppfyller plikten.",
+                               en="The record shows what fulfils the duty.")
         elif (duty.id, Firing.duty_applies) in self.fired:
             status = DutyStatus.open
             reason = Bilingual(nb="Plikten gjelder, og saken viser ennå ikke at den er oppfylt.",
@@ -237,9 +238,8 @@ class _Answer:
         for record in self.records:
             if record.firing == Firing.ruled_out:
                 continue
-            names = facts_in(conditions[record.item_id])
-            if record.firing == Firing.duty_fulfilled:
-                names |= facts_in(fulfilled[record.item_id])
+            names = facts_in(fulfilled[record.item_id] if record.firing == Firing.duty_fulfilled
+                             else conditions[record.item_id])
             entries.append(TraceEntry(step=len(entries) + 1, id=record.item_id, firing=record.firing.value,
                                       facts=self._fact_values(names)))
         return entries

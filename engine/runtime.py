@@ -10,7 +10,9 @@ What we rely on, and why it is shaped this way (measured on durable-rules 2.0.28
 * Every session id is live until `delete_state`; the 1,025th live one fails. Each evaluation uses a fresh
   session and deletes it in `finally`, whatever happened.
 * The library cannot say which rules fired, so every action records its own firing.
-* A fact no rule matches raises `MessageNotHandledException`; for us that simply means nothing fired.
+* A fact no rule matches raises `MessageNotHandledException` — and deleting a session whose facts were never
+  handled segfaults (we hit it with a case that gives no facts at all). So every ruleset has a catch-all rule
+  for case facts and for conclusions; nothing is ever left unhandled.
 * An exception in an action is swallowed by the library (written into the session state). Our actions keep
   the first one and `run` raises it once the session is gone, so a fault fails its own evaluation, loudly.
 """
@@ -27,7 +29,6 @@ from typing import Any
 from durable import engine as durable
 
 from engine.compiler import CASE, OUTCOME, durable_rule, false_form, simplify, true_form
-from engine.expressions import And
 from engine.rulebook import RuleSet
 
 
@@ -38,13 +39,17 @@ class Firing(StrEnum):
     ruled_out = "ruled_out"  # a rule's condition is false
     duty_applies = "duty_applies"
     duty_not_applicable = "duty_not_applicable"
-    duty_fulfilled = "duty_fulfilled"
+    duty_fulfilled = "duty_fulfilled"  # what fulfils the duty is on record (whether or not it applies)
 
 
 @dataclass(frozen=True)
 class Record:
     item_id: str  # a rule id or a duty id
     firing: Firing
+
+
+def _ignore(_closure: Any) -> None:
+    pass
 
 
 class QuietHost(durable.Host):
@@ -81,13 +86,15 @@ class DurableEngine:
                 definitions[f"{item_id}#{firing}#{index}"] = durable_rule(
                     conjunction, self._action(Record(item_id, firing), outcome))
 
+        for kind in (CASE, OUTCOME):  # see the module docstring: no fact may go unhandled
+            definitions[f"#catch-all-{kind}"] = {"all": [{"m": {"t": kind}}], "run": _ignore}
         for rule in ruleset.rules:
             add(rule.id, Firing.concludes, true_form(rule.effective), (rule.question, rule.outcome.value))
             add(rule.id, Firing.ruled_out, false_form(rule.effective))
         for duty in ruleset.duties:
             add(duty.id, Firing.duty_applies, true_form(duty.applies))
             add(duty.id, Firing.duty_not_applicable, false_form(duty.applies))
-            add(duty.id, Firing.duty_fulfilled, true_form(And((duty.applies, duty.fulfilled))))
+            add(duty.id, Firing.duty_fulfilled, true_form(duty.fulfilled))
         self._host.set_rulesets({self._name(ruleset): definitions})
 
     def _action(self, record: Record, outcome: tuple[str, str] | None):
@@ -102,10 +109,8 @@ class DurableEngine:
                 session.records.append(record)
                 if outcome is not None:
                     question, value = outcome
-                    try:  # the conclusion becomes a fact that further rules can match (chaining)
-                        closure.assert_fact({"t": OUTCOME, "q": question, "o": value, "r": record.item_id})
-                    except durable.MessageNotHandledException:
-                        pass  # no rule depends on this conclusion
+                    # the conclusion becomes a fact that further rules can match (chaining)
+                    closure.assert_fact({"t": OUTCOME, "q": question, "o": value, "r": record.item_id})
             except BaseException as error:  # noqa: BLE001 — durable-rules would swallow it; see run()
                 session.error = session.error or error
 
@@ -130,10 +135,7 @@ class DurableEngine:
             sid = f"s{next(self._sids)}"
             session = self._session = _Session()
             try:
-                try:
-                    self._host.assert_fact(name, {"sid": sid, "t": CASE, **facts})
-                except durable.MessageNotHandledException:
-                    pass
+                self._host.assert_fact(name, {"sid": sid, "t": CASE, **facts})
             finally:
                 self._session = None
                 self._host.delete_state(name, sid)

@@ -23,6 +23,15 @@ def test_evaluate_prints_an_evaluation_that_matches_the_example():
                                "receipt"}
 
 
+def test_a_case_that_gives_no_facts_at_all_is_answered(tmp_path):
+    # A fresh process whose first session matches no rule: durable-rules used to crash deleting it.
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"decision_date": "2008-01-01"}')
+    done = _run("evaluate", str(empty))
+    assert done.returncode == 0, done.stderr
+    assert {d["outcome"] for d in json.loads(done.stdout)["decisions"]} == {"undetermined"}
+
+
 def test_bad_input_gives_one_line_and_exit_code_2(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"decision_date": "2008-01-01", "income": [{"kind": "wages", "monthly_amount": -5}]}')

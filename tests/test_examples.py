@@ -14,6 +14,13 @@ def test_example_matches_its_expectations(path, evaluator):
     result = evaluator.evaluate(Case.model_validate(example["case"]))
     assert {d.question: d.outcome.value for d in result.decisions} == example["expected"]["decisions"]
     assert {d.id: d.status.value for d in result.duties} == example["expected"]["duties"]
+    expected_amount = example["expected"].get("amount")
+    if expected_amount:  # exact to the krone
+        amount = next(d.amount for d in result.decisions if d.question == expected_amount["question"])
+        assert amount is not None and amount.kind == expected_amount["kind"]
+        for key in ("need", "counted_means", "shortfall", "surplus"):
+            if key in expected_amount:
+                assert getattr(amount, key) == expected_amount[key], key
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -57,5 +64,7 @@ def test_the_examples_cover_every_outcome_and_every_duty_status():
     assert seen_outcomes["5-2"] == {Outcome.not_applicable, Outcome.discretionary, Outcome.not_entitled,
                                     Outcome.undetermined}
     assert seen_outcomes["4-3a"] == {Outcome.entitled, Outcome.not_entitled, Outcome.undetermined}
+    assert seen_outcomes["18"] == {Outcome.entitled, Outcome.not_entitled}
+    assert seen_outcomes["19"] == {Outcome.not_applicable, Outcome.not_entitled}
     assert seen_statuses == set(DutyStatus)
     assert len(EXAMPLES) >= 14
