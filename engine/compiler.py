@@ -186,7 +186,7 @@ def simplify(dnf: DNF) -> DNF:
     return result
 
 
-def durable_rule(conjunction: Conjunction, action: Any) -> dict:
+def durable_rule(conjunction: Conjunction) -> dict:
     """One durable-rules rule: the case fact, joined with one conclusion fact per question it tests."""
     case_tests = [{"t": CASE}] + [test.pattern for test in conjunction if isinstance(test, CaseTest)]
     patterns = [{"case": {"$and": case_tests}}]
@@ -198,5 +198,9 @@ def durable_rule(conjunction: Conjunction, action: Any) -> dict:
         clauses: list[Any] = [{"t": OUTCOME}, {"q": question}]
         clauses += [{"o": t.outcome} if t.equal else {"$neq": {"o": t.outcome}} for t in tests]
         patterns.append({f"o{index}": {"$and": clauses}})
-    return {"all": patterns, "run": action}
+    return {"all": patterns}
 
+
+def catch_all(kind: str) -> dict:
+    """A rule that matches every fact of one kind, so that no fact is ever left unhandled."""
+    return {"all": [{"m": {"t": kind}}]}

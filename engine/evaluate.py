@@ -37,7 +37,8 @@ from engine.case import Case
 from engine.expressions import facts_in, questions_in
 from engine.facts import VOCABULARY, FactKind, derive_facts
 from engine.rates import RateTable, load_rate_table
-from engine.rulebook import Basis, DutyStatus, Outcome, Rule, Rulebook, RuleSet, load_rulebook
+from engine.rulebook import Basis, Duty, DutyStatus, Outcome, Rule, Rulebook, RuleSet, load_rulebook
+from engine.rulebook import Provision as ProvisionFile
 from engine.runtime import DurableEngine, Firing, Record
 
 try:
@@ -77,6 +78,7 @@ class Evaluator:
             int(os.environ.get("REGELMOTOR_DATE_HORIZON_DAYS", DEFAULT_HORIZON_DAYS))
         starts = [p.valid.valid_from for p in self.rulebook.provisions if p.spec.question]
         self.earliest = min(starts)
+        self.catalogue = _Catalogue(self.rulebook)
 
     def check_date(self, day: dt.date) -> None:
         """Refuse a decision date no encoded law covers, or one too far in the future to be a real decision."""
@@ -102,13 +104,70 @@ class Evaluator:
         rates = case.rate_table or self.rates
         facts = derive_facts(case, rates)
         records = self.engine.run(ruleset, facts)
-        return _Answer(self.rulebook, ruleset, case, facts, records, rates).build()
+        return _Answer(self.catalogue, ruleset, case, facts, records, rates).build()
+
+
+NOT_APPLICABLE = Bilingual(nb="Plikten gjelder ikke i denne saken.", en="The duty does not arise in this case.")
+FULFILLED = Bilingual(nb="Saken viser det som oppfyller plikten.", en="The record shows what fulfils the duty.")
+APPLIES_OPEN = Bilingual(nb="Plikten gjelder, og saken viser ennå ikke at den er oppfylt.",
+                         en="The duty applies and the record does not yet show it fulfilled.")
+
+
+class _Catalogue:
+    """The parts of an answer that depend on the rule book only: built once per rule, shared by every answer
+    (the answer models are immutable)."""
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        self.rulebook = rulebook
+        self.rule_files = dict(sorted(rulebook.file_digests.items()))
+        self._bases: dict[tuple, LegalBasis] = {}
+        self._provisions: dict[str, Provision] = {}
+        self._duties: dict[str, tuple[Bilingual, Bilingual]] = {}
+        self._considerations: dict[str, list[ConsiderationOut]] = {}
+
+    def basis(self, basis: Basis, own_act: str) -> LegalBasis:
+        key = (basis.act or own_act, basis.section, basis.ledd, basis.punktum, basis.bokstav)
+        if key not in self._bases:
+            act = self.rulebook.acts[key[0]]
+            parts = [f"{act.short_name} ({act.version}) § {basis.section}"]
+            if basis.ledd:
+                parts.append(f"{_ordinal(basis.ledd)} ledd")
+            if basis.punktum:
+                parts.append(f"{_ordinal(basis.punktum)} punktum")
+            if basis.bokstav:
+                parts.append(f"bokstav {basis.bokstav}")
+            self._bases[key] = LegalBasis(
+                act=act.id, short_name=act.short_name, section=basis.section, ledd=basis.ledd,
+                punktum=basis.punktum, bokstav=basis.bokstav, citation=" ".join(parts), url=act.url)
+        return self._bases[key]
+
+    def provision(self, provision: ProvisionFile) -> Provision:
+        if provision.path not in self._provisions:
+            spec, act = provision.spec, provision.act
+            self._provisions[provision.path] = Provision(
+                act=act.id, short_name=act.short_name, section=spec.section, title=spec.title.nb, url=act.url,
+                valid_from=spec.valid.valid_from, valid_to=spec.valid.valid_to)
+        return self._provisions[provision.path]
+
+    def considerations(self, provision: ProvisionFile) -> list[ConsiderationOut]:
+        if provision.path not in self._considerations:
+            self._considerations[provision.path] = [
+                ConsiderationOut(id=c.id, nb=c.nb, en=c.en) for c in provision.contents.considerations]
+        return self._considerations[provision.path]
+
+    def duty_texts(self, duty: Duty) -> tuple[Bilingual, Bilingual]:
+        if duty.id not in self._duties:
+            spec = duty.spec
+            self._duties[duty.id] = (Bilingual(nb=spec.duty.nb, en=spec.duty.en),
+                                     Bilingual(nb=spec.fulfil_by.nb, en=spec.fulfil_by.en))
+        return self._duties[duty.id]
 
 
 class _Answer:
-    def __init__(self, rulebook: Rulebook, ruleset: RuleSet, case: Case, facts: dict[str, Any],
+    def __init__(self, catalogue: _Catalogue, ruleset: RuleSet, case: Case, facts: dict[str, Any],
                  records: list[Record], rates: RateTable) -> None:
-        self.rulebook, self.ruleset, self.case, self.facts = rulebook, ruleset, case, facts
+        self.catalogue, self.ruleset, self.case, self.facts = catalogue, ruleset, case, facts
+        self.rulebook = catalogue.rulebook
         self.records, self.rates = records, rates
         self.fired = {(r.item_id, r.firing) for r in records}
         self.outcomes = self._outcomes()
@@ -144,24 +203,6 @@ class _Answer:
             return f"{value:,.2f} kr".replace(",", " ").replace(".00 kr", " kr")
         return str(value)
 
-    def _basis(self, basis: Basis, own_act: str) -> LegalBasis:
-        act = self.rulebook.acts[basis.act or own_act]
-        parts = [f"{act.short_name} ({act.version}) § {basis.section}"]
-        if basis.ledd:
-            parts.append(f"{_ordinal(basis.ledd)} ledd")
-        if basis.punktum:
-            parts.append(f"{_ordinal(basis.punktum)} punktum")
-        if basis.bokstav:
-            parts.append(f"bokstav {basis.bokstav}")
-        return LegalBasis(act=act.id, short_name=act.short_name, section=basis.section, ledd=basis.ledd,
-                          punktum=basis.punktum, bokstav=basis.bokstav, citation=" ".join(parts), url=act.url)
-
-    def _provision(self, question: str) -> Provision:
-        provision = self.ruleset.questions[question]
-        spec, act = provision.spec, provision.act
-        return Provision(act=act.id, short_name=act.short_name, section=spec.section, title=spec.title.nb,
-                         url=act.url, valid_from=spec.valid.valid_from, valid_to=spec.valid.valid_to)
-
     # --- decisions ---------------------------------------------------------------------------------------
 
     def _unknown_paths(self, condition, visited: frozenset[str]) -> set[str]:
@@ -181,8 +222,8 @@ class _Answer:
                              if (rule.id, Firing.ruled_out) not in self.fired))
 
     def _reason(self, rule: Rule) -> Reason:
-        names = facts_in(rule.condition)
-        return Reason(rule_id=rule.id, basis=self._basis(rule.spec.basis, rule.provision.act.id),
+        names = rule.own_facts
+        return Reason(rule_id=rule.id, basis=self.catalogue.basis(rule.spec.basis, rule.provision.act.id),
                       text_nb=self._text(rule.spec.because.nb, names),
                       text_en=self._text(rule.spec.because.en, names), facts=self._fact_values(names))
 
@@ -191,31 +232,24 @@ class _Answer:
         reasons = [self._reason(rule) for rule in self.ruleset.rules_by_question[question]
                    if (rule.id, Firing.concludes) in self.fired]
         provision = self.ruleset.questions[question]
-        considerations = [ConsiderationOut(id=c.id, nb=c.nb, en=c.en) for c in provision.contents.considerations] \
-            if outcome == Outcome.discretionary else []
+        considerations = self.catalogue.considerations(provision) if outcome == Outcome.discretionary else []
         missing = sorted(self._missing(question)) if outcome == Outcome.undetermined else []
         amount = self.rulebook.amounts.get(provision.path)
         if amount is not None:
-            basis = self._basis(amount.spec.basis, provision.act.id)
+            basis = self.catalogue.basis(amount.spec.basis, provision.act.id)
             amount = breakdown(amount, basis, outcome, self.facts, self.case, self.rates)
-        return Decision(question=question, provision=self._provision(question), outcome=outcome,
+        return Decision(question=question, provision=self.catalogue.provision(provision), outcome=outcome,
                         reasons=reasons, missing_facts=missing, considerations=considerations, amount=amount)
 
     # --- duties ------------------------------------------------------------------------------------------
 
-    def _duty(self, duty) -> DutyOut:
-        spec = duty.spec
+    def _duty(self, duty: Duty) -> DutyOut:
         if (duty.id, Firing.duty_not_applicable) in self.fired:
-            status = DutyStatus.not_applicable
-            reason = Bilingual(nb="Plikten gjelder ikke i denne saken.", en="The duty does not arise in this case.")
+            status, reason = DutyStatus.not_applicable, NOT_APPLICABLE
         elif (duty.id, Firing.duty_fulfilled) in self.fired:
-            status = DutyStatus.fulfilled
-            reason = Bilingual(nb="Saken viser det som oppfyller plikten.",
-                               en="The record shows what fulfils the duty.")
+            status, reason = DutyStatus.fulfilled, FULFILLED
         elif (duty.id, Firing.duty_applies) in self.fired:
-            status = DutyStatus.open
-            reason = Bilingual(nb="Plikten gjelder, og saken viser ennå ikke at den er oppfylt.",
-                               en="The duty applies and the record does not yet show it fulfilled.")
+            status, reason = DutyStatus.open, APPLIES_OPEN
         else:
             status = DutyStatus.open
             unknown = sorted(self._unknown_paths(duty.applies, frozenset()))
@@ -224,22 +258,22 @@ class _Answer:
                 "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",
                 en="The duty may apply; the case does not give: " + ", ".join(unknown) if unknown else
                 "The duty may apply; it depends on a question not yet determined.")
-        return DutyOut(id=duty.id, provision=self._basis(spec.basis, duty.provision.act.id), status=status,
-                       duty=Bilingual(nb=spec.duty.nb, en=spec.duty.en), reason=reason,
-                       fulfil_by=Bilingual(nb=spec.fulfil_by.nb, en=spec.fulfil_by.en))
+        text, fulfil_by = self.catalogue.duty_texts(duty)
+        return DutyOut(id=duty.id, provision=self.catalogue.basis(duty.spec.basis, duty.provision.act.id),
+                       status=status, duty=text, reason=reason, fulfil_by=fulfil_by)
 
     # --- the whole answer --------------------------------------------------------------------------------
 
     def _trace(self) -> list[TraceEntry]:
-        conditions = {rule.id: rule.effective for rule in self.ruleset.rules}
-        conditions |= {duty.id: duty.applies for duty in self.ruleset.duties}
-        fulfilled = {duty.id: duty.fulfilled for duty in self.ruleset.duties}
+        items = {rule.id: rule for rule in self.ruleset.rules} | {duty.id: duty for duty in self.ruleset.duties}
         entries = []
         for record in self.records:
             if record.firing == Firing.ruled_out:
                 continue
-            names = facts_in(fulfilled[record.item_id] if record.firing == Firing.duty_fulfilled
-                             else conditions[record.item_id])
+            item = items[record.item_id]
+            names = item.fulfilled_facts if record.firing == Firing.duty_fulfilled else \
+                item.applies_facts if record.firing in (Firing.duty_applies, Firing.duty_not_applicable) else \
+                item.facts
             entries.append(TraceEntry(step=len(entries) + 1, id=record.item_id, firing=record.firing.value,
                                       facts=self._fact_values(names)))
         return entries
@@ -251,7 +285,7 @@ class _Answer:
     def _receipt(self) -> Receipt:
         canonical = json.dumps(self.case.model_dump(mode="json", by_alias=True, exclude_none=True),
                                sort_keys=True, separators=(",", ":"))
-        return Receipt(engine_version=ENGINE_VERSION, rule_files=dict(sorted(self.rulebook.file_digests.items())),
+        return Receipt(engine_version=ENGINE_VERSION, rule_files=self.catalogue.rule_files,
                        rulebook_digest=self.rulebook.digest, ruleset_digest=self.ruleset.digest,
                        input_digest="sha256:" + hashlib.sha256(canonical.encode()).hexdigest(),
                        evaluated_at=dt.datetime.now(dt.UTC))

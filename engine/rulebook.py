@@ -246,7 +246,13 @@ class Rule:
 
     @cached_property
     def facts(self) -> frozenset[str]:
+        """Every fact the rule's effective condition reads (its exceptions' facts included)."""
         return frozenset(facts_in(self.effective))
+
+    @cached_property
+    def own_facts(self) -> frozenset[str]:
+        """The facts of the condition as written: what the rule's reason talks about."""
+        return frozenset(facts_in(self.condition))
 
     @cached_property
     def depends_on(self) -> frozenset[str]:
@@ -269,6 +275,14 @@ class Duty:
     spec: DutySpec
     applies: Condition
     fulfilled: Condition
+
+    @cached_property
+    def applies_facts(self) -> frozenset[str]:
+        return frozenset(facts_in(self.applies))
+
+    @cached_property
+    def fulfilled_facts(self) -> frozenset[str]:
+        return frozenset(facts_in(self.fulfilled))
 
 
 @dataclass(frozen=True)

@@ -1,35 +1,45 @@
 """The only module that touches durable-rules.
 
-What we rely on, and why it is shaped this way (measured on durable-rules 2.0.28, see docs/design.md):
+We drive durable-rules' native engine (`durable_rules_engine`, the C core that the `durable.lang`/`durable.engine`
+Python layer wraps) directly. What we rely on, and why it is shaped this way (measured on durable-rules 2.0.28;
+see docs/design.md and docs/performance.md):
 
-* The library is not thread-safe, so every call into it holds one process-wide lock. Its `Host` also starts
-  two timer threads that poll the C engine twice a second; we use neither timers nor queued actions, so our
-  host does not start them — otherwise they would touch the engine outside our lock.
+* The library is not thread-safe, so every call into it holds one process-wide lock (module-level, because the
+  native engine's rulesets and sessions are process-global, whichever `DurableEngine` object made them).
+* The Python `Host` starts two timer threads that poll the native engine outside any lock of ours, and spends
+  most of an evaluation's time serialising the session state around every action. We need neither timers nor
+  state, so we skip that layer: assert the fact, then take the queued actions one by one
+  (`start_action_for_state` / `complete_and_start_action`), exactly as the Python layer does, minus the rest.
 * Ruleset names are process-global and cannot be registered twice: each rule set is compiled once per
-  process, named by its digest.
+  process, named by its digest, and shared by every `DurableEngine`.
 * Every session id is live until `delete_state`; the 1,025th live one fails. Each evaluation uses a fresh
   session and deletes it in `finally`, whatever happened.
-* The library cannot say which rules fired, so every action records its own firing.
-* A fact no rule matches raises `MessageNotHandledException` — and deleting a session whose facts were never
-  handled segfaults (we hit it with a case that gives no facts at all). So every ruleset has a catch-all rule
-  for case facts and for conclusions; nothing is ever left unhandled.
-* An exception in an action is swallowed by the library (written into the session state). Our actions keep
-  the first one and `run` raises it once the session is gone, so a fault fails its own evaluation, loudly.
+* The library cannot say which rules fired, so our action loop records every firing by rule name.
+* A fact no rule matches is refused — and deleting a session whose facts were never handled segfaults (we hit it
+  with a case that gives no facts at all). So every ruleset has a catch-all rule for case facts and for
+  conclusions; nothing is ever left unhandled.
+* An action that fails is abandoned in the native engine before the session is deleted, and the error fails
+  its own evaluation only.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from durable import engine as durable
+import durable_rules_engine as native
 
-from engine.compiler import CASE, OUTCOME, durable_rule, false_form, simplify, true_form
+from engine.compiler import CASE, OUTCOME, catch_all, durable_rule, false_form, simplify, true_form
 from engine.rulebook import RuleSet
+
+_LOCK = threading.Lock()
+_SIDS = itertools.count()
+_NOT_HANDLED = 1
 
 
 class Firing(StrEnum):
@@ -48,98 +58,120 @@ class Record:
     firing: Firing
 
 
-def _ignore(_closure: Any) -> None:
-    pass
+@dataclass(frozen=True)
+class Action:
+    """What matching one durable-rules rule means: a firing to record, and a conclusion to assert (if any)."""
+
+    record: Record | None  # None for the catch-all rules
+    conclusion: dict[str, str] | None = None  # the outcome fact to assert
 
 
-class QuietHost(durable.Host):
-    def _run(self) -> None:  # no timer threads: see the module docstring
-        pass
+@dataclass
+class NativeRuleset:
+    """A ruleset registered in the native engine, and what each of its rules means."""
+
+    handle: int
+    actions: dict[str, Action] = field(default_factory=dict)
 
 
-class _Session:
-    """What one evaluation's actions write to. Only touched while the engine lock is held."""
+_REGISTERED: dict[str, NativeRuleset] = {}
 
-    def __init__(self) -> None:
-        self.records: list[Record] = []
-        self.seen: set[Record] = set()
-        self.error: BaseException | None = None
+
+def register(name: str, rules: dict[str, tuple[dict, Action]]) -> NativeRuleset:
+    """Register durable-rules JSON rules under a process-wide name (once; later calls reuse it)."""
+    with _LOCK:
+        if name not in _REGISTERED:
+            definitions = {rule_name: pattern for rule_name, (pattern, _) in rules.items()}
+            for kind in (CASE, OUTCOME):  # see the module docstring: no fact may go unhandled
+                definitions[f"#catch-all-{kind}"] = catch_all(kind)
+            handle = native.create_ruleset(name, json.dumps(definitions))
+            actions = {rule_name: action for rule_name, (_, action) in rules.items()}
+            actions |= {f"#catch-all-{kind}": Action(None) for kind in (CASE, OUTCOME)}
+            _REGISTERED[name] = NativeRuleset(handle, actions)
+        return _REGISTERED[name]
+
+
+def _rule_name(message_json: str) -> str:
+    """The matched rule's name from the engine's message '{"<name>":{...facts...}}'.
+
+    Rule names are ours (ids, '#', digits: never a quote or a backslash), so the name ends at the next quote;
+    this saves decoding the whole case fact for every action. An unknown name fails loudly in the lookup.
+    """
+    return message_json[2:message_json.index('"', 2)]
+
+
+def run_session(ruleset: NativeRuleset, facts: list[dict[str, Any]],
+                hook: Callable[[Record], None] | None = None) -> list[Record]:
+    """Assert `facts` in a fresh session, run every action the engine queues, delete the session."""
+    records: list[Record] = []
+    seen: set[Record] = set()
+    sid = f"s{next(_SIDS)}"
+    handle = ruleset.handle
+    with _LOCK:
+        try:
+            for fact in facts:
+                result = native.assert_fact(handle, json.dumps({"sid": sid, **fact}))
+                if result[0] == _NOT_HANDLED:  # cannot happen with the catch-all rules; never ignore it
+                    raise RuntimeError("durable-rules handled no rule for a fact")
+                pending = native.start_action_for_state(handle, result[1])
+                state_handle = result[1]
+                while pending:
+                    state_json, message_json = pending[0], pending[1]
+                    try:
+                        action = ruleset.actions[_rule_name(message_json)]
+                        if action.record is not None:
+                            if hook is not None:
+                                hook(action.record)
+                            if action.record not in seen:  # another disjunct of one condition matched too
+                                seen.add(action.record)
+                                records.append(action.record)
+                                if action.conclusion is not None:  # chaining: the conclusion becomes a fact
+                                    native.assert_fact(handle, json.dumps({"sid": sid, **action.conclusion}))
+                        native.update_state(handle, state_json)
+                    except BaseException:
+                        native.abandon_action(handle, state_handle)
+                        raise
+                    following = native.complete_and_start_action(handle, state_handle)
+                    pending = (state_json, following) if following else None
+        finally:
+            native.delete_state(handle, sid)
+    return records
 
 
 class DurableEngine:
+    """Compiles rule sets into durable-rules and runs one session per evaluation."""
+
     def __init__(self, fault_hook: Callable[[Record], None] | None = None) -> None:
-        self._host = QuietHost()
-        self._lock = threading.Lock()
-        self._compiled: set[str] = set()
-        self._session: _Session | None = None
-        self._sids = itertools.count()
         self._fault_hook = fault_hook  # tests inject failures into actions through this
 
-    def _name(self, ruleset: RuleSet) -> str:
+    @staticmethod
+    def _name(ruleset: RuleSet) -> str:
         return "regelmotor-" + ruleset.digest.removeprefix("sha256:")[:24]
 
-    def _compile(self, ruleset: RuleSet) -> None:
-        definitions: dict[str, dict] = {}
+    @staticmethod
+    def _rules(ruleset: RuleSet) -> dict[str, tuple[dict, Action]]:
+        rules: dict[str, tuple[dict, Action]] = {}
 
-        def add(item_id: str, firing: Firing, dnf, outcome: tuple[str, str] | None = None) -> None:
+        def add(item_id: str, firing: Firing, dnf, conclusion: dict[str, str] | None = None) -> None:
+            action = Action(Record(item_id, firing), conclusion)
             for index, conjunction in enumerate(simplify(dnf)):
-                definitions[f"{item_id}#{firing}#{index}"] = durable_rule(
-                    conjunction, self._action(Record(item_id, firing), outcome))
+                rules[f"{item_id}#{firing}#{index}"] = (durable_rule(conjunction), action)
 
-        for kind in (CASE, OUTCOME):  # see the module docstring: no fact may go unhandled
-            definitions[f"#catch-all-{kind}"] = {"all": [{"m": {"t": kind}}], "run": _ignore}
         for rule in ruleset.rules:
-            add(rule.id, Firing.concludes, true_form(rule.effective), (rule.question, rule.outcome.value))
+            conclusion = {"t": OUTCOME, "q": rule.question, "o": rule.outcome.value, "r": rule.id}
+            add(rule.id, Firing.concludes, true_form(rule.effective), conclusion)
             add(rule.id, Firing.ruled_out, false_form(rule.effective))
         for duty in ruleset.duties:
             add(duty.id, Firing.duty_applies, true_form(duty.applies))
             add(duty.id, Firing.duty_not_applicable, false_form(duty.applies))
             add(duty.id, Firing.duty_fulfilled, true_form(duty.fulfilled))
-        self._host.set_rulesets({self._name(ruleset): definitions})
+        return rules
 
-    def _action(self, record: Record, outcome: tuple[str, str] | None):
-        def act(closure: Any) -> None:
-            session = self._session
-            try:
-                if self._fault_hook is not None:
-                    self._fault_hook(record)
-                if record in session.seen:  # another disjunct of the same condition matched too
-                    return
-                session.seen.add(record)
-                session.records.append(record)
-                if outcome is not None:
-                    question, value = outcome
-                    # the conclusion becomes a fact that further rules can match (chaining)
-                    closure.assert_fact({"t": OUTCOME, "q": question, "o": value, "r": record.item_id})
-            except BaseException as error:  # noqa: BLE001 — durable-rules would swallow it; see run()
-                session.error = session.error or error
-
-        return act
-
-    def prepare(self, ruleset: RuleSet) -> None:
+    def prepare(self, ruleset: RuleSet) -> NativeRuleset:
         """Compile and register a rule set now (at start-up) rather than on its first evaluation."""
-        with self._lock:
-            self._ensure(ruleset)
-
-    def _ensure(self, ruleset: RuleSet) -> str:
         name = self._name(ruleset)
-        if name not in self._compiled:
-            self._compile(ruleset)
-            self._compiled.add(name)
-        return name
+        return _REGISTERED.get(name) or register(name, self._rules(ruleset))
 
     def run(self, ruleset: RuleSet, facts: dict[str, Any]) -> list[Record]:
         """Assert the case's facts in a fresh session and return every firing, in order."""
-        with self._lock:
-            name = self._ensure(ruleset)
-            sid = f"s{next(self._sids)}"
-            session = self._session = _Session()
-            try:
-                self._host.assert_fact(name, {"sid": sid, "t": CASE, **facts})
-            finally:
-                self._session = None
-                self._host.delete_state(name, sid)
-            if session.error is not None:
-                raise session.error
-            return session.records
-
+        return run_session(self.prepare(ruleset), [{"t": CASE, **facts}], self._fault_hook)
