@@ -279,7 +279,7 @@ class _Answer:
         return entries
 
     def _law(self) -> Law:
-        act = self.ruleset.provisions[0].act
+        act = next(iter(self.ruleset.questions.values())).act
         return Law(act=act.id, short_name=act.short_name, version=act.version)
 
     def _receipt(self) -> Receipt:

@@ -80,10 +80,12 @@ class RateTable(_Strict):
         return self.rows[-1]
 
     def staleness_warning(self, day: dt.date) -> str | None:
-        """Say so when `day` is in a period whose rates are not on file, or past the newest row."""
+        """Say so when `day` is before the first row, in a period whose rates are not on file, or past the
+        newest row's year."""
         row = self.row_on(day)
         if row is None:
-            return None
+            return (f"rate table {self.id}: no rates on file before {self.rows[0].valid_from.isoformat()}; the "
+                    "guideline rate, and so the need, is unknown on this date")
         in_gap = any(gap.valid_from <= day <= gap.valid_to for gap in self.known_gaps)
         if in_gap or (row is self.newest and day.year > row.valid_from.year):
             return (f"rate table {self.id}: the rates in force on {day.isoformat()} are not on file; "

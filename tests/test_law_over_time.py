@@ -142,3 +142,10 @@ def test_shortfall_is_need_minus_counted_means(evaluator, day, ages, income, hou
     else:
         assert living.outcome == Outcome.not_entitled
         assert living.amount.surplus == means - need
+
+
+def test_before_the_first_rates_the_need_is_unknown_and_the_answer_says_why(evaluator):
+    case = load_example(ROOT / "examples" / "supplementary-assistance.json")["case"] | {"decision_date": "1999-06-01"}
+    evaluation = evaluator.evaluate(Case.model_validate(case))
+    assert evaluation.decisions[0].outcome == Outcome.undetermined
+    assert any("no rates on file before 2002-01-01" in warning for warning in evaluation.warnings)
