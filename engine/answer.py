@@ -16,131 +16,141 @@ class _Out(BaseModel):
 
 
 class Bilingual(_Out):
-    nb: str
-    en: str
+    nb: str = Field(description="Norsk bokmål.")
+    en: str = Field(description="English.")
 
 
 class Law(_Out):
     act: str = Field(description="The act applied, by its Lovdata id, e.g. LOV-1991-12-13-81.")
-    short_name: str
-    version: str
+    short_name: str = Field(description="The act's short name, e.g. sosialtjenesteloven.")
+    version: str = Field(description="The act's version: the year it was passed.")
 
 
 class LegalBasis(_Out):
-    act: str
-    short_name: str
-    section: str
-    ledd: int | None = None
-    punktum: int | None = None
-    bokstav: str | None = None
+    act: str = Field(description="The act the basis is in, by its Lovdata id.")
+    short_name: str = Field(description="The act's short name.")
+    section: str = Field(description="Paragraf — the section, e.g. 5-1.")
+    ledd: int | None = Field(None, description="Ledd — the subsection, counted from 1.")
+    punktum: int | None = Field(None, description="Punktum — the sentence within the ledd, counted from 1.")
+    bokstav: str | None = Field(None, description="Bokstav — the lettered item.")
     citation: str = Field(description="The basis as a lawyer writes it, e.g. 'sosialtjenesteloven (1991) § 5-1 "
                                       "første ledd første punktum'.")
-    url: str
+    url: str = Field(description="The act on Lovdata.")
 
 
 class Provision(_Out):
-    act: str
-    short_name: str
-    section: str
-    title: str
-    url: str
-    valid_from: dt.date
-    valid_to: dt.date | None
+    act: str = Field(description="The act, by its Lovdata id.")
+    short_name: str = Field(description="The act's short name.")
+    section: str = Field(description="Paragraf — the section.")
+    title: str = Field(description="The section's heading (Norwegian).")
+    url: str = Field(description="The act on Lovdata.")
+    valid_from: dt.date = Field(description="Gyldig fra — the first day this version of the section applies.")
+    valid_to: dt.date | None = Field(description="Gyldig til — the last day it applies; null while in force.")
 
 
 class Reason(_Out):
-    rule_id: str
-    basis: LegalBasis
-    text_nb: str
-    text_en: str
+    rule_id: str = Field(description="The rule that concluded, e.g. sosialtjenesteloven-1991/5-1/self-supporting "
+                                     "(GET /v1/rules/{rule_id} shows it with its statute text).")
+    basis: LegalBasis = Field(description="Hjemmel — the rule's exact legal basis.")
+    text_nb: str = Field(description="Begrunnelse — the reason in Norwegian, with the case's figures.")
+    text_en: str = Field(description="The reason in English, with the case's figures.")
     facts: dict[str, Any] = Field(description="The facts the rule looked at, as the case gave them "
                                               "(money in kroner).")
 
 
 class ConsiderationOut(_Out):
-    id: str
-    nb: str
-    en: str
+    id: str = Field(description="The consideration's id within its rule file.")
+    nb: str = Field(description="Hensynet — what to weigh, in Norwegian.")
+    en: str = Field(description="What to weigh, in English.")
 
 
 class RateTableUsed(_Out):
-    id: str
-    title: str
+    id: str = Field(description="The rate table's id, e.g. national-guideline-rates.")
+    title: str = Field(description="The table's title (Norwegian).")
     row_from: dt.date = Field(description="The date of the table row that was used.")
-    source: str
+    source: str = Field(description="Where that row's figures come from.")
 
 
 class AmountLine(_Out):
     class Detail(_Out):
-        label: str
-        amount: Decimal
+        label: str = Field(description="One item behind the line, e.g. a household member's rate or an income.")
+        amount: Decimal = Field(description="Its monthly amount in kroner.")
 
-    part: Literal["need", "means"]
-    fact: str
-    label: Bilingual
+    part: Literal["need", "means"] = Field(description="Whether the line adds to the need or to the means.")
+    fact: str = Field(description="The fact the line is, by its name in the rule files.")
+    label: Bilingual = Field(description="What the line is, in words.")
     counted: bool = Field(description="False for a term the act subtracts from the means, i.e. income that is "
                                       "not counted (e.g. child benefit under sotjl § 18 from 2022-09-01).")
     amount: Decimal = Field(description="Whole kroner; negative where the term reduces its part.")
-    details: list[Detail]
+    details: list[Detail] = Field(description="The items that make up the line.")
 
 
 class AmountBreakdown(_Out):
     kind: Literal["shortfall", "surplus"] = Field(
         description="shortfall: what the household lacks (entitled); surplus: by how much the means exceed the "
                     "need (not entitled).")
-    need: Decimal
-    counted_means: Decimal
-    shortfall: Decimal
-    surplus: Decimal
-    lines: list[AmountLine]
-    rate_table: RateTableUsed | None
-    basis: LegalBasis
-    note: Bilingual
+    need: Decimal = Field(description="Behov — the household's monthly need in kroner (the need lines added up).")
+    counted_means: Decimal = Field(description="Midler — the monthly means counted, in kroner (the means lines "
+                                               "added up).")
+    shortfall: Decimal = Field(description="Need minus means, in kroner, where positive; else 0.")
+    surplus: Decimal = Field(description="Means minus need, in kroner, where positive; else 0.")
+    lines: list[AmountLine] = Field(description="The calculation line by line.")
+    rate_table: RateTableUsed | None = Field(description="The guideline-rate table and row used; null when none "
+                                                         "applied.")
+    basis: LegalBasis = Field(description="The legal basis of the calculation.")
+    note: Bilingual = Field(description="How to read the figures: a starting point for the caseworker's "
+                                        "assessment.")
 
 
 class Decision(_Out):
     question: str = Field(description="The provision asked about, e.g. '5-1'.")
-    provision: Provision
-    outcome: Outcome
-    reasons: list[Reason]
+    provision: Provision = Field(description="The provision that answers the question, with its validity.")
+    outcome: Outcome = Field(description="entitled · not_entitled · discretionary · not_applicable · undetermined "
+                                         "(see the API description).")
+    reasons: list[Reason] = Field(description="Every rule that concluded this outcome, with its legal basis.")
     missing_facts: list[str] = Field(description="Case-field paths whose values would settle an undetermined "
                                                  "outcome.")
     considerations: list[ConsiderationOut] = Field(description="What the caseworker must weigh when the outcome "
                                                                "is discretionary.")
-    amount: AmountBreakdown | None = None
+    amount: AmountBreakdown | None = Field(None, description="The guideline calculation, where the provision "
+                                                             "has one and the facts allow it.")
 
 
 class DutyOut(_Out):
-    id: str
-    provision: LegalBasis
-    status: DutyStatus
+    id: str = Field(description="The duty's stable id (GET /v1/rules/{rule_id} shows it).")
+    provision: LegalBasis = Field(description="Hjemmel — the duty's exact legal basis.")
+    status: DutyStatus = Field(description="open · fulfilled · not_applicable (see the API description).")
     duty: Bilingual = Field(description="What the duty asks of the office.")
     reason: Bilingual = Field(description="Why the duty has this status in this case.")
     fulfil_by: Bilingual = Field(description="What the case record must show for the duty to be fulfilled.")
 
 
 class TraceEntry(_Out):
-    step: int
+    step: int = Field(description="The firing's position, from 1.")
     id: str = Field(description="The rule or duty that matched.")
     firing: str = Field(description="concludes, duty_applies, duty_not_applicable or duty_fulfilled.")
-    facts: dict[str, Any]
+    facts: dict[str, Any] = Field(description="The facts the rule or duty looked at (money in kroner).")
 
 
 class Receipt(_Out):
-    engine_version: str
+    engine_version: str = Field(description="The regelmotor version that answered.")
     rule_files: dict[str, str] = Field(description="sha256 digest of each rule and parameter file.")
     rulebook_digest: str = Field(description="Digest of the whole rule set on file.")
     ruleset_digest: str = Field(description="Digest of the provisions in force on the decision date.")
     input_digest: str = Field(description="Digest of the case as received (canonical JSON).")
-    evaluated_at: dt.datetime
+    evaluated_at: dt.datetime = Field(description="When the answer was computed (UTC).")
 
 
 class Evaluation(_Out):
-    case_id: str | None
-    decision_date: dt.date
-    law: Law
-    decisions: list[Decision]
-    duties: list[DutyOut]
-    warnings: list[str]
-    trace: list[TraceEntry]
-    receipt: Receipt
+    case_id: str | None = Field(description="The caller's case reference, echoed back.")
+    decision_date: dt.date = Field(description="Vedtaksdato — the date the law and the rates were chosen by.")
+    law: Law = Field(description="The act applied on the decision date.")
+    decisions: list[Decision] = Field(description="One answer per question (provision) in force, in dependency "
+                                                  "order.")
+    duties: list[DutyOut] = Field(description="The duties toward the client, each with its status.")
+    warnings: list[str] = Field(description="What the caseworker should know about the answer, e.g. that the "
+                                            "newest rates on file were used.")
+    trace: list[TraceEntry] = Field(description="Every rule and duty that fired, in order, with the facts it "
+                                                "matched.")
+    receipt: Receipt = Field(description="What produced the answer: engine version, rule-file digests, input "
+                                         "digest, time.")

@@ -141,7 +141,8 @@ class EconomicRight(_Model):
         max_length=60, pattern=r"^[a-z_]+$", description="Ytelse — e.g. housing_allowance, sickness_benefit."
     )
     status: RightStatus = Field(description="Not yet claimed (ikke søkt), or claimed and pending (under behandling).")
-    expected_monthly_amount: Kroner | None = None
+    expected_monthly_amount: Kroner | None = Field(None, description="Forventet beløp per måned — what the "
+                                                                     "benefit would pay a month.")
 
 
 class Work(_Model):
@@ -259,10 +260,10 @@ class Party(StrEnum):
 class Consultation(_Model):
     """Samtale — a consultation held on a matter."""
 
-    matter: Matter
+    matter: Matter = Field(description="Saken samtalen gjaldt — the matter the consultation was about.")
     with_: Party = Field(alias="with", description="Who was consulted: the client, a guardian (verge) or another "
                                                    "representative the client trusts.")
-    date: dt.date | None = None
+    date: dt.date | None = Field(None, description="Dato for samtalen.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_enum_values=True)
 
@@ -270,14 +271,14 @@ class Consultation(_Model):
 class ClientView(_Model):
     """Brukerens syn — the client's stated view on a matter."""
 
-    matter: Matter
+    matter: Matter = Field(description="The matter the view is about.")
     summary: str | None = Field(None, max_length=500, description="The view in short (never logged).")
 
 
 class Proposal(_Model):
     """Forslag til vedtak — the proposed outcome on a matter and how it relates to the client's view."""
 
-    matter: Matter
+    matter: Matter = Field(description="The matter the proposal decides.")
     departs_from_client_view: bool | None = Field(None, description="Avviker fra brukerens syn.")
     departure_justified_in_writing: bool | None = Field(
         None, description="Skriftlig begrunnelse for avviket — a written justification for the departure."
@@ -320,10 +321,14 @@ class Participation(_Model):
         None, description="Hvem representerer brukeren — guardian (verge), relative, trusted person, someone the "
                           "office arranged, or `none` (nobody speaks for the client). Absent means unknown."
     )
-    consultations: list[Consultation] | None = Field(None, max_length=100)
-    client_views: list[ClientView] | None = Field(None, max_length=100)
-    proposals: list[Proposal] | None = Field(None, max_length=20)
-    information_gathering: list[InformationGathering] | None = Field(None, max_length=100)
+    consultations: list[Consultation] | None = Field(None, max_length=100, description="Samtaler — the "
+                                                                                      "consultations held.")
+    client_views: list[ClientView] | None = Field(None, max_length=100, description="Brukerens syn — the views "
+                                                                                    "the client has stated.")
+    proposals: list[Proposal] | None = Field(None, max_length=20, description="Forslag til vedtak — the proposed "
+                                                                              "decisions.")
+    information_gathering: list[InformationGathering] | None = Field(
+        None, max_length=100, description="Innhenting av opplysninger — the information gathered about the client.")
 
 
 # --- the case --------------------------------------------------------------------------------------------
@@ -337,19 +342,25 @@ class Case(_Model):
         description="Saksreferanse — the caller's opaque reference, echoed back. Never a national identity number.",
     )
     decision_date: dt.date = Field(description="Vedtaksdato — picks the law and the rates in force.")
-    household: Household | None = None
-    applicant: Applicant | None = None
+    household: Household | None = Field(None, description="Husstanden — who lives with and is provided for by "
+                                                          "the applicant.")
+    applicant: Applicant | None = Field(None, description="Søkeren — the applicant.")
     income: list[Income] | None = Field(None, max_length=100, description="Inntekter per måned i husstanden.")
     assets: list[Asset] | None = Field(None, max_length=100, description="Formue i husstanden.")
     expenses: list[Expense] | None = Field(None, max_length=100, description="Utgifter per måned.")
-    economic_rights: list[EconomicRight] | None = Field(None, max_length=30)
-    work: Work | None = None
-    residence: Residence | None = None
-    request: Request | None = None
-    life_situation: LifeSituation | None = None
-    services: Services | None = None
-    conditions: Conditions | None = None
-    participation: Participation | None = None
+    economic_rights: list[EconomicRight] | None = Field(
+        None, max_length=30, description="Økonomiske rettigheter — benefits the household may have but does not "
+                                         "yet receive (not claimed, or pending).")
+    work: Work | None = Field(None, description="Arbeid — whether the applicant can support themselves by work.")
+    residence: Residence | None = Field(None, description="Opphold og bopel — lawful residence and fixed abode.")
+    request: Request | None = Field(None, description="Søknaden — what is applied for and how urgent it is.")
+    life_situation: LifeSituation | None = Field(None, description="Livssituasjonen — for assistance in special "
+                                                                   "cases (§ 5-2 / sotjl § 19).")
+    services: Services | None = Field(None, description="Tjenester — service needs, for the individual plan.")
+    conditions: Conditions | None = Field(None, description="Vilkår — conditions attached to the assistance "
+                                                            "(sotjl §§ 20 and 20 a).")
+    participation: Participation | None = Field(None, description="Brukermedvirkning — the record of how the "
+                                                                  "client took part (the duties read it).")
     rate_table: RateTable | None = Field(
         None, description="Kommunale satser — a municipality's own guideline-rate table (same schema as "
                           "rules/parameters/national-guideline-rates.yaml); replaces the configured table for "

@@ -27,7 +27,8 @@ Rate = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2, allow_inf_
 
 
 class RateRow(_Strict):
-    valid_from: dt.date = Field(alias="from")
+    valid_from: dt.date = Field(alias="from", description="Gyldig fra — the row holds from this day until the "
+                                                          "next row's.")
     single: Rate = Field(description="Enslig — a single adult.")
     couple: Rate = Field(description="Ektepar/samboere — a couple together.")
     sharing: Rate = Field(description="Person i bofellesskap — a person sharing a home.")
@@ -45,19 +46,21 @@ class RateRow(_Strict):
 
 
 class Gap(_Strict):
-    valid_from: dt.date = Field(alias="from")
-    valid_to: dt.date = Field(alias="to")
+    valid_from: dt.date = Field(alias="from", description="The first day of a period whose rates are not on file.")
+    valid_to: dt.date = Field(alias="to", description="The last day of that period.")
 
 
 class RateTable(_Strict):
     """A dated table of monthly guideline rates: the national one, or a municipality's own."""
 
-    id: str = Field(pattern=r"^[a-z0-9-]+$", max_length=80)
-    title: dict[str, str]
-    unit: str = Field(max_length=40)
-    newest_row_note: dict[str, str] | None = None
-    known_gaps: list[Gap] = Field([], max_length=50)
-    rows: list[RateRow] = Field(min_length=1, max_length=200)
+    id: str = Field(pattern=r"^[a-z0-9-]+$", max_length=80, description="The table's id, e.g. oslo-2024.")
+    title: dict[str, str] = Field(description="The table's title by language: {\"nb\": …, \"en\": …}.")
+    unit: str = Field(max_length=40, description="What the figures are, e.g. NOK per month.")
+    newest_row_note: dict[str, str] | None = Field(
+        None, description="The warning, by language, when a date after the newest row uses that row.")
+    known_gaps: list[Gap] = Field([], max_length=50, description="Periods whose rates are not on file.")
+    rows: list[RateRow] = Field(min_length=1, max_length=200, description="The rates, by the date they hold from, "
+                                                                          "oldest first.")
 
     @model_validator(mode="after")
     def _rows_strictly_ascending(self) -> RateTable:
