@@ -1,4 +1,4 @@
-"""`regelmotor` — the command line: evaluate a case, list the rule catalogue."""
+"""`regelmotor` — the command line: evaluate a case, list the rule catalogue, serve the HTTP API."""
 
 from __future__ import annotations
 
@@ -65,7 +65,15 @@ def cmd_rules(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from api.server import serve
+
+    return serve(args)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from api.server import add_arguments as add_serve_arguments  # the service's flags live with the service
+
     parser = argparse.ArgumentParser(prog="regelmotor", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     evaluate = commands.add_parser("evaluate", help="evaluate one case (JSON) and print the Evaluation")
@@ -73,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.set_defaults(run=cmd_evaluate)
     rules = commands.add_parser("rules", help="list the rule and duty catalogue")
     rules.set_defaults(run=cmd_rules)
+    serve = commands.add_parser("serve", help="start the HTTP service (uvicorn; see api/server.py)")
+    add_serve_arguments(serve)
+    serve.set_defaults(run=cmd_serve)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -1,0 +1,60 @@
+"""`create_app()`: the FastAPI application, one per worker process.
+
+Each worker loads the rule files when the app is created and compiles every rule set in the lifespan, before it
+accepts a request; it then builds the OpenAPI document, whose response examples are real evaluations. uvicorn
+calls `create_app` itself in each worker (`api/server.py` passes it as a factory).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import catalogue, errors, evaluations, health, openapi
+from api.body_limit import BodyLimitMiddleware
+from api.examples import load_examples
+from api.logs import SERVICE_LOGGER
+from api.request_context import RequestContextMiddleware
+from api.settings import Settings
+from engine.evaluate import ENGINE_VERSION, Evaluator
+
+log = logging.getLogger(SERVICE_LOGGER)
+
+
+def create_app(settings: Settings | None = None, evaluator: Evaluator | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    evaluator = evaluator or Evaluator()
+    examples = load_examples(settings.examples_dir)
+    rules = catalogue.Catalogue(evaluator.rulebook)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        evaluator.warm_up()  # compile every rule set now: no request pays for it
+        app.openapi()  # and the document with its evaluated examples
+        log.info("ready", extra={"fields": {"event": "ready", "engine_version": ENGINE_VERSION,
+                                            "rulebook_digest": evaluator.rulebook.digest,
+                                            "request_examples": len(examples)}})
+        yield
+
+    app = FastAPI(
+        title=openapi.TITLE, version=ENGINE_VERSION, description=openapi.description(settings),
+        openapi_tags=openapi.TAGS, lifespan=lifespan,
+        responses=errors.responses(500),
+        # FastAPI's OpenTelemetry hooks stay available for traces and metrics, but not for logs: those record
+        # validation failures with the input values, i.e. case content.
+        telemetry={"logs": False},
+    )
+    app.include_router(evaluations.router(evaluator, settings, examples))
+    app.include_router(catalogue.router(rules))
+    app.include_router(health.router(evaluator))
+    errors.install(app)
+    openapi.install(app, evaluator, rules, examples, settings)
+    # Added last = outermost: the request context wraps the body limit, so a 413 is logged and correlated too.
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    app.state.evaluator = evaluator
+    app.state.settings = settings
+    return app

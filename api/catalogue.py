@@ -1,0 +1,211 @@
+"""GET /v1/rules and GET /v1/rules/{rule_id}: the rule and duty catalogue, read from the loaded rule files.
+
+Everything here is presentation of what `rules/` says — the statute text, the validity, the condition as the
+rule file writes it — so a caseworker or auditor can see why the engine answers as it does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.errors import (
+    INVALID_REQUEST,
+    UNKNOWN_RULE,
+    ProblemException,
+    correlation_id,
+    field_errors,
+    problem,
+    responses,
+)
+from engine.answer import Bilingual
+from engine.rulebook import Basis, Duty, Outcome, Provision, Rule, Rulebook
+
+TAG = "rules"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class CatalogueBasis(_Out):
+    act: str = Field(description="The act the basis is in, by its Lovdata id (another act than the rule's own "
+                                 "where a duty rests on e.g. forvaltningsloven).")
+    short_name: str = Field(description="The act's short name, e.g. sosialtjenesteloven.")
+    section: str = Field(description="Paragraf — the section, e.g. 5-1.")
+    ledd: int | None = Field(None, description="Ledd — the subsection, counted from 1.")
+    punktum: int | None = Field(None, description="Punktum — the sentence within the ledd, counted from 1.")
+    bokstav: str | None = Field(None, description="Bokstav — the lettered item.")
+    url: str = Field(description="The act on Lovdata.")
+
+
+class ProvisionRef(_Out):
+    act: str = Field(description="The act, by its Lovdata id.")
+    act_short_name: str = Field(description="The act's short name.")
+    act_version: str = Field(description="The act's version (the year it was passed).")
+    section: str = Field(description="Paragraf — the section the rule file encodes.")
+    title: Bilingual = Field(description="The section's heading.")
+    valid_from: dt.date = Field(description="Gyldig fra — the first day this version of the section applies.")
+    valid_to: dt.date | None = Field(description="Gyldig til — the last day it applies; null while in force.")
+    rule_file: str = Field(description="The rule file, relative to `rules/`.")
+
+
+class StatuteText(_Out):
+    status: Literal["quoted", "unverified"] = Field(description="`quoted` from the named source, or `unverified` "
+                                                                "(a summary not yet checked against Lovdata).")
+    source: str = Field(description="Where the text is taken from.")
+    version_date: dt.date | None = Field(None, description="The date of the text's version, where known.")
+    nb: str = Field(description="Lovteksten — the statute text in Norwegian.")
+
+
+class RuleEntry(_Out):
+    id: str = Field(description="The rule's stable id: `<act>/<section>/<name>`.")
+    kind: Literal["rule"] = Field(description="A rule concludes an outcome for a question.")
+    provision: ProvisionRef = Field(description="The provision (rule file) it belongs to, with its validity.")
+    basis: CatalogueBasis = Field(description="Hjemmel — the exact legal basis.")
+    question: str = Field(description="The question it answers, e.g. '5-1'.")
+    outcome: Outcome = Field(description="The outcome it concludes when its condition is definitely true.")
+
+
+class DutyEntry(_Out):
+    id: str = Field(description="The duty's stable id: `<act>/<section>/<name>`.")
+    kind: Literal["duty"] = Field(description="A duty the office has toward the client.")
+    provision: ProvisionRef = Field(description="The provision (rule file) it belongs to, with its validity.")
+    basis: CatalogueBasis = Field(description="Hjemmel — the exact legal basis.")
+    duty: Bilingual = Field(description="What the duty asks of the office.")
+
+
+class RuleDetail(RuleEntry):
+    statute: StatuteText = Field(description="The text of the section the rule encodes.")
+    condition: str = Field(description="Vilkåret — the condition as the rule file writes it (the rule language of "
+                                       "engine/expressions.py).")
+    overrides: list[str] = Field(description="Rules this one is an exception to: where both conditions hold, "
+                                             "this rule's conclusion stands.")
+    because: Bilingual = Field(description="The reason the answer gives when the rule fires; `{name}` is filled "
+                                           "in with the case's fact.")
+
+
+class DutyDetail(DutyEntry):
+    statute: StatuteText = Field(description="The text of the section the duty rests on (its rule file's).")
+    applies_when: str = Field(description="When the duty applies, as the rule file writes it.")
+    fulfilled_when: str = Field(description="What in the case record fulfils it, as the rule file writes it.")
+    fulfil_by: Bilingual = Field(description="What the caseworker should record to fulfil it.")
+
+
+Entry = Annotated[RuleEntry | DutyEntry, Field(discriminator="kind")]
+Detail = Annotated[RuleDetail | DutyDetail, Field(discriminator="kind")]
+
+
+def _basis(rulebook: Rulebook, basis: Basis, provision: Provision) -> CatalogueBasis:
+    act = rulebook.acts[basis.act or provision.act.id]
+    return CatalogueBasis(act=act.id, short_name=act.short_name, section=basis.section, ledd=basis.ledd,
+                          punktum=basis.punktum, bokstav=basis.bokstav, url=act.url)
+
+
+def _provision(provision: Provision) -> ProvisionRef:
+    spec = provision.spec
+    return ProvisionRef(act=provision.act.id, act_short_name=provision.act.short_name,
+                        act_version=provision.act.version, section=spec.section,
+                        title=Bilingual(nb=spec.title.nb, en=spec.title.en), valid_from=spec.valid.valid_from,
+                        valid_to=spec.valid.valid_to, rule_file=provision.path)
+
+
+def _statute(provision: Provision) -> StatuteText:
+    text = provision.spec.text
+    return StatuteText(status=text.status, source=text.source, version_date=text.version_date, nb=text.nb)
+
+
+def _rule(rulebook: Rulebook, rule: Rule) -> RuleDetail:
+    spec = rule.spec
+    return RuleDetail(id=rule.id, kind="rule", provision=_provision(rule.provision),
+                      basis=_basis(rulebook, spec.basis, rule.provision), question=rule.question,
+                      outcome=rule.outcome, statute=_statute(rule.provision), condition=spec.when,
+                      overrides=list(spec.overrides), because=Bilingual(nb=spec.because.nb, en=spec.because.en))
+
+
+def _duty(rulebook: Rulebook, duty: Duty) -> DutyDetail:
+    spec = duty.spec
+    return DutyDetail(id=duty.id, kind="duty", provision=_provision(duty.provision),
+                      basis=_basis(rulebook, spec.basis, duty.provision),
+                      duty=Bilingual(nb=spec.duty.nb, en=spec.duty.en), statute=_statute(duty.provision),
+                      applies_when=spec.applies_when, fulfilled_when=spec.fulfilled_when,
+                      fulfil_by=Bilingual(nb=spec.fulfil_by.nb, en=spec.fulfil_by.en))
+
+
+def _summary(detail: RuleDetail | DutyDetail) -> RuleEntry | DutyEntry:
+    model = RuleEntry if detail.kind == "rule" else DutyEntry
+    return model.model_validate(detail.model_dump(include=set(model.model_fields)))
+
+
+class Catalogue:
+    """Every rule and duty on file, built once: the rule files do not change while the service runs."""
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        self.rulebook = rulebook
+        details = [_rule(rulebook, r) for r in rulebook.rules.values()]
+        details += [_duty(rulebook, d) for d in rulebook.duties.values()]
+        self.details: dict[str, RuleDetail | DutyDetail] = {d.id: d for d in details}
+        self._entries = {d.id: _summary(d) for d in details}
+        self._provisions = {**{r.id: r.provision for r in rulebook.rules.values()},
+                            **{d.id: d.provision for d in rulebook.duties.values()}}
+
+    def act_names(self) -> list[str]:
+        return sorted({name for act in self.rulebook.acts.values() for name in (act.id, act.slug)})
+
+    def act_id(self, name: str) -> str | None:
+        """The Lovdata id of the act named by its id or its slug."""
+        return next((act.id for act in self.rulebook.acts.values() if name in (act.id, act.slug)), None)
+
+    def entries(self, act: str | None = None, in_force_on: dt.date | None = None) -> list[RuleEntry | DutyEntry]:
+        """`act` is a Lovdata id; it matches the rule's own act and the act of its legal basis."""
+        chosen = []
+        for item_id, entry in self._entries.items():
+            provision = self._provisions[item_id]
+            if act is not None and act not in {provision.act.id, entry.basis.act}:
+                continue
+            if in_force_on is not None and not provision.valid.covers(in_force_on):
+                continue
+            chosen.append(entry)
+        return chosen
+
+
+def router(catalogue: Catalogue) -> APIRouter:
+    routes = APIRouter(prefix="/v1/rules", tags=[TAG])
+    first = next(iter(catalogue.details), "sosialtjenesteloven-1991/5-1/not-self-supporting")
+
+    @routes.get("", response_model=list[Entry], summary="List the rules and duties",
+                responses=responses(422, s422="An unknown act or an invalid date."),
+                description="The catalogue: every rule (which concludes an outcome) and every duty (toward the "
+                            "client), with its legal basis and the validity of its provision. Filter by act and by "
+                            "the day the provision must be in force.")
+    def list_rules(
+        request: Request,
+        act: Annotated[str | None, Query(
+            description="Lov — an act, by Lovdata id (`LOV-1991-12-13-81`) or slug (`sosialtjenesteloven-1991`). "
+                        "Matches the rule's own act and the act of its legal basis.")] = None,
+        in_force_on: Annotated[dt.date | None, Query(
+            description="I kraft på — only provisions in force on this day (YYYY-MM-DD).")] = None,
+    ) -> list[RuleEntry | DutyEntry]:
+        act_id = None if act is None else catalogue.act_id(act)
+        if act is not None and act_id is None:
+            message = "unknown act; known: " + ", ".join(catalogue.act_names())
+            raise ProblemException(problem(
+                INVALID_REQUEST, "1 field is invalid; see errors.", correlation_id(request),
+                field_errors([{"loc": ("act",), "msg": message}], body_prefix=None)))
+        return catalogue.entries(act_id, in_force_on)
+
+    @routes.get("/{rule_id:path}", response_model=Detail, summary="One rule or duty, with statute text",
+                description=f"The rule or duty with the statute text it encodes, its validity, and its condition "
+                            f"as written. Ids contain slashes; send them as they are, e.g. `/v1/rules/{first}`.",
+                responses=responses(404, s404="No rule or duty has this id."))
+    def get_rule(request: Request, rule_id: str) -> RuleDetail | DutyDetail:
+        detail = catalogue.details.get(rule_id)
+        if detail is None:
+            raise ProblemException(problem(UNKNOWN_RULE, f"No rule or duty has the id {rule_id!r}; GET /v1/rules "
+                                                         "lists them.", correlation_id(request)))
+        return detail
+
+    return routes

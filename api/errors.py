@@ -1,0 +1,230 @@
+"""Every error the service returns is `application/problem+json` (RFC 9457).
+
+A problem names its kind in `type` (a `urn:regelmotor:problem:…` URN; `about:blank` for plain HTTP errors such
+as an unknown path), carries the request's correlation id, and — for an invalid request — one entry per bad
+field with its path and message. It never carries a stack trace or the case's content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
+from starlette.exceptions import HTTPException
+
+from engine.evaluate import LawNotEncoded
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str
+    status: int
+    title: str
+
+    @property
+    def type(self) -> str:
+        return f"urn:regelmotor:problem:{self.slug}"
+
+
+INVALID_JSON = Kind("invalid-json", 400, "The body is not valid JSON")
+UNKNOWN_RULE = Kind("unknown-rule", 404, "No rule or duty has this id")
+CONTENT_TOO_LARGE = Kind("content-too-large", 413, "The body is larger than the service accepts")
+BATCH_TOO_LARGE = Kind("batch-too-large", 413, "The batch has more cases than the service accepts")
+UNSUPPORTED_MEDIA_TYPE = Kind("unsupported-media-type", 415, "The body must be JSON")
+INVALID_REQUEST = Kind("invalid-request", 422, "The request has invalid fields")
+LAW_NOT_ENCODED = Kind("law-not-encoded", 422, "No encoded law is in force on the decision date")
+ENGINE_FAILURE = Kind("engine-failure", 500, "The engine failed on this request")
+
+KINDS = (INVALID_JSON, UNKNOWN_RULE, CONTENT_TOO_LARGE, BATCH_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, INVALID_REQUEST,
+         LAW_NOT_ENCODED, ENGINE_FAILURE)
+
+
+class FieldError(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    path: str = Field(description="Feltet — the field as a dotted path, list items by position, e.g. "
+                                  "`income.0.monthly_amount`; a query parameter by its name; empty for the body as "
+                                  "a whole.")
+    pointer: str | None = Field(None, description="The same place as a JSON Pointer (RFC 6901) into the request "
+                                                  "body, e.g. `#/income/0/monthly_amount` (in a batch: "
+                                                  "`#/3/income/0/monthly_amount`). Absent for query parameters.")
+    message: str = Field(description="What is wrong with the value.")
+
+    @model_serializer(mode="wrap")
+    def _without_absent(self, handler):
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+
+class Problem(BaseModel):
+    """Problem details (RFC 9457)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str = Field(description="The kind of problem: a `urn:regelmotor:problem:…` URN, or `about:blank` for a "
+                                  "plain HTTP error (then `title` is the HTTP status text).")
+    title: str = Field(description="The kind of problem, in words; the same for every occurrence.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str | None = Field(None, description="What went wrong in this occurrence.")
+    correlation_id: str | None = Field(None, description="The request's correlation id (also in the "
+                                                         "`X-Correlation-ID` response header and the service log).")
+    errors: list[FieldError] | None = Field(None, description="One entry per invalid field.")
+
+    @model_serializer(mode="wrap")
+    def _without_absent(self, handler):
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+
+def problem(kind: Kind, detail: str | None, correlation_id: str | None,
+            errors: list[FieldError] | None = None) -> Problem:
+    return Problem(type=kind.type, title=kind.title, status=kind.status, detail=detail,
+                   correlation_id=correlation_id, errors=errors)
+
+
+def problem_response(value: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(value.model_dump(mode="json"), status_code=value.status, headers=headers,
+                        media_type=PROBLEM_JSON)
+
+
+class ProblemException(HTTPException):
+    """Raised by a route to answer with a problem it has built."""
+
+    def __init__(self, value: Problem) -> None:
+        super().__init__(status_code=value.status, detail=value.detail)
+        self.problem = value
+
+
+def correlation_id(request: Request) -> str | None:
+    return getattr(request.state, "correlation_id", None)
+
+
+_RESPONSE_TEXT = {
+    400: "Malformed JSON, or no body.",
+    404: "Not found.",
+    413: "The body is over the size limit.",
+    415: "The body was not sent as JSON.",
+    422: "An invalid field: each is listed with its path and message.",
+    500: "The service failed on this request; the problem carries the correlation id. The worker keeps serving.",
+}
+
+
+def responses(*statuses: int, **texts: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the problems a route can answer with (`api/openapi.py` files them under
+    application/problem+json). `texts` overrides a description, keyed like `s422`."""
+    return {status: {"model": Problem, "description": texts.get(f"s{status}", _RESPONSE_TEXT[status])}
+            for status in statuses}
+
+
+# --- from pydantic errors to field errors -----------------------------------------------------------------
+
+
+def field_errors(errors: list[dict[str, Any]], *, body_prefix: tuple[int | str, ...] | None = ()) -> list[FieldError]:
+    """Field errors from pydantic's, whose `loc` is relative to what was validated.
+
+    `body_prefix` is where that thing sits in the request body (a batch item's position); None when it is not
+    in the body at all (a query parameter), which then has no pointer.
+    """
+    result = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        pointer = None
+        if body_prefix is not None:
+            pointer = "#" + "".join(f"/{_escape(part)}" for part in body_prefix + loc)
+        result.append(FieldError(path=".".join(str(part) for part in loc), pointer=pointer, message=error["msg"]))
+    return result
+
+
+def _escape(part: int | str) -> str:
+    return str(part).replace("~", "~0").replace("/", "~1")
+
+
+def invalid_case(errors: list[dict[str, Any]], correlation: str | None,
+                 body_prefix: tuple[int | str, ...] = ()) -> Problem:
+    fields = field_errors(errors, body_prefix=body_prefix)
+    noun = "field is" if len(fields) == 1 else "fields are"
+    return problem(INVALID_REQUEST, f"{len(fields)} {noun} invalid; see errors.", correlation, fields)
+
+
+def law_not_encoded(error: LawNotEncoded, correlation: str | None,
+                    body_prefix: tuple[int | str, ...] = ()) -> Problem:
+    where = field_errors([{"loc": ("decision_date",), "msg": str(error)}], body_prefix=body_prefix)
+    return problem(LAW_NOT_ENCODED, f"{error}; the service encodes only the periods listed by GET /v1/rules.",
+                   correlation, where)
+
+
+def engine_failure(correlation: str | None) -> Problem:
+    return problem(ENGINE_FAILURE, "The failure is logged under this correlation id; the case itself is not. "
+                                   "Other requests are unaffected.", correlation)
+
+
+# --- handlers ---------------------------------------------------------------------------------------------
+
+
+_BODY_SOURCES = {"body"}
+_OTHER_SOURCES = {"query", "path", "header", "cookie"}
+
+
+async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = list(exc.errors())
+    correlation = correlation_id(request)
+    broken = next((e for e in errors if e.get("type") == "json_invalid"), None)
+    if broken is not None:
+        return problem_response(problem(INVALID_JSON, _json_error_detail(exc.body, broken), correlation))
+    body_errors = [e for e in errors if e["loc"][:1] == ("body",)]
+    if any(e["loc"] == ("body",) and e["type"] == "missing" for e in body_errors):
+        return problem_response(problem(INVALID_JSON, "The request has no body; send a JSON document.",
+                                        correlation))
+    if body_errors and not _is_json(request.headers.get("content-type")):
+        return problem_response(problem(UNSUPPORTED_MEDIA_TYPE, "Send the body with Content-Type: "
+                                                                "application/json.", correlation))
+    fields = []
+    for error in errors:
+        source, *rest = error["loc"]
+        stripped = {**error, "loc": tuple(rest)}
+        fields += field_errors([stripped], body_prefix=() if source in _BODY_SOURCES else None)
+    noun = "field is" if len(fields) == 1 else "fields are"
+    return problem_response(problem(INVALID_REQUEST, f"{len(fields)} {noun} invalid; see errors.", correlation,
+                                    fields))
+
+
+def _json_error_detail(document: Any, error: dict[str, Any]) -> str:
+    reason = error.get("ctx", {}).get("error", "invalid JSON")
+    position = error["loc"][1] if len(error["loc"]) > 1 else None
+    if isinstance(document, str) and isinstance(position, int):
+        line = document.count("\n", 0, position) + 1
+        column = position - (document.rfind("\n", 0, position) + 1) + 1
+        return f"{reason} (line {line}, column {column})."
+    return f"{reason}."
+
+
+def _is_json(content_type: str | None) -> bool:
+    if not content_type:
+        return False
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+async def _on_http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    headers = dict(exc.headers) if exc.headers else None
+    if isinstance(exc, ProblemException):
+        return problem_response(exc.problem, headers)
+    phrase = HTTPStatus(exc.status_code).phrase
+    detail = exc.detail if exc.detail and exc.detail != phrase else None
+    return problem_response(Problem(type="about:blank", title=phrase, status=exc.status_code, detail=detail,
+                                    correlation_id=correlation_id(request)), headers)
+
+
+async def _on_law_not_encoded(request: Request, exc: LawNotEncoded) -> JSONResponse:
+    return problem_response(law_not_encoded(exc, correlation_id(request)))
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(HTTPException, _on_http_error)
+    app.add_exception_handler(LawNotEncoded, _on_law_not_encoded)

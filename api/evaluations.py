@@ -1,0 +1,120 @@
+"""POST /v1/evaluations (one case) and POST /v1/evaluations/batch (many, answered item by item).
+
+The handlers are plain `def`: FastAPI runs them in its thread pool, and the engine's own lock
+(`engine/runtime.py`) serialises every call into durable-rules inside the process. Answers are serialised by
+pydantic exactly as the command line prints them, so the service and `regelmotor evaluate` agree to the byte
+apart from formatting and the time stamp.
+"""
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, WithJsonSchema
+
+from api.errors import (
+    BATCH_TOO_LARGE,
+    Problem,
+    ProblemException,
+    correlation_id,
+    engine_failure,
+    invalid_case,
+    law_not_encoded,
+    problem,
+    responses,
+)
+from api.examples import Example, batch_openapi_example, openapi_examples
+from api.request_context import log_failure
+from api.settings import Settings
+from engine.answer import Evaluation
+from engine.case import Case
+from engine.evaluate import Evaluator, LawNotEncoded
+
+TAG = "evaluations"
+
+
+class BatchSuccess(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    index: int = Field(description="The case's position in the request (from 0).")
+    status: Literal[200] = Field(description="As the single-case endpoint would have answered: 200.")
+    evaluation: Evaluation = Field(description="The answer, exactly as POST /v1/evaluations gives it.")
+
+
+class BatchFailure(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    index: int = Field(description="The case's position in the request (from 0).")
+    status: int = Field(description="As the single-case endpoint would have answered: 422 for an invalid case or "
+                                    "a date with no encoded law, 500 if the engine failed on it.")
+    problem: Problem = Field(description="The problem for this case alone; field pointers include its position.")
+
+
+BatchItem = Annotated[BatchSuccess | BatchFailure, Field(description="The answer for one case of the batch.")]
+_BATCH_RESULT = TypeAdapter(list[BatchItem])
+
+# The batch is read as a list of anything, so that one malformed case is that case's error rather than the
+# whole request's; the documented schema still says "a list of cases".
+_AnyCase = Annotated[Any, WithJsonSchema({"$ref": "#/components/schemas/Case"})]
+
+
+def evaluate_batch(evaluator: Evaluator, items: list[Any], correlation: str) -> list[BatchSuccess | BatchFailure]:
+    results: list[BatchSuccess | BatchFailure] = []
+    for index, item in enumerate(items):
+        try:
+            case = Case.model_validate(item)
+            results.append(BatchSuccess(index=index, status=200, evaluation=evaluator.evaluate(case)))
+        except ValidationError as error:
+            failure = invalid_case(error.errors(), correlation, body_prefix=(index,))
+            results.append(BatchFailure(index=index, status=failure.status, problem=failure))
+        except LawNotEncoded as error:
+            failure = law_not_encoded(error, correlation, body_prefix=(index,))
+            results.append(BatchFailure(index=index, status=failure.status, problem=failure))
+        except Exception as error:  # noqa: BLE001 — the engine failed on this case; the others still get answers
+            log_failure(correlation, error, f"batch item {index}")
+            failure = engine_failure(correlation)
+            results.append(BatchFailure(index=index, status=failure.status, problem=failure))
+    return results
+
+
+def batch_json(results: list[BatchSuccess | BatchFailure]) -> bytes:
+    return _BATCH_RESULT.dump_json(results)
+
+
+def router(evaluator: Evaluator, settings: Settings, examples: list[Example]) -> APIRouter:
+    routes = APIRouter(prefix="/v1/evaluations", tags=[TAG])
+
+    @routes.post(
+        "", response_model=Evaluation, summary="Evaluate one case",
+        description="Answers, for each provision in force on `decision_date`, what the law says about the case: "
+                    "the outcome with its legal basis, the facts still missing, what is left to discretion, and "
+                    "the duties toward the client with their status. Pick a scenario under *Examples* to try it.",
+        responses=responses(400, 413, 415, 422, 500, s422="An invalid field (each listed with its path and "
+                                                          "message), or no encoded law on the decision date (the "
+                                                          "problem names `decision_date`)."),
+    )
+    def evaluate(
+        case: Annotated[Case, Body(openapi_examples=openapi_examples(examples))],
+    ) -> Response:
+        # Serialised by the model itself, as the command line does (no second validation of the answer).
+        return Response(evaluator.evaluate(case).model_dump_json(), media_type="application/json")
+
+    @routes.post(
+        "/batch", response_model=list[BatchItem], summary="Evaluate many cases",
+        description=f"A list of cases (at most {settings.max_batch_size}) → a list of results in the same order. "
+                    "Each item is either an evaluation (`status` 200) or that case's own problem (`status` 422 or "
+                    "500): one bad case never fails the batch. The HTTP status is 200 whenever the request itself "
+                    "was a list within the limits.",
+        responses=responses(400, 413, 415, 422, 500, s413="The body, or the number of cases, is over the limit.",
+                            s422="The body is not a list."),
+    )
+    def evaluate_many(
+        request: Request,
+        cases: Annotated[list[_AnyCase], Body(openapi_examples=batch_openapi_example(examples))],
+    ) -> Response:
+        correlation = correlation_id(request)
+        if len(cases) > settings.max_batch_size:
+            raise ProblemException(problem(BATCH_TOO_LARGE, f"{len(cases)} cases; at most "
+                                                            f"{settings.max_batch_size} per request.", correlation))
+        return Response(batch_json(evaluate_batch(evaluator, cases, correlation)), media_type="application/json")
+
+    return routes

@@ -1,0 +1,33 @@
+"""GET /health: the worker is up, and which engine and rule set it runs."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from engine.evaluate import ENGINE_VERSION, Evaluator
+
+TAG = "service"
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = Field(description="`ok` when the worker answers; it answers only once its rule set "
+                                              "is loaded and compiled.")
+    engine_version: str = Field(description="The regelmotor version the worker runs.")
+    rulebook_digest: str = Field(description="Digest of every rule and parameter file on file — the same as "
+                                             "`receipt.rulebook_digest` in an evaluation.")
+    rule_files: int = Field(description="How many rule and parameter files the digest covers.")
+
+
+def router(evaluator: Evaluator) -> APIRouter:
+    routes = APIRouter(tags=[TAG])
+    rulebook = evaluator.rulebook
+
+    @routes.get("/health", response_model=Health, summary="Liveness and the loaded rule set")
+    def health() -> Health:
+        return Health(status="ok", engine_version=ENGINE_VERSION, rulebook_digest=rulebook.digest,
+                      rule_files=len(rulebook.file_digests))
+
+    return routes

@@ -1,0 +1,68 @@
+"""`regelmotor serve`: the HTTP service on uvicorn, with as many worker processes as asked for.
+
+durable-rules is not thread-safe, so each process serialises its engine calls; throughput comes from processes.
+uvicorn starts each worker fresh and calls `api.app:create_app` in it, so every worker loads and compiles the
+rule set once, before it accepts requests. Flags win over environment variables, which win over the defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from api.logs import log_config
+from api.settings import Settings
+
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+
+def port_number(text: str) -> int:
+    value = int(text)
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"a port is 1–65535, not {value}")
+    return value
+
+
+def worker_count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"at least one worker, not {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    env = os.environ
+    # argparse converts a string default with `type`, so a bad environment value fails like a bad flag.
+    parser.add_argument("--host", default=env.get("REGELMOTOR_HOST", "127.0.0.1"),
+                        help="address to listen on (REGELMOTOR_HOST; default 127.0.0.1)")
+    parser.add_argument("--port", type=port_number, default=env.get("REGELMOTOR_PORT", "8000"),
+                        help="port (REGELMOTOR_PORT; default 8000)")
+    parser.add_argument("--workers", type=worker_count, default=env.get("REGELMOTOR_WORKERS", "1"),
+                        help="worker processes, each with its own engine (REGELMOTOR_WORKERS; default 1)")
+    parser.add_argument("--log-level", choices=LOG_LEVELS, default=env.get("REGELMOTOR_LOG_LEVEL", "info"),
+                        help="(REGELMOTOR_LOG_LEVEL; default info)")
+    parser.epilog = ("Per-worker limits are read from the environment: REGELMOTOR_MAX_BODY_BYTES (default "
+                     f"{Settings.max_body_bytes}), REGELMOTOR_MAX_BATCH_SIZE (default {Settings.max_batch_size}), "
+                     "REGELMOTOR_EXAMPLES_DIR (the Swagger examples; default examples/ in the source tree).")
+
+
+def serve(args: argparse.Namespace) -> int:
+    from engine.rulebook import load_rulebook
+
+    try:
+        Settings.from_env()  # a bad limit fails here, once, rather than in every worker
+        if args.log_level not in LOG_LEVELS:  # argparse checks choices on flags, not on the environment
+            raise ValueError(f"REGELMOTOR_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+    except ValueError as error:
+        print(f"regelmotor: {error}", file=sys.stderr)
+        return 2
+    load_rulebook()  # likewise invalid rule files (RuleFileError, reported by the command line)
+
+    import uvicorn
+
+    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                log_config=log_config(args.log_level), log_level=args.log_level,
+                access_log=False,  # ours (api/request_context.py) logs without paths, queries or addresses
+                server_header=False)
+    return 0
