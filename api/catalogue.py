@@ -13,11 +13,11 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import (
-    INVALID_REQUEST,
     UNKNOWN_RULE,
     ProblemException,
     correlation_id,
     field_errors,
+    invalid_fields,
     problem,
     responses,
 )
@@ -192,9 +192,8 @@ def router(catalogue: Catalogue) -> APIRouter:
         act_id = None if act is None else catalogue.act_id(act)
         if act is not None and act_id is None:
             message = "unknown act; known: " + ", ".join(catalogue.act_names())
-            raise ProblemException(problem(
-                INVALID_REQUEST, "1 field is invalid; see errors.", correlation_id(request),
-                field_errors([{"loc": ("act",), "msg": message}], body_prefix=None)))
+            raise ProblemException(invalid_fields(field_errors([{"loc": ("act",), "msg": message}], body_prefix=None),
+                                                  correlation_id(request)))
         return catalogue.entries(act_id, in_force_on)
 
     @routes.get("/{rule_id:path}", response_model=Detail, summary="One rule or duty, with statute text",

@@ -144,11 +144,14 @@ def _escape(part: int | str) -> str:
     return str(part).replace("~", "~0").replace("/", "~1")
 
 
-def invalid_case(errors: list[dict[str, Any]], correlation: str | None,
-                 body_prefix: tuple[int | str, ...] = ()) -> Problem:
-    fields = field_errors(errors, body_prefix=body_prefix)
+def invalid_fields(fields: list[FieldError], correlation: str | None) -> Problem:
     noun = "field is" if len(fields) == 1 else "fields are"
     return problem(INVALID_REQUEST, f"{len(fields)} {noun} invalid; see errors.", correlation, fields)
+
+
+def invalid_case(errors: list[dict[str, Any]], correlation: str | None,
+                 body_prefix: tuple[int | str, ...] = ()) -> Problem:
+    return invalid_fields(field_errors(errors, body_prefix=body_prefix), correlation)
 
 
 def law_not_encoded(error: LawNotEncoded, correlation: str | None,
@@ -166,10 +169,6 @@ def engine_failure(correlation: str | None) -> Problem:
 # --- handlers ---------------------------------------------------------------------------------------------
 
 
-_BODY_SOURCES = {"body"}
-_OTHER_SOURCES = {"query", "path", "header", "cookie"}
-
-
 async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = list(exc.errors())
     correlation = correlation_id(request)
@@ -184,13 +183,10 @@ async def _on_validation_error(request: Request, exc: RequestValidationError) ->
         return problem_response(problem(UNSUPPORTED_MEDIA_TYPE, "Send the body with Content-Type: "
                                                                 "application/json.", correlation))
     fields = []
-    for error in errors:
+    for error in errors:  # FastAPI's loc starts with where the value was: body, query, path, header
         source, *rest = error["loc"]
-        stripped = {**error, "loc": tuple(rest)}
-        fields += field_errors([stripped], body_prefix=() if source in _BODY_SOURCES else None)
-    noun = "field is" if len(fields) == 1 else "fields are"
-    return problem_response(problem(INVALID_REQUEST, f"{len(fields)} {noun} invalid; see errors.", correlation,
-                                    fields))
+        fields += field_errors([{**error, "loc": tuple(rest)}], body_prefix=() if source == "body" else None)
+    return problem_response(invalid_fields(fields, correlation))
 
 
 def _json_error_detail(document: Any, error: dict[str, Any]) -> str:

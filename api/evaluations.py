@@ -2,8 +2,8 @@
 
 The handlers are plain `def`: FastAPI runs them in its thread pool, and the engine's own lock
 (`engine/runtime.py`) serialises every call into durable-rules inside the process. Answers are serialised by
-pydantic exactly as the command line prints them, so the service and `regelmotor evaluate` agree to the byte
-apart from formatting and the time stamp.
+pydantic exactly as the command line prints them (not re-validated through a response model), so the service
+and `regelmotor evaluate` give the same JSON values apart from the time stamp.
 """
 
 from typing import Annotated, Any, Literal
