@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import catalogue, errors, evaluations, health, openapi
+from api import catalogue, digisos, errors, evaluations, health, openapi
 from api.body_limit import BodyLimitMiddleware
 from api.examples import load_examples
 from api.logs import SERVICE_LOGGER
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, evaluator: Evaluator | None = N
     app.include_router(evaluations.router(evaluator, settings, examples))
     app.include_router(catalogue.router(rules))
     app.include_router(health.router(evaluator))
+    app.include_router(digisos.router(evaluator, settings))
     errors.install(app)
     openapi.install(app, evaluator, rules, examples, settings)
     # Added last = outermost: the request context wraps the body limit, so a 413 is logged and correlated too.

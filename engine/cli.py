@@ -38,6 +38,12 @@ def _first_error(error: ValidationError) -> str:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from engine.evaluate import Evaluator, LawNotEncoded
 
+    if args.format == "digisos":  # a JsonSoknad (NAV's application): engine/digisos/cli.py
+        from engine.digisos.cli import evaluate_soknad_file
+
+        return evaluate_soknad_file(args.file, args.decision_date)
+    if args.decision_date is not None:
+        return _fail("--decision-date is for --format digisos; a case carries its own decision_date")
     try:
         case = read_case(Path(args.file))
     except OSError as error:
@@ -78,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     evaluate = commands.add_parser("evaluate", help="evaluate one case (JSON) and print the Evaluation")
     evaluate.add_argument("file")
+    evaluate.add_argument("--format", choices=["case", "digisos"], default="case",
+                          help="case: a case or an example file (default); digisos: a JsonSoknad, NAV's application")
+    evaluate.add_argument("--decision-date", help="with --format digisos: the decision date, YYYY-MM-DD (default: "
+                                                  "today); an application has none of its own")
     evaluate.set_defaults(run=cmd_evaluate)
     rules = commands.add_parser("rules", help="list the rule and duty catalogue")
     rules.set_defaults(run=cmd_rules)

@@ -255,7 +255,7 @@ def document(client):
 
 def test_the_paths_are_the_contracts(document):
     assert set(document["paths"]) == {"/v1/evaluations", "/v1/evaluations/batch", "/v1/rules",
-                                      "/v1/rules/{rule_id}", "/health"}
+                                      "/v1/rules/{rule_id}", "/health", "/v1/digisos/soknad/evaluations"}
 
 
 def test_swagger_has_one_named_request_example_per_scenario_file(document):

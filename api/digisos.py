@@ -1,0 +1,117 @@
+"""POST /v1/digisos/soknad/evaluations: NAV's application for financial assistance (JsonSoknad) in; the
+Evaluation, the mapping report and candidate Digisos events out (`engine/digisos/`).
+
+The body is the application as NAV's systems deliver it. An application that breaks its schema is a 422
+problem listing each violation with the field's path and pointer, and the schema location in the message —
+never the field's value, which may be an identity number or an account number. The decision date is a query
+parameter, because an application has none (default: today); a date with no encoded law is a 422 naming it.
+"""
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request, Response
+from pydantic import WithJsonSchema
+
+from api.errors import (
+    INVALID_REQUEST,
+    LAW_NOT_ENCODED,
+    FieldError,
+    Problem,
+    ProblemException,
+    correlation_id,
+    field_errors,
+    problem,
+    responses,
+)
+from api.logs import SERVICE_LOGGER
+from api.settings import Settings
+from engine.digisos.answer import DigisosEvaluation
+from engine.digisos.schema import SoknadInvalid
+from engine.digisos.service import evaluate_soknad
+from engine.evaluate import Evaluator, LawNotEncoded
+
+TAG = "digisos"
+PATH = "/v1/digisos/soknad/evaluations"
+log = logging.getLogger(SERVICE_LOGGER)
+
+_Soknad = Annotated[dict[str, Any], WithJsonSchema({
+    "type": "object",
+    "title": "JsonSoknad",
+    "description": "NAV's application for financial assistance, as defined by navikt/soknadsosialhjelp-filformat "
+                   "(json/soknad/soknad.json; applications whose driftsinformasjon is a string follow the older "
+                   "scripts/soknad_bundle.json). The schemas are vendored in engine/digisos/schemas/.",
+})]
+
+
+def soknad_invalid(error: SoknadInvalid, correlation: str | None) -> Problem:
+    fields = [FieldError(path=violation.dotted, pointer=violation.pointer,
+                         message=f"{violation.message} (schema: {violation.schema_location})")
+              for violation in error.violations]
+    noun = "violation" if len(fields) == 1 else "violations"
+    return problem(INVALID_REQUEST, f"The application breaks the JsonSoknad schema ({error.layout.schema_file}): "
+                                    f"{len(fields)} {noun}; see errors.", correlation, fields)
+
+
+def law_not_encoded(error: LawNotEncoded, correlation: str | None) -> Problem:
+    where = field_errors([{"loc": ("decision_date",), "msg": str(error)}], body_prefix=None)
+    return problem(LAW_NOT_ENCODED, f"{error}; the service encodes only the periods listed by GET /v1/rules.",
+                   correlation, where)
+
+
+def load_scenarios(directory: Path | None) -> dict[str, dict[str, Any]]:
+    """Swagger's request examples: the scenario applications in `examples/digisos/` (a broken file is left out
+    and logged by name)."""
+    if directory is None or not directory.is_dir():
+        return {}
+    named = {}
+    for path in sorted(directory.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            expected = data["expected"]
+            named[path.stem] = {"summary": str(expected["summary"])[:120],
+                                "description": f"Source: {expected.get('source', '')}. Evaluate with "
+                                               f"`decision_date={data.get('decision_date', '')}`.",
+                                "value": data["soknad"]}
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            log.warning("example left out", extra={"fields": {"event": "examples", "file": path.name,
+                                                             "error_type": type(error).__name__}})
+    return named
+
+
+def router(evaluator: Evaluator, settings: Settings) -> APIRouter:
+    routes = APIRouter(tags=[TAG])
+    scenarios = load_scenarios(settings.examples_dir / "digisos" if settings.examples_dir else None)
+
+    @routes.post(
+        PATH, response_model=DigisosEvaluation, summary="Evaluate a Digisos application (JsonSoknad)",
+        description="Validates NAV's application against its schema, maps it to a case (the `mapping` report "
+                    "says which case field came from which field of the application, which were left unknown "
+                    "and why, and which register look-ups had failed), evaluates it as of `decision_date`, and "
+                    "answers with the Evaluation and the candidate Digisos events (JsonDigisosSoker `hendelser`) "
+                    "a case-management system can publish after the caseworker's decision. Identity numbers, "
+                    "names, account and phone numbers are never read.",
+        responses=responses(400, 413, 415, 422, 500, s422="The application breaks its schema (each violation "
+                                                          "with its path and the schema location), or no encoded "
+                                                          "law on `decision_date`."),
+    )
+    def evaluate(
+        request: Request,
+        soknad: Annotated[_Soknad, Body(openapi_examples=scenarios or None)],
+        decision_date: Annotated[dt.date | None, Query(
+            description="Vedtaksdato — the date to evaluate as of (YYYY-MM-DD). An application has no decision "
+                        "date of its own; default: today.")] = None,
+    ) -> Response:
+        correlation = correlation_id(request)
+        try:
+            answer = evaluate_soknad(soknad, evaluator, decision_date)
+        except SoknadInvalid as error:
+            raise ProblemException(soknad_invalid(error, correlation)) from None
+        except LawNotEncoded as error:
+            raise ProblemException(law_not_encoded(error, correlation)) from None
+        return Response(answer.model_dump_json(), media_type="application/json")
+
+    return routes

@@ -1,0 +1,135 @@
+"""The adapter's answer: the Evaluation, the mapping report and the candidate Digisos events (pydantic models
+that the API also documents).
+
+Nothing here carries personal data. The mapping report names the application's fields by their paths, never by
+their values; type codes are echoed only when they look like codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.answer import Bilingual, Evaluation
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Document(_Out):
+    """A kind of document the applicant can send (NAV's attachment vocabulary: `type|tilleggsinfo`)."""
+
+    code: str = Field(description="Vedleggstype — NAV's attachment type and subtype, e.g. `lonnslipp|arbeid`.")
+    title: Bilingual = Field(description="What the document is, e.g. Lønnsslipp / Payslip.")
+
+
+class FieldStatus(StrEnum):
+    set = "set"
+    unknown = "unknown"
+
+
+class FieldMapping(_Out):
+    case_field: str = Field(description="A case-field path (as in `missing_facts`), e.g. `income` or "
+                                        "`household.children`.")
+    status: FieldStatus = Field(description="`set`: the case has a value from the application; `unknown`: the "
+                                            "case leaves it out, and `note` says why.")
+    sources: list[str] = Field(description="The application's fields it was read from, as paths, e.g. "
+                                           "`data.okonomi.oversikt.inntekt[0]`.")
+    note: str = Field(description="How the value was read, or why it is unknown.")
+    documents: list[Document] = Field(description="Documents that would settle the field while it is unknown (or "
+                                                  "a part of it, such as an amount); empty where it is the "
+                                                  "caseworker's own assessment.")
+
+
+class IgnoredReason(StrEnum):
+    outdated = "outdated"
+    overridden_by_applicant = "overridden_by_applicant"
+    not_a_counted_expense = "not_a_counted_expense"
+    paid_to_municipality = "paid_to_municipality"
+    counted_elsewhere = "counted_elsewhere"
+    lives_elsewhere = "lives_elsewhere"
+    adult = "adult"
+
+
+class Ignored(_Out):
+    soknad_field: str = Field(description="The application's field, as a path.")
+    reason: IgnoredReason = Field(description="outdated (`kilde: utdatert`: no longer relevant, and not to be "
+                                              "shown to the caseworker); overridden_by_applicant (register data "
+                                              "the applicant corrected, `overstyrtAvBruker`); not_a_counted_expense;"
+                                              " paid_to_municipality; counted_elsewhere (the same income is "
+                                              "counted from another field); lives_elsewhere (a child who does "
+                                              "not live in the household); adult (a child of 18 or over).")
+    note: str = Field(description="Why the item was not counted, in words.")
+
+
+class LookupFailed(_Out):
+    register_name: str = Field(description="The register NAV could not reach when the application was made.")
+    soknad_field: str = Field(description="The `driftsinformasjon` flag that says so.")
+    consequence: str = Field(description="What that leaves unknown in the case.")
+
+
+class DecisionDate(_Out):
+    value: dt.date = Field(description="Vedtaksdato — the date the application was evaluated as of.")
+    source: Literal["request", "today"] = Field(description="`request`: the `decision_date` the caller gave; "
+                                                            "`today`: the server's date, because none was given.")
+    note: str = Field(description="Where the date came from, in words: an application has no decision date.")
+
+
+class SchemaUsed(_Out):
+    layout: Literal["current", "older"] = Field(description="`current`: `driftsinformasjon` is an object; "
+                                                            "`older`: it is a string (schema version 1.0.2, "
+                                                            "which NAV's generated examples follow).")
+    schema_file: str = Field(description="The vendored schema the application was validated against.")
+    version: str | None = Field(description="The application's own `version`.")
+
+
+class MappingReport(_Out):
+    soknad_schema: SchemaUsed = Field(description="The schema the application was validated against.")
+    decision_date: DecisionDate = Field(description="The decision date used, and where it came from.")
+    fields: list[FieldMapping] = Field(description="Every case field the adapter fills or leaves unknown, in the "
+                                                   "case model's order.")
+    ignored: list[Ignored] = Field(description="Items of the application that were read and deliberately not "
+                                               "counted.")
+    unknown_type_codes: list[str] = Field(description="Paths of items whose `type` code the adapter does not know "
+                                                      "(the format requires consumers to accept new codes): "
+                                                      "incomes and assets are counted as `other`, expenses are not "
+                                                      "counted.")
+    register_lookups_failed: list[LookupFailed] = Field(description="The register look-ups `driftsinformasjon` "
+                                                                    "says had failed.")
+    personal_data_dropped: list[str] = Field(description="Fields of the application with personal data that were "
+                                                         "not read (identity numbers, names, account and phone "
+                                                         "numbers, addresses, free text), by path. None of them "
+                                                         "is in the case, the answer or the logs.")
+    case: dict[str, Any] = Field(description="The case the application was mapped to: a request body for "
+                                             "`POST /v1/evaluations`, to be completed with the caseworker's own "
+                                             "assessments.")
+
+
+class CandidateEvent(_Out):
+    reference: str = Field(description="The event's reference (`referanse`, `saksreferanse` for a decision, "
+                                       "`dokumentasjonkravreferanse`, `vilkarreferanse`). Derived from the "
+                                       "question, fact or duty alone, so a new evaluation of the same application "
+                                       "gives the same reference and the new event replaces the old one.")
+    event: dict[str, Any] = Field(description="The event as a JsonDigisosSoker `hendelse`; it validates against "
+                                              "`digisos-soker.json`.")
+    basis: list[str] = Field(description="What the event follows from: the question and the rule ids that "
+                                         "concluded, the missing case fields, or the duty id.")
+    explanation: Bilingual = Field(description="Why the event is suggested, for the caseworker (not part of the "
+                                               "event).")
+    placeholders: list[str] = Field(description="JSON pointers into `event` whose values stand in for what only "
+                                                "the case-management system has (the decision letter's document "
+                                                "id): replace them before publishing.")
+
+
+class DigisosEvaluation(_Out):
+    evaluation: Evaluation = Field(description="The engine's answer for the case the application was mapped to, "
+                                               "as POST /v1/evaluations gives it.")
+    mapping: MappingReport = Field(description="How the application became the case.")
+    candidate_events: list[CandidateEvent] = Field(description="Events a case-management system can publish "
+                                                               "after the caseworker's decision. Open duties "
+                                                               "toward the client have no Digisos event: they "
+                                                               "stay in `evaluation.duties`.")

@@ -1,0 +1,184 @@
+"""Candidate Digisos events (JsonDigisosSoker `hendelser`) from an Evaluation and its mapping report.
+
+The events are what a case-management system can publish once the caseworker has decided. Every legal
+conclusion in them is the Evaluation's: this module only translates.
+
+- `saksStatus`, one per question: a sak for each provision the engine answered. Financial assistance is
+  UNDER_BEHANDLING (BEHANDLES_IKKE where the question does not arise); any other question, such as the
+  individual plan, is IKKE_INNSYN, the status the format gives saker that are not financial assistance.
+- `vedtakFattet` with a suggested `utfall` only where the law leaves no discretion: INNVILGET for `entitled`,
+  AVSLATT for `not_entitled`. Never for `discretionary` or `undetermined`, and never DELVIS_INNVILGET or
+  AVVIST, which are the caseworker's. The decision letter's document id is a placeholder the system replaces.
+- `dokumentasjonkrav` for each document that would settle a missing fact of an undetermined question (the
+  mapping report says which document settles which case field, and why the field is unknown).
+- `vilkar` for each condition the law requires: a duty that is fulfilled by setting a condition, such as
+  activity conditions under 30 (sotjl § 20 a), and that applies to the case as the caseworker receives it —
+  before any condition, or any exception to one, is on record. That is the *baseline* evaluation: the same case
+  with `conditions` recorded as empty (no condition set, no weighty reasons found), which the engine evaluates
+  like any other. A duty that does not apply in the real evaluation gives no `vilkar`.
+
+References are derived from the question, the document kind or the duty id alone, so evaluating the same
+application again gives the same references, and the new events replace the old ones. Every event is
+validated against the vendored `digisos-soker.json` before it is returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from engine.answer import Bilingual, Decision, Evaluation
+from engine.digisos import vocabulary as v
+from engine.digisos.answer import CandidateEvent, Document, MappingReport
+from engine.digisos.schema import validate_event
+from engine.evaluate import ENGINE_VERSION
+from engine.expressions import questions_in
+from engine.rulebook import DutyStatus, Outcome, RuleSet
+from engine.runtime import Firing
+
+AVSENDER = {"systemnavn": "regelmotor", "systemversjon": ENGINE_VERSION}
+# The nil UUID (RFC 9562): a well-formed Dokumentlager id that names no document.
+PLACEHOLDER_DOCUMENT_ID = "00000000-0000-0000-0000-000000000000"
+SUGGESTED_UTFALL = {Outcome.entitled: "INNVILGET", Outcome.not_entitled: "AVSLATT"}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def sak_reference(question: str) -> str:
+    return "regelmotor-sak-" + _slug(question)
+
+
+def documentation_reference(document: Document) -> str:
+    return "regelmotor-dokumentasjonkrav-" + _slug(document.code)
+
+
+def condition_reference(duty_id: str) -> str:
+    return "regelmotor-vilkar-" + _slug(duty_id)
+
+
+def timestamp(moment: dt.datetime) -> str:
+    """A `tidspunkt`: UTC, millisecond precision, e.g. 2018-10-04T13:37:00.134Z."""
+    utc = moment.astimezone(dt.UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def _citation(decision: Decision) -> str:
+    return f"{decision.provision.short_name} § {decision.provision.section}"
+
+
+def candidate_events(evaluation: Evaluation, report: MappingReport, ruleset: RuleSet,
+                     baseline: Evaluation | None = None) -> list[CandidateEvent]:
+    """The events for one evaluated application. `baseline` is the evaluation of the same case with its
+    `conditions` recorded as empty; without it, only duties that already apply give a `vilkar`."""
+    at = timestamp(evaluation.receipt.evaluated_at)
+    events = [_case_status(decision, at) for decision in evaluation.decisions]
+    events += _documentation(evaluation, report, at)
+    events += _conditions(evaluation, baseline or evaluation, ruleset, at)
+    events += [event for decision in evaluation.decisions if (event := _decision(decision, at)) is not None]
+    for candidate in events:
+        validate_event(candidate.event, AVSENDER)
+    return events
+
+
+def _case_status(decision: Decision, at: str) -> CandidateEvent:
+    title = f"{decision.provision.title} ({_citation(decision)})"
+    if decision.question not in v.FINANCIAL_QUESTIONS:
+        status = "IKKE_INNSYN"
+        explanation = Bilingual(nb="Saken gjelder ikke økonomisk sosialhjelp, så søkeren får ikke innsyn i den her.",
+                                en="The sak is not financial assistance, so the applicant does not follow it here.")
+    elif decision.outcome == Outcome.not_applicable:
+        status = "BEHANDLES_IKKE"
+        explanation = Bilingual(nb="Spørsmålet oppstår ikke i denne saken.",
+                                en="The question does not arise in this case.")
+    else:
+        status = "UNDER_BEHANDLING"
+        explanation = Bilingual(nb="Søknaden vurderes etter denne bestemmelsen.",
+                                en="The application is assessed under this provision.")
+    reference = sak_reference(decision.question)
+    return CandidateEvent(
+        reference=reference,
+        event={"type": "saksStatus", "hendelsestidspunkt": at, "referanse": reference, "tittel": title,
+               "status": status},
+        basis=[f"question:{decision.question}", f"outcome:{decision.outcome}"], explanation=explanation,
+        placeholders=[])
+
+
+def _decision(decision: Decision, at: str) -> CandidateEvent | None:
+    utfall = SUGGESTED_UTFALL.get(Outcome(decision.outcome))
+    if utfall is None or decision.question not in v.FINANCIAL_QUESTIONS:
+        return None
+    reference = sak_reference(decision.question)
+    rules = [reason.rule_id for reason in decision.reasons]
+    return CandidateEvent(
+        reference=reference,
+        event={"type": "vedtakFattet", "hendelsestidspunkt": at, "saksreferanse": reference, "utfall": utfall,
+               "vedtaksfil": {"referanse": {"type": "dokumentlager", "id": PLACEHOLDER_DOCUMENT_ID}}},
+        basis=[f"question:{decision.question}", f"outcome:{decision.outcome}", *(f"rule:{r}" for r in rules)],
+        explanation=Bilingual(
+            nb=f"Forslag til utfall etter {_citation(decision)}: {utfall}. Loven gir ikke rom for skjønn i dette "
+               "spørsmålet (se reglene i basis). Vedtaket fattes av saksbehandler, som også fastsetter beløpet.",
+            en=f"Suggested outcome under {_citation(decision)}: {utfall}. The law leaves no discretion on this "
+               "question (see the rules in basis). The caseworker decides, and sets the amount."),
+        placeholders=["/vedtaksfil/referanse/id"])
+
+
+def _documentation(evaluation: Evaluation, report: MappingReport, at: str) -> list[CandidateEvent]:
+    settles = {field.case_field: field.documents for field in report.fields}
+    wanted: dict[str, tuple[Document, Decision, list[str]]] = {}
+    for decision in evaluation.decisions:
+        if decision.outcome != Outcome.undetermined:
+            continue
+        for path in decision.missing_facts:
+            for document in settles.get(path, []):
+                _, _, paths = wanted.setdefault(document.code, (document, decision, []))
+                if path not in paths:
+                    paths.append(path)
+    events = []
+    for document, decision, paths in wanted.values():
+        reference = documentation_reference(document)
+        events.append(CandidateEvent(
+            reference=reference,
+            event={"type": "dokumentasjonkrav", "hendelsestidspunkt": at, "dokumentasjonkravreferanse": reference,
+                   "saksreferanse": sak_reference(decision.question), "tittel": document.title.nb,
+                   "beskrivelse": f"Vi trenger dette for å vurdere søknaden etter {_citation(decision)}.",
+                   "status": "RELEVANT"},
+            basis=[f"question:{decision.question}", *(f"missing:{path}" for path in paths)],
+            explanation=Bilingual(
+                nb=f"{document.title.nb} avgjør opplysninger som mangler: {', '.join(paths)}.",
+                en=f"{document.title.en} settles facts that are missing: {', '.join(paths)}."),
+            placeholders=[]))
+    return events
+
+
+def _conditions(evaluation: Evaluation, baseline: Evaluation, ruleset: RuleSet, at: str) -> list[CandidateEvent]:
+    applies = {entry.id for entry in baseline.trace if entry.firing == Firing.duty_applies.value}
+    duties = {duty.id: duty for duty in ruleset.duties}
+    financial = [d.question for d in evaluation.decisions if d.question in v.FINANCIAL_QUESTIONS]
+    events = []
+    for out in evaluation.duties:
+        duty = duties.get(out.id)
+        if duty is None or out.id not in applies or out.status == DutyStatus.not_applicable:
+            continue
+        kinds = [v.CONDITION_FACTS[name] for name in sorted(duty.fulfilled_facts) if name in v.CONDITION_FACTS]
+        if not kinds:
+            continue
+        premises = [q for q in ruleset.question_order if q in questions_in(duty.applies)]
+        question = premises[0] if premises else financial[0] if financial else None
+        reference = condition_reference(out.id)
+        event = {"type": "vilkar", "hendelsestidspunkt": at, "vilkarreferanse": reference, "tittel": kinds[0].nb,
+                 "beskrivelse": f"{kinds[0].nb} ({out.provision.citation}). Hva vilkåret går ut på, fastsettes i "
+                                "vedtaket.",
+                 "status": "RELEVANT"}
+        if question is not None:
+            event["saksreferanse"] = sak_reference(question)
+        events.append(CandidateEvent(
+            reference=reference, event=event, basis=[f"duty:{out.id}", f"duty_status:{out.status}"],
+            explanation=Bilingual(
+                nb=f"{out.duty.nb} Plikten gjelder saken slik den står før vilkår eller unntak er registrert, og "
+                   "den står åpen i evaluation.duties til det er gjort.",
+                en=f"{out.duty.en} The duty applies to the case as it stands before any condition or exception is "
+                   "recorded, and it stays open in evaluation.duties until one is."),
+            placeholders=[]))
+    return events

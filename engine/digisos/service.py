@@ -1,0 +1,36 @@
+"""One application in, one answer out: validate, map, evaluate, translate.
+
+The command line (`regelmotor evaluate --format digisos`) and the HTTP route (`api/digisos.py`) both call
+`evaluate_soknad`; neither logs anything of the application.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from engine.case import Conditions
+from engine.digisos.answer import DigisosEvaluation
+from engine.digisos.events import candidate_events
+from engine.digisos.mapping import map_soknad
+from engine.digisos.schema import validate_soknad
+from engine.evaluate import Evaluator
+
+
+def evaluate_soknad(document: Any, evaluator: Evaluator, decision_date: dt.date | None = None,
+                    today: Callable[[], dt.date] = dt.date.today) -> DigisosEvaluation:
+    """The Evaluation of a JsonSoknad, the mapping report and the candidate events.
+
+    Raises `SoknadInvalid` when the application breaks its schema, and `LawNotEncoded` when no encoded law is in
+    force on the decision date (the request's, or today).
+    """
+    layout = validate_soknad(document)
+    day, source = (decision_date, "request") if decision_date is not None else (today(), "today")
+    case, report = map_soknad(document, layout, day, source)
+    evaluation = evaluator.evaluate(case)
+    # The same case before the caseworker has set any condition or found any exception (see events.py).
+    baseline = evaluator.evaluate(case.model_copy(update={"conditions": Conditions(
+        stipulated=[], weighty_reasons_against_activity=False, weighty_reasons_recorded=False)}))
+    events = candidate_events(evaluation, report, evaluator.rulebook.ruleset_on(case.decision_date), baseline)
+    return DigisosEvaluation(evaluation=evaluation, mapping=report, candidate_events=events)

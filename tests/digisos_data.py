@@ -1,0 +1,90 @@
+"""NAV's fixtures and examples for the Digisos tests, read from the shared copy beside the repository.
+
+The service never reads `../shared` (its schemas are vendored in `engine/digisos/schemas/`); the tests do, to
+check the vendored copy against NAV's own fixtures. CI has `shared/` beside the clone, as the checkout does.
+
+NAV's fixtures under `json/soknad/<part>/` are fragments, validated upstream against one part of the schema. Here
+each is put where that part sits in an application — `minimal.json` with the fragment in place — so that a
+valid fragment makes a valid application and an invalid (`feil-*`) one makes an invalid application whose
+violation is at or below that place.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+FILFORMAT = ROOT / ".." / "shared" / "data" / "soknadsosialhjelp-filformat"
+FIXTURES = FILFORMAT / "src" / "test" / "resources" / "json"
+SCENARIOS = sorted((ROOT / "examples" / "digisos").glob("*.json"))
+
+# Where each fixture folder's fragment sits in an application.
+PLACES: dict[str, tuple[str | int, ...]] = {
+    "soknad/personalia/telefonnummer": ("data", "personalia", "telefonnummer"),
+    "soknad/personalia/personIdentifikator": ("data", "personalia", "personIdentifikator"),
+    "soknad/personalia/kontonummer": ("data", "personalia", "kontonummer"),
+    "soknad/familie/barn": ("data", "familie", "forsorgerplikt", "ansvar", 0, "barn"),
+    "soknad/familie/sivilstatus": ("data", "familie", "sivilstatus"),
+    "soknad/okonomi/opplysninger/utbetaling": ("data", "okonomi", "opplysninger", "utbetaling", 0),
+    "soknad/parts/adresse": ("data", "personalia", "oppholdsadresse"),
+    "soknad/parts/version": ("version",),
+    "types/tidspunkt": ("innsendingstidspunkt",),
+}
+
+
+def load(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def minimal() -> dict[str, Any]:
+    return load(FIXTURES / "soknad" / "minimal.json")
+
+
+def examples() -> list[Path]:
+    """NAV's generated applications (older layout)."""
+    return sorted((FILFORMAT / "examples").glob("*.json"), key=lambda p: int(p.stem)) + [
+        FILFORMAT / "scripts" / "random_generated_soknad.json"]
+
+
+def whole_applications() -> list[Path]:
+    """The fixtures that are whole applications, valid and invalid."""
+    return sorted((FIXTURES / "soknad").glob("*.json"))
+
+
+def fragments() -> list[tuple[Path, tuple[str | int, ...]]]:
+    found = []
+    for folder, place in PLACES.items():
+        files = sorted((FIXTURES / folder).glob("*.json"))
+        assert files, f"no fixtures in {folder}"
+        found += [(path, place) for path in files]
+    return found
+
+
+def with_fragment(fragment: Any, place: tuple[str | int, ...]) -> dict[str, Any]:
+    """`minimal.json` with `fragment` put at `place`."""
+    document = minimal()
+    node: Any = document
+    for key, following in zip(place, place[1:], strict=False):
+        if isinstance(key, int):
+            while len(node) <= key:
+                node.append({})
+        elif key not in node:
+            node[key] = [] if isinstance(following, int) else {}
+        node = node[key]
+    last = place[-1]
+    if isinstance(last, int):
+        while len(node) <= last:
+            node.append(None)
+    node[last] = copy.deepcopy(fragment)
+    return document
+
+
+def invalid(path: Path) -> bool:
+    return path.name.startswith(("feil-", "ikkegyldig"))
+
+
+def scenario(path: Path) -> dict[str, Any]:
+    return load(path)
