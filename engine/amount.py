@@ -32,12 +32,17 @@ def _kroner(ore: int) -> Decimal:
 
 
 def _details(fact: str, case: Case, rates: RateTable) -> list[tuple[str, str, Decimal]]:
-    """What a line is made of, item by item, where the case itemises it."""
+    """What a line is made of, item by item, where the case itemises it — in a canonical order (children by age,
+    items by kind and amount), so that the answer does not depend on the order of the case's lists."""
     if fact == "guideline_rate_monthly":
         row = rates.row_on(case.decision_date)
-        return household_rate_lines(row, case.household) or [] if row else []
+        household = case.household
+        if household is not None and household.children:
+            children = sorted(household.children, key=lambda child: -1 if child.age is None else child.age)
+            household = household.model_copy(update={"children": children})
+        return household_rate_lines(row, household) or [] if row else []
     items: list[Any] = {"expenses_total": case.expenses or [], "income_total": case.income or []}.get(fact, [])
-    return [(item.kind, item.kind, item.monthly_amount) for item in items]
+    return sorted((item.kind, item.kind, item.monthly_amount) for item in items)
 
 
 def breakdown(amount: Amount, basis: LegalBasis, outcome: Outcome, facts: dict[str, int], case: Case,
