@@ -12,14 +12,19 @@ violation is at or below that place.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
+
+from engine.digisos.mapping import map_soknad
+from engine.digisos.schema import validate_soknad
 
 ROOT = Path(__file__).resolve().parents[1]
 FILFORMAT = ROOT / ".." / "shared" / "data" / "soknadsosialhjelp-filformat"
 FIXTURES = FILFORMAT / "src" / "test" / "resources" / "json"
 SCENARIOS = sorted((ROOT / "examples" / "digisos").glob("*.json"))
+DAY = dt.date(2026, 11, 2)
 
 # Where each fixture folder's fragment sits in an application.
 PLACES: dict[str, tuple[str | int, ...]] = {
@@ -88,3 +93,54 @@ def invalid(path: Path) -> bool:
 
 def scenario(path: Path) -> dict[str, Any]:
     return load(path)
+
+
+# --- a plain application to vary in unit tests ------------------------------------------------------------
+
+
+def soknad() -> dict:
+    """A plain, complete application: single, no children, a Norwegian citizen renting alone, no income, no
+    savings, rent and power."""
+    return {
+        "version": "1.0.11",
+        "data": {
+            "personalia": {
+                "personIdentifikator": {"kilde": "system", "verdi": "01017012345"},
+                "navn": {"kilde": "system", "fornavn": "Kari", "mellomnavn": "", "etternavn": "Nordmann"},
+                "statsborgerskap": {"kilde": "system", "verdi": "NOR"},
+                "kontonummer": {"kilde": "bruker", "verdi": "12345678903"},
+                "fodselsdato": "1970-01-01",
+            },
+            "arbeid": {},
+            "familie": {"sivilstatus": {"kilde": "bruker", "status": "ugift"},
+                        "forsorgerplikt": {"harForsorgerplikt": {"kilde": "system", "verdi": False}}},
+            "begrunnelse": {"kilde": "bruker", "hvaSokesOm": "", "hvorforSoke": ""},
+            "bosituasjon": {"kilde": "bruker", "botype": "leier", "antallPersoner": 1},
+            "okonomi": {
+                "opplysninger": {
+                    "bekreftelse": [yes_no("sparing", False), yes_no("verdi", False),
+                                    yes_no("boutgifter", True), yes_no("utbetaling", False)],
+                    "utbetaling": [],
+                    "utgift": [item("strom", belop=900)],
+                },
+                "oversikt": {"inntekt": [], "utgift": [item("husleie", belop=8000)], "formue": []},
+            },
+        },
+        "mottaker": {"kommunenummer": "0301", "enhetsnummer": "0315", "navEnhetsnavn": "NAV Grünerløkka"},
+        "driftsinformasjon": {"utbetalingerFraNavFeilet": False, "inntektFraSkatteetatenFeilet": False,
+                              "stotteFraHusbankenFeilet": False},
+        "kompatibilitet": [],
+    }
+
+
+def yes_no(kind, answer):
+    return {"kilde": "bruker", "type": kind, "tittel": kind, "verdi": answer}
+
+
+def item(kind, kilde="bruker", overridden=False, **amounts):
+    return {"kilde": kilde, "type": kind, "tittel": kind, "overstyrtAvBruker": overridden, **amounts}
+
+
+def mapped(document, day=DAY, source="request"):
+    layout = validate_soknad(document)
+    return map_soknad(document, layout, day, source)

@@ -1,0 +1,138 @@
+"""No identity number, name, account or phone number from an application appears in any answer, problem,
+command-line output or log line — checked with recognisable values in every field that can hold one."""
+
+import json
+import logging
+import warnings
+
+import pytest
+
+from api.app import create_app
+from api.settings import Settings
+from engine.cli import main
+from tests.digisos_data import DAY, item, soknad
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
+    from fastapi.testclient import TestClient
+
+PATH = "/v1/digisos/soknad/evaluations"
+# Values no answer could contain by chance.
+IDENTITY, SPOUSE_IDENTITY, CHILD_IDENTITY = "29029912345", "31128876543", "17062198765"
+ACCOUNT, PHONE = "98765432101", "+4791827364"
+NAMES = ["Zyxelia", "Quortenbrak", "Vimmerstad", "Oddbjørnine", "Blåbærfabrikken"]
+STREET = "Kvernbakkveien"
+SECRETS = [IDENTITY, SPOUSE_IDENTITY, CHILD_IDENTITY, ACCOUNT, PHONE, PHONE[1:], PHONE[3:], *NAMES, STREET]
+
+
+def recognisable() -> dict:
+    document = soknad()
+    personalia = document["data"]["personalia"]
+    personalia["personIdentifikator"]["verdi"] = IDENTITY
+    personalia["navn"] = {"kilde": "system", "fornavn": "Zyxelia", "mellomnavn": "Vimmerstad",
+                          "etternavn": "Quortenbrak"}
+    personalia["kontonummer"] = {"kilde": "bruker", "verdi": ACCOUNT}
+    personalia["telefonnummer"] = {"kilde": "bruker", "verdi": PHONE}
+    personalia["oppholdsadresse"] = {"kilde": "bruker", "type": "gateadresse", "gatenavn": STREET,
+                                     "husnummer": "7", "adresselinjer": ["c/o Zyxelia Quortenbrak"]}
+    document["data"]["familie"] = {
+        "sivilstatus": {"kilde": "system", "status": "gift", "folkeregistrertMedEktefelle": True,
+                        "ektefelle": {"navn": {"fornavn": "Oddbjørnine", "mellomnavn": "", "etternavn": "Quortenbrak"},
+                                      "personIdentifikator": SPOUSE_IDENTITY, "fodselsdato": "1988-12-31"}},
+        "forsorgerplikt": {"harForsorgerplikt": {"kilde": "system", "verdi": True}, "ansvar": [{
+            "barn": {"kilde": "system", "navn": {"fornavn": "Vimmerstad", "mellomnavn": "", "etternavn": "Quortenbrak"},
+                     "personIdentifikator": CHILD_IDENTITY, "fodselsdato": "2021-06-17"},
+            "borSammenMed": {"kilde": "bruker", "verdi": True}}]}}
+    document["data"]["arbeid"] = {"forhold": [{"kilde": "system", "arbeidsgivernavn": "Blåbærfabrikken Quortenbrak",
+                                               "fom": "2024-01-01", "stillingsprosent": 40,
+                                               "overstyrtAvBruker": False}]}
+    document["data"]["begrunnelse"] = {"kilde": "bruker", "hvaSokesOm": f"Nødhjelp til Zyxelia ({IDENTITY})",
+                                       "hvorforSoke": f"Ring meg på {PHONE}, konto {ACCOUNT}. Jeg har ingen mat."}
+    document["data"]["okonomi"]["oversikt"]["inntekt"] = [item("jobb", netto=9000) | {"tittel": "Lønn Quortenbrak"}]
+    document["data"]["okonomi"]["opplysninger"]["utbetaling"] = [
+        item("navytelse", kilde="system", netto=1200.0) | {"organisasjon": {"navn": "Zyxelia Quortenbrak",
+                                                                            "organisasjonsnummer": "987654321"}}]
+    return document
+
+
+def _assert_clean(text: str) -> None:
+    leaked = [secret for secret in SECRETS if secret in text]
+    assert leaked == [], f"personal data in the output: {leaked}"
+
+
+@pytest.fixture(scope="module")
+def client(evaluator):
+    with TestClient(create_app(Settings(), evaluator)) as test_client:
+        yield test_client
+
+
+def _logged(caplog) -> str:
+    return "\n".join(f"{r.getMessage()} {json.dumps(getattr(r, 'fields', {}), default=str)} {r.exc_text or ''}"
+                     for r in caplog.records)
+
+
+def test_the_application_really_carries_the_recognisable_values():
+    text = json.dumps(recognisable(), ensure_ascii=False)
+    assert all(secret in text for secret in SECRETS)
+
+
+def test_an_answer_and_its_logs_carry_no_personal_data(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    response = client.post(PATH, json=recognisable(), params={"decision_date": DAY.isoformat()})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["evaluation"]["decisions"][0]["outcome"] == "entitled"  # emergency help: the answer is real
+    assert answer["mapping"]["personal_data_dropped"]
+    _assert_clean(response.text)
+    assert caplog.records, "the request was logged"
+    _assert_clean(_logged(caplog))
+
+
+def test_a_schema_violation_in_personal_fields_names_the_field_not_the_value(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    document = recognisable()
+    document["data"]["personalia"]["kontonummer"]["verdi"] = ACCOUNT[:-1]  # ten digits
+    document["data"]["personalia"]["telefonnummer"]["verdi"] = PHONE[1:]  # no '+'
+    document["data"]["personalia"]["personIdentifikator"]["kilde"] = "bruker"
+    document["data"]["familie"]["forsorgerplikt"]["ansvar"][0]["barn"]["fodselsdato"] = "2021-6-17"
+    response = client.post(PATH, json=document)
+    assert response.status_code == 422
+    paths = {e["path"] for e in response.json()["errors"]}
+    assert paths == {"data.personalia.kontonummer.verdi", "data.personalia.telefonnummer.verdi",
+                     "data.personalia.personIdentifikator.kilde",
+                     "data.familie.forsorgerplikt.ansvar.0.barn.fodselsdato"}
+    _assert_clean(response.text)
+    assert ACCOUNT[:-1] not in response.text and "2021-6-17" not in response.text
+    _assert_clean(_logged(caplog))
+
+
+def test_a_failure_inside_the_adapter_is_logged_without_the_application(client, caplog, monkeypatch):
+    import api.digisos
+
+    def broken(document, *_args, **_kwargs):
+        raise ValueError(f"cannot map {document['data']['personalia']['personIdentifikator']['verdi']}")
+
+    monkeypatch.setattr(api.digisos, "evaluate_soknad", broken)
+    caplog.set_level(logging.DEBUG)
+    response = client.post(PATH, json=recognisable())
+    assert response.status_code == 500
+    _assert_clean(response.text)
+    assert any(getattr(r, "fields", {}).get("event") == "failure" for r in caplog.records)
+    _assert_clean(_logged(caplog))
+
+
+def test_the_command_line_prints_no_personal_data(tmp_path, capsys, caplog):
+    caplog.set_level(logging.DEBUG)
+    file = tmp_path / "soknad.json"
+    file.write_text(json.dumps(recognisable()), encoding="utf-8")
+    assert main(["evaluate", "--format", "digisos", str(file), "--decision-date", DAY.isoformat()]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["candidate_events"]
+    _assert_clean(out + err + _logged(caplog))
+    broken = recognisable()
+    broken["data"]["personalia"]["kontonummer"]["verdi"] = "1" + ACCOUNT  # twelve digits
+    file.write_text(json.dumps(broken), encoding="utf-8")
+    assert main(["evaluate", "--format", "digisos", str(file)]) == 2
+    out, err = capsys.readouterr()
+    assert "data.personalia.kontonummer.verdi" in err
+    _assert_clean(out + err + _logged(caplog))
