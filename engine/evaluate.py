@@ -23,18 +23,15 @@ from engine.amount import breakdown
 from engine.answer import (
     Bilingual,
     ConsiderationOut,
-    Decision,
     DutyOut,
     Evaluation,
     Law,
     LegalBasis,
     Provision,
-    Reason,
     Receipt,
-    TraceEntry,
 )
 from engine.case import Case
-from engine.expressions import facts_in, questions_in
+from engine.expressions import questions_in, truth
 from engine.facts import VOCABULARY, FactKind, derive_facts
 from engine.rates import RateTable, load_rate_table
 from engine.rulebook import Basis, Duty, DutyStatus, Outcome, Rule, Rulebook, RuleSet, load_rulebook
@@ -47,6 +44,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     ENGINE_VERSION = "0+unknown"
 
 DEFAULT_HORIZON_DAYS = 366
+_CACHE_LIMIT = 50_000  # answer parts kept per evaluator (each a few hundred bytes), so memory stays bounded
 _ORDINALS = ["første", "andre", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende", "tiende"]
 
 
@@ -79,6 +77,7 @@ class Evaluator:
         starts = [p.valid.valid_from for p in self.rulebook.provisions if p.spec.question]
         self.earliest = min(starts)
         self.catalogue = _Catalogue(self.rulebook)
+        self._rulesets: dict[dt.date, RuleSet] = {}  # by decision date: at most one entry per day of encoded law
 
     def check_date(self, day: dt.date) -> None:
         """Refuse a decision date no encoded law covers, or one too far in the future to be a real decision."""
@@ -98,13 +97,16 @@ class Evaluator:
 
     def evaluate(self, case: Case) -> Evaluation:
         self.check_date(case.decision_date)
-        ruleset = self.rulebook.ruleset_on(case.decision_date)
+        ruleset = self._rulesets.get(case.decision_date)
+        if ruleset is None:
+            ruleset = self._rulesets[case.decision_date] = self.rulebook.ruleset_on(case.decision_date)
         if not ruleset.questions:
             raise LawNotEncoded(f"no encoded provision is in force on {case.decision_date.isoformat()}")
         rates = case.rate_table or self.rates
         facts = derive_facts(case, rates)
         records = self.engine.run(ruleset, facts)
-        return _Answer(self.catalogue, ruleset, case, facts, records, rates).build()
+        return _Answer(self.catalogue, ruleset, case, facts, records, rates,
+                       getattr(self.engine, "records_ruled_out", True)).build()
 
 
 NOT_APPLICABLE = Bilingual(nb="Plikten gjelder ikke i denne saken.", en="The duty does not arise in this case.")
@@ -124,6 +126,11 @@ class _Catalogue:
         self._provisions: dict[str, Provision] = {}
         self._duties: dict[str, tuple[Bilingual, Bilingual]] = {}
         self._considerations: dict[str, list[ConsiderationOut]] = {}
+        self._premises: dict[str, frozenset[str]] = {}
+        self._duty_answers: dict[tuple, DutyOut] = {}
+        self._trace_names: dict[Record, tuple[str, ...]] = {}
+        self._laws: dict[str, Law] = {}
+        self._items: dict[str, dict[str, Rule | Duty]] = {}
 
     def basis(self, basis: Basis, own_act: str) -> LegalBasis:
         key = (basis.act or own_act, basis.section, basis.ledd, basis.punktum, basis.bokstav)
@@ -155,6 +162,49 @@ class _Catalogue:
                 ConsiderationOut(id=c.id, nb=c.nb, en=c.en) for c in provision.contents.considerations]
         return self._considerations[provision.path]
 
+    def premises(self, duty: Duty) -> frozenset[str]:
+        """The questions whose outcome a duty's `applies_when` asks about."""
+        if duty.id not in self._premises:
+            self._premises[duty.id] = frozenset(questions_in(duty.applies))
+        return self._premises[duty.id]
+
+    def duty_answer(self, duty: Duty, status: DutyStatus, reason: Bilingual, key: Any) -> DutyOut:
+        """A duty's part of the answer, which depends on the duty, its status and the reason only (`key` stands
+        for the reason): built once, shared by every answer that has it."""
+        cache_key = (duty.id, status, key)
+        answer = self._duty_answers.get(cache_key)
+        if answer is None:
+            text, fulfil_by = self.duty_texts(duty)
+            answer = DutyOut(id=duty.id, provision=self.basis(duty.spec.basis, duty.provision.act.id),
+                             status=status, duty=text, reason=reason, fulfil_by=fulfil_by)
+            if len(self._duty_answers) < _CACHE_LIMIT:
+                self._duty_answers[cache_key] = answer
+        return answer
+
+    def trace_names(self, record: Record, item: Rule | Duty) -> tuple[str, ...]:
+        """The facts a firing looked at, in the order the trace shows them."""
+        names = self._trace_names.get(record)
+        if names is None:
+            firing = record.firing
+            names = tuple(sorted(item.fulfilled_facts if firing == Firing.duty_fulfilled else
+                                 item.applies_facts if firing in (Firing.duty_applies, Firing.duty_not_applicable)
+                                 else item.facts))
+            self._trace_names[record] = names
+        return names
+
+    def items(self, ruleset: RuleSet) -> dict[str, Rule | Duty]:
+        """The rules and duties of a rule set by id."""
+        if ruleset.digest not in self._items:
+            self._items[ruleset.digest] = {rule.id: rule for rule in ruleset.rules} | \
+                {duty.id: duty for duty in ruleset.duties}
+        return self._items[ruleset.digest]
+
+    def law(self, ruleset: RuleSet) -> Law:
+        if ruleset.digest not in self._laws:
+            act = next(iter(ruleset.questions.values())).act
+            self._laws[ruleset.digest] = Law(act=act.id, short_name=act.short_name, version=act.version)
+        return self._laws[ruleset.digest]
+
     def duty_texts(self, duty: Duty) -> tuple[Bilingual, Bilingual]:
         if duty.id not in self._duties:
             spec = duty.spec
@@ -165,12 +215,17 @@ class _Catalogue:
 
 class _Answer:
     def __init__(self, catalogue: _Catalogue, ruleset: RuleSet, case: Case, facts: dict[str, Any],
-                 records: list[Record], rates: RateTable) -> None:
+                 records: list[Record], rates: RateTable, records_ruled_out: bool = True) -> None:
         self.catalogue, self.ruleset, self.case, self.facts = catalogue, ruleset, case, facts
         self.rulebook = catalogue.rulebook
         self.records, self.rates = records, rates
         self.fired = {(r.item_id, r.firing) for r in records}
         self.outcomes = self._outcomes()
+        self.records_ruled_out = records_ruled_out
+        self._concluded: dict[str, str] | None = None
+        self._false: dict[str, bool] = {}  # rule id: ruled out
+        self._missing_paths: dict[tuple[str, frozenset[str]], set[str]] = {}
+        self._shown_values: dict[str, Any] = {}
 
     def _outcomes(self) -> dict[str, Outcome]:
         concluded: dict[str, set[Outcome]] = {q: set() for q in self.ruleset.questions}
@@ -188,8 +243,12 @@ class _Answer:
         return {name: self._shown(name) for name in sorted(names) if name in self.facts}
 
     def _shown(self, name: str) -> Any:
-        value = self.facts[name]
-        return Decimal(value) / 100 if VOCABULARY[name].kind == FactKind.money else value
+        shown = self._shown_values.get(name)
+        if shown is None:
+            value = self.facts[name]
+            shown = self._shown_values[name] = Decimal(value) / 100 if VOCABULARY[name].kind == FactKind.money \
+                else value
+        return shown
 
     def _text(self, template: str, names) -> str:
         values = {name: self._format(name) for name in names}
@@ -205,29 +264,50 @@ class _Answer:
 
     # --- decisions ---------------------------------------------------------------------------------------
 
-    def _unknown_paths(self, condition, visited: frozenset[str]) -> set[str]:
-        """Case-field paths of the unknown facts in `condition`, and of what the undetermined questions it
-        asks about are missing."""
-        paths = {path for name in facts_in(condition) - self.facts.keys() for path in VOCABULARY[name].paths}
-        for premise in questions_in(condition) - visited:
+    def _unknown_paths(self, names: frozenset[str], premises: frozenset[str], visited: frozenset[str]) -> set[str]:
+        """Case-field paths of the unknown facts among `names` (the facts a condition reads), and of what the
+        undetermined questions among `premises` (the questions it asks about) are missing."""
+        paths = {path for name in names if name not in self.facts for path in VOCABULARY[name].paths}
+        for premise in premises - visited:
             if self.outcomes[premise] == Outcome.undetermined:
                 paths |= self._missing(premise, visited)
         return paths
 
     def _missing(self, question: str, visited: frozenset[str] = frozenset()) -> set[str]:
-        """What would settle an undetermined question: the unknowns of every rule that was not ruled out."""
-        visited = visited | {question}
-        return set().union(*(self._unknown_paths(rule.effective, visited)
-                             for rule in self.ruleset.rules_by_question[question]
-                             if (rule.id, Firing.ruled_out) not in self.fired))
+        """What would settle an undetermined question: the unknowns of every rule that was not ruled out.
+        (Worked out once per question and path; the caller must not change the set it gets.)"""
+        key = (question, visited)
+        if key not in self._missing_paths:
+            visited = visited | {question}
+            missing: set[str] = set()
+            for rule in self.ruleset.rules_by_question[question]:
+                unknown = self._unknown_paths(rule.facts, rule.depends_on, visited)
+                if unknown and not self._ruled_out(rule):  # a rule with nothing unknown adds nothing either way
+                    missing |= unknown
+            self._missing_paths[key] = missing
+        return self._missing_paths[key]
 
-    def _reason(self, rule: Rule) -> Reason:
+    def _ruled_out(self, rule: Rule) -> bool:
+        """Whether the rule's condition is definitely false: as the engine recorded it, when it records that
+        (the oracle, `DurableEngine(ruled_out=True)`); else read off the rule's condition tree in the same
+        three-valued logic, on the same facts and concluded outcomes — exactly the F form's meaning."""
+        if self.records_ruled_out:
+            return (rule.id, Firing.ruled_out) in self.fired
+        if rule.id not in self._false:
+            if self._concluded is None:
+                self._concluded = {q: o.value for q, o in self.outcomes.items() if o != Outcome.undetermined}
+            self._false[rule.id] = truth(rule.effective, self.facts, self._concluded) is False
+        return self._false[rule.id]
+
+    def _reason(self, rule: Rule) -> dict[str, Any]:
+        """A `Reason`, as the dict pydantic validates with the rest of the answer (in one call, which is cheaper
+        than a model per reason)."""
         names = rule.own_facts
-        return Reason(rule_id=rule.id, basis=self.catalogue.basis(rule.spec.basis, rule.provision.act.id),
-                      text_nb=self._text(rule.spec.because.nb, names),
-                      text_en=self._text(rule.spec.because.en, names), facts=self._fact_values(names))
+        return dict(rule_id=rule.id, basis=self.catalogue.basis(rule.spec.basis, rule.provision.act.id),
+                    text_nb=self._text(rule.spec.because.nb, names),
+                    text_en=self._text(rule.spec.because.en, names), facts=self._fact_values(names))
 
-    def _decision(self, question: str) -> Decision:
+    def _decision(self, question: str) -> dict[str, Any]:
         outcome = self.outcomes[question]
         reasons = [self._reason(rule) for rule in self.ruleset.rules_by_question[question]
                    if (rule.id, Firing.concludes) in self.fired]
@@ -238,49 +318,40 @@ class _Answer:
         if amount is not None:
             basis = self.catalogue.basis(amount.spec.basis, provision.act.id)
             amount = breakdown(amount, basis, outcome, self.facts, self.case, self.rates)
-        return Decision(question=question, provision=self.catalogue.provision(provision), outcome=outcome,
-                        reasons=reasons, missing_facts=missing, considerations=considerations, amount=amount)
+        return dict(question=question, provision=self.catalogue.provision(provision), outcome=outcome,
+                    reasons=reasons, missing_facts=missing, considerations=considerations, amount=amount)
 
     # --- duties ------------------------------------------------------------------------------------------
 
     def _duty(self, duty: Duty) -> DutyOut:
         if (duty.id, Firing.duty_not_applicable) in self.fired:
-            status, reason = DutyStatus.not_applicable, NOT_APPLICABLE
-        elif (duty.id, Firing.duty_fulfilled) in self.fired:
-            status, reason = DutyStatus.fulfilled, FULFILLED
-        elif (duty.id, Firing.duty_applies) in self.fired:
-            status, reason = DutyStatus.open, APPLIES_OPEN
-        else:
-            status = DutyStatus.open
-            unknown = sorted(self._unknown_paths(duty.applies, frozenset()))
-            reason = Bilingual(
-                nb="Plikten kan gjelde; saken mangler: " + ", ".join(unknown) if unknown else
-                "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",
-                en="The duty may apply; the case does not give: " + ", ".join(unknown) if unknown else
-                "The duty may apply; it depends on a question not yet determined.")
-        text, fulfil_by = self.catalogue.duty_texts(duty)
-        return DutyOut(id=duty.id, provision=self.catalogue.basis(duty.spec.basis, duty.provision.act.id),
-                       status=status, duty=text, reason=reason, fulfil_by=fulfil_by)
+            return self.catalogue.duty_answer(duty, DutyStatus.not_applicable, NOT_APPLICABLE, None)
+        if (duty.id, Firing.duty_fulfilled) in self.fired:
+            return self.catalogue.duty_answer(duty, DutyStatus.fulfilled, FULFILLED, None)
+        if (duty.id, Firing.duty_applies) in self.fired:
+            return self.catalogue.duty_answer(duty, DutyStatus.open, APPLIES_OPEN, None)
+        unknown = tuple(sorted(self._unknown_paths(duty.applies_facts, self.catalogue.premises(duty), frozenset())))
+        reason = Bilingual(
+            nb="Plikten kan gjelde; saken mangler: " + ", ".join(unknown) if unknown else
+            "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",
+            en="The duty may apply; the case does not give: " + ", ".join(unknown) if unknown else
+            "The duty may apply; it depends on a question not yet determined.")
+        return self.catalogue.duty_answer(duty, DutyStatus.open, reason, unknown)
 
     # --- the whole answer --------------------------------------------------------------------------------
 
-    def _trace(self) -> list[TraceEntry]:
-        items = {rule.id: rule for rule in self.ruleset.rules} | {duty.id: duty for duty in self.ruleset.duties}
+    def _trace(self) -> list[dict[str, Any]]:
+        """`TraceEntry`s, as dicts (see `_reason`)."""
+        items = self.catalogue.items(self.ruleset)
+        facts, shown, names_of = self.facts, self._shown, self.catalogue.trace_names
         entries = []
         for record in self.records:
             if record.firing == Firing.ruled_out:
                 continue
-            item = items[record.item_id]
-            names = item.fulfilled_facts if record.firing == Firing.duty_fulfilled else \
-                item.applies_facts if record.firing in (Firing.duty_applies, Firing.duty_not_applicable) else \
-                item.facts
-            entries.append(TraceEntry(step=len(entries) + 1, id=record.item_id, firing=record.firing.value,
-                                      facts=self._fact_values(names)))
+            names = names_of(record, items[record.item_id])
+            entries.append(dict(step=len(entries) + 1, id=record.item_id, firing=record.firing.value,
+                                facts={name: shown(name) for name in names if name in facts}))
         return entries
-
-    def _law(self) -> Law:
-        act = next(iter(self.ruleset.questions.values())).act
-        return Law(act=act.id, short_name=act.short_name, version=act.version)
 
     def _receipt(self) -> Receipt:
         canonical = json.dumps(self.case.model_dump(mode="json", by_alias=True, exclude_none=True),
@@ -293,7 +364,7 @@ class _Answer:
     def build(self) -> Evaluation:
         warning = self.rates.staleness_warning(self.case.decision_date)
         return Evaluation(
-            case_id=self.case.case_id, decision_date=self.case.decision_date, law=self._law(),
+            case_id=self.case.case_id, decision_date=self.case.decision_date, law=self.catalogue.law(self.ruleset),
             decisions=[self._decision(q) for q in self.ruleset.question_order],
             duties=[self._duty(duty) for duty in self.ruleset.duties],
             warnings=[warning] if warning else [], trace=self._trace(), receipt=self._receipt())

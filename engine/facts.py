@@ -54,9 +54,15 @@ def to_ore(kroner: Decimal) -> int:
     return int((kroner * 100).to_integral_exact())
 
 
+_PATH_PARTS: dict[str, tuple[str, ...]] = {}
+
+
 def _get(case: Case, path: str) -> Any:
+    parts = _PATH_PARTS.get(path)
+    if parts is None:
+        parts = _PATH_PARTS[path] = tuple(path.split("."))
     value: Any = case
-    for part in path.split("."):
+    for part in parts:
         value = getattr(value, part, None)
         if value is None:
             return None
@@ -297,8 +303,17 @@ for _matter in Matter:
 def derive_facts(case: Case, rates: RateTable) -> dict[str, Any]:
     """Every known fact of the case; unknown facts are absent."""
     facts = {}
-    for spec in VOCABULARY.values():
-        value = spec.read(case, rates)
+    for name, read in _READERS if len(_READERS) == len(VOCABULARY) else _readers():
+        value = read(case, rates)
         if value is not None:
-            facts[spec.name] = value.value if isinstance(value, StrEnum) else value
+            facts[name] = value.value if isinstance(value, StrEnum) else value
     return facts
+
+
+_READERS: list[tuple[str, Callable[[Case, RateTable], Any]]] = []
+
+
+def _readers() -> list[tuple[str, Callable[[Case, RateTable], Any]]]:
+    """(name, reader) of every fact, in vocabulary order: looked up once rather than per case."""
+    _READERS[:] = [(spec.name, spec.read) for spec in VOCABULARY.values()]
+    return _READERS

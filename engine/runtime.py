@@ -30,6 +30,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 import durable_rules_engine as native
@@ -64,6 +65,11 @@ class Action:
 
     record: Record | None  # None for the catch-all rules
     conclusion: dict[str, str] | None = None  # the outcome fact to assert
+
+    @cached_property
+    def conclusion_json(self) -> str | None:
+        """The conclusion fact as JSON without its opening brace (the session id goes first)."""
+        return None if self.conclusion is None else json.dumps(self.conclusion, separators=(",", ":"))[1:]
 
 
 @dataclass
@@ -102,54 +108,67 @@ def _rule_name(message_json: str) -> str:
 
 def run_session(ruleset: NativeRuleset, facts: list[dict[str, Any]],
                 hook: Callable[[Record], None] | None = None) -> list[Record]:
-    """Assert `facts` in a fresh session, run every action the engine queues, delete the session."""
+    """Assert `facts` in a fresh session, run every action the engine queues, delete the session.
+
+    Our actions never change the session state, so unlike the Python layer we do not write it back
+    (`update_state`, a native call per action that re-asserts an unchanged state fact no rule matches).
+    """
     records: list[Record] = []
     seen: set[Record] = set()
     sid = f"s{next(_SIDS)}"
-    handle = ruleset.handle
+    prefix = f'{{"sid":"{sid}",'
+    handle, actions = ruleset.handle, ruleset.actions
+    assert_fact, complete_and_start = native.assert_fact, native.complete_and_start_action
     with _LOCK:
         try:
             for fact in facts:
-                result = native.assert_fact(handle, json.dumps({"sid": sid, **fact}))
+                result = assert_fact(handle, json.dumps({"sid": sid, **fact}))
                 if result[0] == _NOT_HANDLED:  # cannot happen with the catch-all rules; never ignore it
                     raise RuntimeError("durable-rules handled no rule for a fact")
-                pending = native.start_action_for_state(handle, result[1])
                 state_handle = result[1]
-                while pending:
-                    state_json, message_json = pending[0], pending[1]
+                pending = native.start_action_for_state(handle, state_handle)
+                message_json = pending[1] if pending else None
+                while message_json:
                     try:
-                        action = ruleset.actions[_rule_name(message_json)]
-                        if action.record is not None:
+                        action = actions[message_json[2:message_json.index('"', 2)]]  # see _rule_name
+                        record = action.record
+                        if record is not None:
                             if hook is not None:
-                                hook(action.record)
-                            if action.record not in seen:  # another disjunct of one condition matched too
-                                seen.add(action.record)
-                                records.append(action.record)
-                                if action.conclusion is not None:  # chaining: the conclusion becomes a fact
-                                    native.assert_fact(handle, json.dumps({"sid": sid, **action.conclusion}))
-                        native.update_state(handle, state_json)
+                                hook(record)
+                            if record not in seen:  # another disjunct of one condition matched too
+                                seen.add(record)
+                                records.append(record)
+                                if action.conclusion_json is not None:  # chaining: the conclusion becomes a fact
+                                    assert_fact(handle, prefix + action.conclusion_json)
                     except BaseException:
                         native.abandon_action(handle, state_handle)
                         raise
-                    following = native.complete_and_start_action(handle, state_handle)
-                    pending = (state_json, following) if following else None
+                    message_json = complete_and_start(handle, state_handle)
         finally:
             native.delete_state(handle, sid)
     return records
 
 
 class DurableEngine:
-    """Compiles rule sets into durable-rules and runs one session per evaluation."""
+    """Compiles rule sets into durable-rules and runs one session per evaluation.
 
-    def __init__(self, fault_hook: Callable[[Record], None] | None = None) -> None:
+    What it records decides the answer: every rule whose condition is true (`concludes`) and, per duty, whether
+    it applies, does not apply, or is fulfilled. A rule whose condition is definitely false (`ruled_out`) decides
+    nothing; the answer needs it only to list what an undetermined question is missing, and works it out from the
+    rule's condition tree then (engine/evaluate.py). Compiling the F forms of the rules too (`ruled_out=True`)
+    records those firings as well — the property tests compare them with the oracle's — at about twice the cost
+    per session (more than a third of the rules and of the actions; docs/performance.md).
+    """
+
+    def __init__(self, fault_hook: Callable[[Record], None] | None = None, ruled_out: bool = False) -> None:
         self._fault_hook = fault_hook  # tests inject failures into actions through this
+        self.records_ruled_out = ruled_out
 
-    @staticmethod
-    def _name(ruleset: RuleSet) -> str:
-        return "regelmotor-" + ruleset.digest.removeprefix("sha256:")[:24]
+    def _name(self, ruleset: RuleSet) -> str:
+        return ("regelmotor-" + ("explain-" if self.records_ruled_out else "")
+                + ruleset.digest.removeprefix("sha256:")[:24])
 
-    @staticmethod
-    def _rules(ruleset: RuleSet) -> dict[str, tuple[dict, Action]]:
+    def _rules(self, ruleset: RuleSet) -> dict[str, tuple[dict, Action]]:
         rules: dict[str, tuple[dict, Action]] = {}
 
         def add(item_id: str, firing: Firing, dnf, conclusion: dict[str, str] | None = None) -> None:
@@ -160,7 +179,8 @@ class DurableEngine:
         for rule in ruleset.rules:
             conclusion = {"t": OUTCOME, "q": rule.question, "o": rule.outcome.value, "r": rule.id}
             add(rule.id, Firing.concludes, true_form(rule.effective), conclusion)
-            add(rule.id, Firing.ruled_out, false_form(rule.effective))
+            if self.records_ruled_out:
+                add(rule.id, Firing.ruled_out, false_form(rule.effective))
         for duty in ruleset.duties:
             add(duty.id, Firing.duty_applies, true_form(duty.applies))
             add(duty.id, Firing.duty_not_applicable, false_form(duty.applies))
