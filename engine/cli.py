@@ -1,4 +1,5 @@
-"""`regelmotor` — the command line: evaluate a case, list the rule catalogue, serve the HTTP API."""
+"""`regelmotor` — the command line: evaluate a case, list the rule catalogue, check the rule files, serve the HTTP
+API."""
 
 from __future__ import annotations
 
@@ -71,6 +72,17 @@ def cmd_rules(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check the rule files for consistency (engine/check.py); exit 1 when a check fails."""
+    from engine.check import MIN_CASES, RULES_DIR, run_checks
+
+    cases = args.cases or MIN_CASES
+    report = run_checks(Path(args.rules) if args.rules else RULES_DIR, seed=args.seed, min_cases=cases,
+                        max_cases=4 * cases)
+    print(report.text())
+    return 0 if report.ok else 1
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from api.server import serve
 
@@ -91,6 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.set_defaults(run=cmd_evaluate)
     rules = commands.add_parser("rules", help="list the rule and duty catalogue")
     rules.set_defaults(run=cmd_rules)
+    check = commands.add_parser("check", help="check the rule files for consistency and print a report")
+    check.add_argument("--rules", help="the rules directory to check (default: the installed rules/)")
+    check.add_argument("--seed", type=int, default=0, help="seed of the generated cases (default 0)")
+    check.add_argument("--cases", type=int, help="generated cases per period of law, at least (default 1500)")
+    check.set_defaults(run=cmd_check)
     serve = commands.add_parser("serve", help="start the HTTP service (uvicorn; see api/server.py)")
     add_serve_arguments(serve)
     serve.set_defaults(run=cmd_serve)
