@@ -39,12 +39,18 @@ def _first_error(error: ValidationError) -> str:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from engine.evaluate import Evaluator, LawNotEncoded
 
+    if args.format == "digisos" and args.jobs is not None:
+        return _fail("--jobs is for cases, one a line (JSON Lines), not for --format digisos")
     if args.format == "digisos":  # a JsonSoknad (NAV's application): engine/digisos/cli.py
         from engine.digisos.cli import evaluate_soknad_file
 
         return evaluate_soknad_file(args.file, args.decision_date)
     if args.decision_date is not None:
         return _fail("--decision-date is for --format digisos; a case carries its own decision_date")
+    if args.jobs is not None or args.file.endswith(".jsonl") or args.file == "-":  # many cases: engine/bulk.py
+        from engine.bulk import evaluate_jsonl
+
+        return evaluate_jsonl(args.file, args.jobs or 1)
     try:
         case = read_case(Path(args.file))
     except OSError as error:
@@ -59,6 +65,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return _fail(str(error))
     print(evaluation.model_dump_json(indent=2))
     return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"at least 1, not {value}")
+    return value
 
 
 def cmd_rules(_args: argparse.Namespace) -> int:
@@ -98,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("file")
     evaluate.add_argument("--format", choices=["case", "digisos"], default="case",
                           help="case: a case or an example file (default); digisos: a JsonSoknad, NAV's application")
+    evaluate.add_argument("--jobs", type=_positive, metavar="N",
+                          help="FILE is JSON Lines (one case a line; '-' reads stdin; implied by a .jsonl name): "
+                               "evaluate it with N worker processes, answers in input order, one line each")
     evaluate.add_argument("--decision-date", help="with --format digisos: the decision date, YYYY-MM-DD (default: "
                                                   "today); an application has none of its own")
     evaluate.set_defaults(run=cmd_evaluate)
