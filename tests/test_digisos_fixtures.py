@@ -104,6 +104,12 @@ def test_the_command_line_refuses_a_bad_date_and_a_date_with_no_law(tmp_path, ca
     assert "1993-01-01" in capsys.readouterr().err
     assert main(["evaluate", str(file), "--decision-date", "2026-01-01"]) == 2
     assert "--format digisos" in capsys.readouterr().err
+    for content, message in ((b"{", "is not valid JSON"), (b"\xff\xfe", "is not UTF-8")):
+        file.write_bytes(content)
+        assert main(["evaluate", "--format", "digisos", str(file)]) == 2
+        assert message in capsys.readouterr().err
+    assert main(["evaluate", "--format", "digisos", str(tmp_path / "absent.json")]) == 2
+    assert "cannot read" in capsys.readouterr().err
 
 
 def test_the_route_answers_evaluation_mapping_and_events(client):

@@ -100,10 +100,12 @@ class MappingReport(_Out):
                                                       "counted.")
     register_lookups_failed: list[LookupFailed] = Field(description="The register look-ups `driftsinformasjon` "
                                                                     "says had failed.")
-    personal_data_dropped: list[str] = Field(description="Fields of the application with personal data that were "
-                                                         "not read (identity numbers, names, account and phone "
-                                                         "numbers, addresses, free text), by path. None of them "
-                                                         "is in the case, the answer or the logs.")
+    personal_data_dropped: list[str] = Field(description="Fields of the application with personal data that it "
+                                                         "had, by path (`*` for every item of a list): identity "
+                                                         "numbers, names, account and phone numbers, addresses, "
+                                                         "employers, free text. None of them enters the case, the "
+                                                         "answer or the logs; the date of birth is read only for "
+                                                         "the age, and the free text only for a few keywords.")
     case: dict[str, Any] = Field(description="The case the application was mapped to: a request body for "
                                              "`POST /v1/evaluations`, to be completed with the caseworker's own "
                                              "assessments.")

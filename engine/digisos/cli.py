@@ -48,6 +48,8 @@ def evaluate_soknad_file(file: str, decision_date: str | None) -> int:
         return _fail(f"cannot read {file}: {error.strerror}")
     except json.JSONDecodeError as error:
         return _fail(f"{file} is not valid JSON: line {error.lineno} column {error.colno}: {error.msg}")
+    except UnicodeDecodeError:
+        return _fail(f"{file} is not UTF-8 text")
     given = decision_date or scenario_date
     try:
         day = dt.date.fromisoformat(given) if given is not None else None
