@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import catalogue, digisos, errors, evaluations, health, openapi
+from api import auth, catalogue, digisos, docs_ui, errors, evaluations, health, openapi
 from api.body_limit import BodyLimitMiddleware
 from api.examples import load_examples
 from api.logs import SERVICE_LOGGER
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, evaluator: Evaluator | None = N
     app = FastAPI(
         title=openapi.TITLE, version=ENGINE_VERSION, description=openapi.description(settings),
         openapi_tags=openapi.TAGS, lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # served by api/docs_ui.py from local files, not from a CDN
         responses=errors.responses(500),
         # FastAPI's OpenTelemetry hooks stay available for traces and metrics, but not for logs: those record
         # validation failures with the input values, i.e. case content.
@@ -53,8 +54,10 @@ def create_app(settings: Settings | None = None, evaluator: Evaluator | None = N
     app.include_router(digisos.router(evaluator, settings))
     errors.install(app)
     openapi.install(app, evaluator, rules, examples, settings)
+    docs_ui.install(app)
     # Added last = outermost: the request context wraps the body limit, so a 413 is logged and correlated too.
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    auth.install(app, settings.api_keys)  # inside the request context, outside the body limit: no key, no read
     app.add_middleware(RequestContextMiddleware)
     app.state.evaluator = evaluator
     app.state.settings = settings

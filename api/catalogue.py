@@ -22,6 +22,7 @@ from api.errors import (
     responses,
 )
 from engine.answer import Bilingual
+from engine.rates import CalendarDate
 from engine.rulebook import Basis, Duty, Outcome, Provision, Rule, Rulebook
 
 TAG = "rules"
@@ -186,7 +187,7 @@ def router(catalogue: Catalogue) -> APIRouter:
         act: Annotated[str | None, Query(
             description="Lov — an act, by Lovdata id (`LOV-1991-12-13-81`) or slug (`sosialtjenesteloven-1991`). "
                         "Matches the rule's own act and the act of its legal basis.")] = None,
-        in_force_on: Annotated[dt.date | None, Query(
+        in_force_on: Annotated[CalendarDate | None, Query(
             description="I kraft på — only provisions in force on this day (YYYY-MM-DD).")] = None,
     ) -> list[RuleEntry | DutyEntry]:
         act_id = None if act is None else catalogue.act_id(act)

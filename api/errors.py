@@ -34,6 +34,7 @@ class Kind:
 
 
 INVALID_JSON = Kind("invalid-json", 400, "The body is not valid JSON")
+UNAUTHORIZED = Kind("unauthorized", 401, "A valid API key is required")
 UNKNOWN_RULE = Kind("unknown-rule", 404, "No rule or duty has this id")
 CONTENT_TOO_LARGE = Kind("content-too-large", 413, "The body is larger than the service accepts")
 BATCH_TOO_LARGE = Kind("batch-too-large", 413, "The batch has more cases than the service accepts")
@@ -42,8 +43,8 @@ INVALID_REQUEST = Kind("invalid-request", 422, "The request has invalid fields")
 LAW_NOT_ENCODED = Kind("law-not-encoded", 422, "No encoded law is in force on the decision date")
 ENGINE_FAILURE = Kind("engine-failure", 500, "The engine failed on this request")
 
-KINDS = (INVALID_JSON, UNKNOWN_RULE, CONTENT_TOO_LARGE, BATCH_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, INVALID_REQUEST,
-         LAW_NOT_ENCODED, ENGINE_FAILURE)
+KINDS = (INVALID_JSON, UNAUTHORIZED, UNKNOWN_RULE, CONTENT_TOO_LARGE, BATCH_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE,
+         INVALID_REQUEST, LAW_NOT_ENCODED, ENGINE_FAILURE)
 
 
 class FieldError(BaseModel):
@@ -144,14 +145,25 @@ def _escape(part: int | str) -> str:
     return str(part).replace("~", "~0").replace("/", "~1")
 
 
-def invalid_fields(fields: list[FieldError], correlation: str | None) -> Problem:
-    noun = "field is" if len(fields) == 1 else "fields are"
-    return problem(INVALID_REQUEST, f"{len(fields)} {noun} invalid; see errors.", correlation, fields)
+# At most this many field errors in one problem: a 1 MB body of wrong values would otherwise be answered with
+# ten times as many bytes of errors.
+MAX_FIELD_ERRORS = 100
+
+
+def invalid_fields(fields: list[FieldError], correlation: str | None, total: int | None = None) -> Problem:
+    """`total` is how many fields were invalid when `fields` lists only some of them."""
+    total = max(total or 0, len(fields))
+    noun = "field is" if total == 1 else "fields are"
+    if total > MAX_FIELD_ERRORS:
+        return problem(INVALID_REQUEST, f"{total} {noun} invalid; errors lists the first {MAX_FIELD_ERRORS}.",
+                       correlation, fields[:MAX_FIELD_ERRORS])
+    return problem(INVALID_REQUEST, f"{total} {noun} invalid; see errors.", correlation, fields)
 
 
 def invalid_case(errors: list[dict[str, Any]], correlation: str | None,
                  body_prefix: tuple[int | str, ...] = ()) -> Problem:
-    return invalid_fields(field_errors(errors, body_prefix=body_prefix), correlation)
+    listed = field_errors(errors[:MAX_FIELD_ERRORS], body_prefix=body_prefix)
+    return invalid_fields(listed, correlation, total=len(errors))
 
 
 def law_not_encoded(error: LawNotEncoded, correlation: str | None,

@@ -25,6 +25,7 @@ from api.errors import (
 from api.examples import Example, batch_openapi_example, openapi_examples
 from api.request_context import log_failure
 from api.settings import Settings
+from api.strict_json import StrictJsonRoute, validate_strictly
 from engine.answer import Evaluation
 from engine.case import Case
 from engine.evaluate import Evaluator, LawNotEncoded
@@ -61,7 +62,7 @@ def evaluate_batch(evaluator: Evaluator, items: list[Any], correlation: str) -> 
     results: list[BatchSuccess | BatchFailure] = []
     for index, item in enumerate(items):
         try:
-            case = Case.model_validate(item)
+            case = validate_strictly(Case, item)  # the JSON types the schema documents, as for one case
             results.append(BatchSuccess(index=index, status=200, evaluation=evaluator.evaluate(case)))
         except ValidationError as error:
             failure = invalid_case(error.errors(), correlation, body_prefix=(index,))
@@ -81,7 +82,7 @@ def batch_json(results: list[BatchSuccess | BatchFailure]) -> bytes:
 
 
 def router(evaluator: Evaluator, settings: Settings, examples: list[Example]) -> APIRouter:
-    routes = APIRouter(prefix="/v1/evaluations", tags=[TAG])
+    routes = APIRouter(prefix="/v1/evaluations", tags=[TAG], route_class=StrictJsonRoute)
 
     @routes.post(
         "", response_model=Evaluation, summary="Evaluate one case",

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from api.auth import ApiKeys
+
 # The repository's own scenarios. In an editable install (the README's) they sit beside the packages; a
 # wheel does not carry them, and the service then simply has no request examples.
 DEFAULT_EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
@@ -23,6 +25,7 @@ class Settings:
     max_body_bytes: int = 1_048_576
     max_batch_size: int = 100
     examples_dir: Path | None = DEFAULT_EXAMPLES_DIR
+    api_keys: ApiKeys = ApiKeys()  # none: authentication off (the local, embedded run)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -31,6 +34,7 @@ class Settings:
             max_body_bytes=_positive_int(environ, "REGELMOTOR_MAX_BODY_BYTES", cls.max_body_bytes),
             max_batch_size=_positive_int(environ, "REGELMOTOR_MAX_BATCH_SIZE", cls.max_batch_size),
             examples_dir=Path(examples) if examples else cls.examples_dir,
+            api_keys=ApiKeys.from_env(environ),
         )
 
 

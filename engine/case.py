@@ -11,14 +11,13 @@ law, so none of them can leak.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.rates import RateTable
+from engine.rates import CalendarDate, RateTable
 
 Kroner = Annotated[
     Decimal,
@@ -263,7 +262,7 @@ class Consultation(_Model):
     matter: Matter = Field(description="Saken samtalen gjaldt — the matter the consultation was about.")
     with_: Party = Field(alias="with", description="Who was consulted: the client, a guardian (verge) or another "
                                                    "representative the client trusts.")
-    date: dt.date | None = Field(None, description="Dato for samtalen.")
+    date: CalendarDate | None = Field(None, description="Dato for samtalen.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_enum_values=True)
 
@@ -341,7 +340,7 @@ class Case(_Model):
         None, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$",
         description="Saksreferanse — the caller's opaque reference, echoed back. Never a national identity number.",
     )
-    decision_date: dt.date = Field(description="Vedtaksdato — picks the law and the rates in force.")
+    decision_date: CalendarDate = Field(description="Vedtaksdato — picks the law and the rates in force.")
     household: Household | None = Field(None, description="Husstanden — who lives with and is provided for by "
                                                           "the applicant.")
     applicant: Applicant | None = Field(None, description="Søkeren — the applicant.")

@@ -7,13 +7,14 @@ children by age band); the table's numbers and sources live in the YAML file, ne
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 if TYPE_CHECKING:
     from engine.case import Household
@@ -26,8 +27,22 @@ class _Strict(BaseModel):
 Rate = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2, allow_inf_nan=False)]
 
 
+def _calendar_date(value: object) -> object:
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError("a date is written YYYY-MM-DD")
+        return dt.date.fromisoformat(value)  # its errors name the part out of range, never the text
+    return value
+
+
+# A date given as text is YYYY-MM-DD (pydantic alone would read "1204329600" or "0" as a Unix time). Parsed
+# here, so that it also holds in pydantic's strict mode, where the date validator takes no text.
+CalendarDate = Annotated[dt.date, BeforeValidator(_calendar_date)]
+Text = Annotated[str, Field(max_length=300)]
+
+
 class RateRow(_Strict):
-    valid_from: dt.date = Field(alias="from", description="Gyldig fra — the row holds from this day until the "
+    valid_from: CalendarDate = Field(alias="from", description="Gyldig fra — the row holds from this day until the "
                                                           "next row's.")
     single: Rate = Field(description="Enslig — a single adult.")
     couple: Rate = Field(description="Ektepar/samboere — a couple together.")
@@ -46,18 +61,19 @@ class RateRow(_Strict):
 
 
 class Gap(_Strict):
-    valid_from: dt.date = Field(alias="from", description="The first day of a period whose rates are not on file.")
-    valid_to: dt.date = Field(alias="to", description="The last day of that period.")
+    valid_from: CalendarDate = Field(alias="from", description="The first day of a period whose rates are not on file.")
+    valid_to: CalendarDate = Field(alias="to", description="The last day of that period.")
 
 
 class RateTable(_Strict):
     """A dated table of monthly guideline rates: the national one, or a municipality's own."""
 
     id: str = Field(pattern=r"^[a-z0-9-]+$", max_length=80, description="The table's id, e.g. oslo-2024.")
-    title: dict[str, str] = Field(description="The table's title by language: {\"nb\": …, \"en\": …}.")
+    title: dict[str, Text] = Field(max_length=10, description="The table's title by language: {\"nb\": …, "
+                                                             "\"en\": …}.")
     unit: str = Field(max_length=40, description="What the figures are, e.g. NOK per month.")
-    newest_row_note: dict[str, str] | None = Field(
-        None, description="The warning, by language, when a date after the newest row uses that row.")
+    newest_row_note: dict[str, Text] | None = Field(
+        None, max_length=10, description="The warning, by language, when a date after the newest row uses that row.")
     known_gaps: list[Gap] = Field([], max_length=50, description="Periods whose rates are not on file.")
     rows: list[RateRow] = Field(min_length=1, max_length=200, description="The rates, by the date they hold from, "
                                                                           "oldest first.")
