@@ -47,6 +47,8 @@ def truths(condition: Condition, facts: Mapping[str, Any], concluded: Mapping[st
 class OracleEngine:
     """Same interface as `runtime.DurableEngine`; stateless, thread-safe, no durable-rules."""
 
+    records_ruled_out = True  # like DurableEngine(ruled_out=True): every firing, ruled-out rules included
+
     def prepare(self, ruleset: RuleSet) -> None:
         """Nothing to compile."""
 

@@ -15,7 +15,7 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 # Failing examples are saved in .hypothesis/ (git-ignored) and replayed first on the next run.
 _HYPOTHESIS = {"deadline": None, "database": DirectoryBasedExampleDatabase(ROOT / ".hypothesis" / "examples"),
                "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large], "print_blob": True}
-settings.register_profile("quick", max_examples=60, **_HYPOTHESIS)
+settings.register_profile("quick", max_examples=200, **_HYPOTHESIS)
 settings.register_profile("thorough", max_examples=3000, **_HYPOTHESIS)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
