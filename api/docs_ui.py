@@ -52,4 +52,4 @@ def install(app: FastAPI) -> None:
 def is_open(path: str) -> bool:
     """The documentation pages and their files: open even when API keys are required (a browser cannot send
     a key to load a page; the key is entered in Swagger UI's Authorize dialog)."""
-    return path in (DOCS, REDOC, OAUTH2_REDIRECT) or path.startswith(ASSETS + "/")
+    return path in (DOCS, REDOC, OAUTH2_REDIRECT) or (path.startswith(ASSETS + "/") and "/.." not in path)
