@@ -204,8 +204,9 @@ def router(catalogue: Catalogue) -> APIRouter:
     def get_rule(request: Request, rule_id: str) -> RuleDetail | DutyDetail:
         detail = catalogue.details.get(rule_id)
         if detail is None:
-            raise ProblemException(problem(UNKNOWN_RULE, f"No rule or duty has the id {rule_id!r}; GET /v1/rules "
-                                                         "lists them.", correlation_id(request)))
+            # The id is not repeated: a path is client-chosen text (SECURITY.md, privacy).
+            raise ProblemException(problem(UNKNOWN_RULE, "No rule or duty has this id; GET /v1/rules lists them.",
+                                           correlation_id(request)))
         return detail
 
     return routes

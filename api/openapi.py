@@ -186,7 +186,7 @@ def _add_response_examples(schema: dict[str, Any], evaluator: Evaluator, catalog
         _set_examples(schema, "/v1/rules/{rule_id}", "get", 200, {
             "rule": {"summary": rule_id, "value": catalogue.details[rule_id].model_dump(mode="json")}})
     _set_examples(schema, "/v1/rules/{rule_id}", "get", 404, {"unknown-rule": _problem_example(
-        "Unknown id", problem(errors.UNKNOWN_RULE, "No rule or duty has the id 'x/y/z'; GET /v1/rules lists them.",
+        "Unknown id", problem(errors.UNKNOWN_RULE, "No rule or duty has this id; GET /v1/rules lists them.",
                               sample))})
 
 
