@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import pickle
+import signal
 import subprocess
 import sys
 import warnings
@@ -20,7 +22,7 @@ from api.app import create_app
 from api.auth import ApiKeys
 from api.settings import Settings
 from tests.conftest import ROOT, load_example
-from tests.live_server import live_server
+from tests.live_server import live_server, wait_until
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
@@ -187,7 +189,7 @@ def test_serve_refuses_to_start_with_a_broken_key_configuration(tmp_path):
     assert done.returncode == 2 and "names no key" in done.stderr
 
 
-def test_the_real_server_reads_its_keys_from_a_file_in_every_worker(tmp_path):
+def test_the_real_server_reads_its_keys_from_a_file_in_every_worker_and_again_on_sighup(tmp_path):
     key_file = tmp_path / "api-keys"
     key_file.write_text(f"{FILE_KEY}\n", encoding="ascii")
     with live_server(tmp_path, workers=2, env={"REGELMOTOR_API_KEYS_FILE": str(key_file)}) as server:
@@ -197,4 +199,15 @@ def test_the_real_server_reads_its_keys_from_a_file_in_every_worker(tmp_path):
                 _unauthorized(client.post("/v1/evaluations", json=KINDERGARTEN))
                 allowed = client.post("/v1/evaluations", json=KINDERGARTEN, headers={"X-API-Key": FILE_KEY})
                 assert allowed.status_code == 200
-        assert FILE_KEY not in server.log_text()
+            # Key rotation: a new file, then SIGHUP (`systemctl reload`): the workers are replaced one by one.
+            old_workers, ready = server.worker_pids(), server.ready_pids()
+            key_file.write_text(f"# rotated\n{OTHER_KEY}\n", encoding="ascii")
+            os.kill(server.process.pid, signal.SIGHUP)
+            wait_until(lambda: len(server.ready_pids() - ready) == 2 and not server.worker_pids() & old_workers,
+                       90, "two new workers", server)
+            for _ in range(6):
+                assert client.post("/v1/evaluations", json=KINDERGARTEN, headers={"X-API-Key": OTHER_KEY}) \
+                    .status_code == 200
+                _unauthorized(client.post("/v1/evaluations", json=KINDERGARTEN, headers={"X-API-Key": FILE_KEY}))
+        log = server.log_text()
+        assert FILE_KEY not in log and OTHER_KEY not in log
