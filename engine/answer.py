@@ -56,6 +56,8 @@ class Reason(_Out):
     text_en: str = Field(description="The reason in English, with the case's figures.")
     facts: dict[str, Any] = Field(description="The facts the rule looked at, as the case gave them "
                                               "(money in kroner).")
+    provisional: bool = Field(description="Concluded before the facts are complete, as the law allows for emergency "
+                                          "help (nødhjelp); more facts may revise it.")
 
 
 class ConsiderationOut(_Out):

@@ -305,7 +305,8 @@ class _Answer:
         names = rule.own_facts
         return dict(rule_id=rule.id, basis=self.catalogue.basis(rule.spec.basis, rule.provision.act.id),
                     text_nb=self._text(rule.spec.because.nb, names),
-                    text_en=self._text(rule.spec.because.en, names), facts=self._fact_values(names))
+                    text_en=self._text(rule.spec.because.en, names), facts=self._fact_values(names),
+                    provisional=rule.spec.provisional)
 
     def _decision(self, question: str) -> dict[str, Any]:
         outcome = self.outcomes[question]

@@ -129,6 +129,8 @@ class RuleSpec(_Strict):
     then: Conclusion
     because: Texts
     overrides: list[str] = []
+    provisional: bool = Field(False, description="The law lets the office conclude this before the facts are "
+                                                 "complete (emergency help); more facts may revise it.")
 
 
 class DutySpec(_Strict):
