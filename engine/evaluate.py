@@ -128,7 +128,7 @@ class _Catalogue:
         self._considerations: dict[str, list[ConsiderationOut]] = {}
         self._premises: dict[str, frozenset[str]] = {}
         self._duty_answers: dict[tuple, DutyOut] = {}
-        self._trace_names: dict[Record, tuple[str, ...]] = {}
+        self._trace_names: dict[tuple[str, str], tuple[str, ...]] = {}
         self._laws: dict[str, Law] = {}
         self._items: dict[str, dict[str, Rule | Duty]] = {}
 
@@ -183,13 +183,14 @@ class _Catalogue:
 
     def trace_names(self, record: Record, item: Rule | Duty) -> tuple[str, ...]:
         """The facts a firing looked at, in the order the trace shows them."""
-        names = self._trace_names.get(record)
+        key = (record.item_id, str(record.firing))
+        names = self._trace_names.get(key)
         if names is None:
             firing = record.firing
             names = tuple(sorted(item.fulfilled_facts if firing == Firing.duty_fulfilled else
                                  item.applies_facts if firing in (Firing.duty_applies, Firing.duty_not_applicable)
                                  else item.facts))
-            self._trace_names[record] = names
+            self._trace_names[key] = names
         return names
 
     def items(self, ruleset: RuleSet) -> dict[str, Rule | Duty]:
@@ -213,24 +214,30 @@ class _Catalogue:
         return self._duties[duty.id]
 
 
+# The firings as plain strings (a StrEnum member hashes in Python code; a str in C).
+_CONCLUDES, _RULED_OUT, _APPLIES, _NOT_APPLICABLE, _FULFILLED = (str(firing) for firing in (
+    Firing.concludes, Firing.ruled_out, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled))
+
+
 class _Answer:
     def __init__(self, catalogue: _Catalogue, ruleset: RuleSet, case: Case, facts: dict[str, Any],
                  records: list[Record], rates: RateTable, records_ruled_out: bool = True) -> None:
         self.catalogue, self.ruleset, self.case, self.facts = catalogue, ruleset, case, facts
         self.rulebook = catalogue.rulebook
         self.records, self.rates = records, rates
-        self.fired = {(r.item_id, r.firing) for r in records}
+        self.fired = {(r.item_id, str(r.firing)) for r in records}  # plain strings: C-level hashing
         self.outcomes = self._outcomes()
         self.records_ruled_out = records_ruled_out
         self._concluded: dict[str, str] | None = None
         self._false: dict[str, bool] = {}  # rule id: ruled out
         self._missing_paths: dict[tuple[str, frozenset[str]], set[str]] = {}
         self._shown_values: dict[str, Any] = {}
+        self._formatted: dict[str, str] = {}
 
     def _outcomes(self) -> dict[str, Outcome]:
         concluded: dict[str, set[Outcome]] = {q: set() for q in self.ruleset.questions}
         for rule in self.ruleset.rules:
-            if (rule.id, Firing.concludes) in self.fired:
+            if (rule.id, _CONCLUDES) in self.fired:
                 concluded[rule.question].add(rule.outcome)
         for question, outcomes in concluded.items():
             if len(outcomes) > 1:
@@ -255,12 +262,15 @@ class _Answer:
         return template.format_map(values)
 
     def _format(self, name: str) -> str:
-        if name not in self.facts:
-            return "?"
-        value = self._shown(name)
-        if isinstance(value, Decimal):
-            return f"{value:,.2f} kr".replace(",", " ").replace(".00 kr", " kr")
-        return str(value)
+        text = self._formatted.get(name)
+        if text is None:
+            if name not in self.facts:
+                return "?"
+            value = self._shown(name)
+            text = f"{value:,.2f} kr".replace(",", " ").replace(".00 kr", " kr") if isinstance(value, Decimal) \
+                else str(value)
+            self._formatted[name] = text
+        return text
 
     # --- decisions ---------------------------------------------------------------------------------------
 
@@ -292,7 +302,7 @@ class _Answer:
         (the oracle, `DurableEngine(ruled_out=True)`); else read off the rule's condition tree in the same
         three-valued logic, on the same facts and concluded outcomes — exactly the F form's meaning."""
         if self.records_ruled_out:
-            return (rule.id, Firing.ruled_out) in self.fired
+            return (rule.id, _RULED_OUT) in self.fired
         if rule.id not in self._false:
             if self._concluded is None:
                 self._concluded = {q: o.value for q, o in self.outcomes.items() if o != Outcome.undetermined}
@@ -311,7 +321,7 @@ class _Answer:
     def _decision(self, question: str) -> dict[str, Any]:
         outcome = self.outcomes[question]
         reasons = [self._reason(rule) for rule in self.ruleset.rules_by_question[question]
-                   if (rule.id, Firing.concludes) in self.fired]
+                   if (rule.id, _CONCLUDES) in self.fired]
         provision = self.ruleset.questions[question]
         considerations = self.catalogue.considerations(provision) if outcome == Outcome.discretionary else []
         missing = sorted(self._missing(question)) if outcome == Outcome.undetermined else []
@@ -325,11 +335,11 @@ class _Answer:
     # --- duties ------------------------------------------------------------------------------------------
 
     def _duty(self, duty: Duty) -> DutyOut:
-        if (duty.id, Firing.duty_not_applicable) in self.fired:
+        if (duty.id, _NOT_APPLICABLE) in self.fired:
             return self.catalogue.duty_answer(duty, DutyStatus.not_applicable, NOT_APPLICABLE, None)
-        if (duty.id, Firing.duty_fulfilled) in self.fired:
+        if (duty.id, _FULFILLED) in self.fired:
             return self.catalogue.duty_answer(duty, DutyStatus.fulfilled, FULFILLED, None)
-        if (duty.id, Firing.duty_applies) in self.fired:
+        if (duty.id, _APPLIES) in self.fired:
             return self.catalogue.duty_answer(duty, DutyStatus.open, APPLIES_OPEN, None)
         unknown = tuple(sorted(self._unknown_paths(duty.applies_facts, self.catalogue.premises(duty), frozenset())))
         reason = Bilingual(

@@ -58,6 +58,9 @@ class Record:
     item_id: str  # a rule id or a duty id
     firing: Firing
 
+    def __hash__(self) -> int:  # equal records hash equal; the firing as a plain str (an enum hashes in Python)
+        return hash((self.item_id, str(self.firing)))
+
 
 @dataclass(frozen=True)
 class Action:
@@ -114,7 +117,7 @@ def run_session(ruleset: NativeRuleset, facts: list[dict[str, Any]],
     (`update_state`, a native call per action that re-asserts an unchanged state fact no rule matches).
     """
     records: list[Record] = []
-    seen: set[Record] = set()
+    seen: set[int] = set()  # ids of the records taken: every action of one item shares its Record (see _rules)
     sid = f"s{next(_SIDS)}"
     prefix = f'{{"sid":"{sid}",'
     handle, actions = ruleset.handle, ruleset.actions
@@ -135,8 +138,8 @@ def run_session(ruleset: NativeRuleset, facts: list[dict[str, Any]],
                         if record is not None:
                             if hook is not None:
                                 hook(record)
-                            if record not in seen:  # another disjunct of one condition matched too
-                                seen.add(record)
+                            if id(record) not in seen:  # another disjunct of one condition matched too
+                                seen.add(id(record))
                                 records.append(record)
                                 if action.conclusion_json is not None:  # chaining: the conclusion becomes a fact
                                     assert_fact(handle, prefix + action.conclusion_json)
