@@ -104,13 +104,14 @@ def pairs(draw, change) -> tuple[Case, Case, Any]:
 
 
 @st.composite
-def permuted(draw, case: Case) -> Case:
-    """The same case with the items of its lists in another order (every list, at any depth)."""
+def permuted(draw, case: Case) -> tuple[Case, list]:
+    """The same case with the items of its lists in another order (every list, at any depth); and the lists."""
     data = copy.deepcopy(as_data(case))
-    for path in _lists(data):
+    lists = _lists(data)
+    for path in lists:
         target = _at(data, path)
         target[:] = draw(st.permutations(target))
-    return Case.model_validate(data)
+    return Case.model_validate(data), lists
 
 
 @st.composite
