@@ -72,12 +72,21 @@ class LiveServer:
         return workers
 
 
+def _status(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field} for {pid}")
+
+
 def rss_kib(pid: int) -> int:
     """Resident memory of a process in KiB (VmRSS)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for {pid}")
+    return _status(pid, "VmRSS")
+
+
+def thread_count(pid: int) -> int:
+    """Threads of a process: a worker's handler thread pool grows with concurrency, and each has a stack."""
+    return _status(pid, "Threads")
 
 
 def wait_until(condition, timeout: float, what: str, server: LiveServer | None = None) -> None:
