@@ -343,7 +343,7 @@ def solve(conjunction: tuple[Literal, ...], outcomes_of: dict[str, set[str]]) ->
     for name in {lit[1] for lit in conjunction if lit[0] in ("eq", "in")}:
         tests = [lit for lit in conjunction if lit[0] in ("eq", "in") and lit[1] == name]
         candidates = [True, False] if VOCABULARY[name].kind == FactKind.boolean else \
-            sorted({str(v) for t in tests for v in (t[2] if t[0] == "in" else (t[2],))}) + ["\0other"]
+            sorted({str(v) for t in tests for v in (t[2] if t[0] == "in" else (t[2],))}) + ["(another value)"]
 
         def holds(value, test) -> bool:
             return (value == test[2]) == test[3] if test[0] == "eq" else (value in test[2]) == test[3]
