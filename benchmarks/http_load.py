@@ -9,8 +9,9 @@ request i is due at start + i/rate whatever happened to the ones before, and its
 moment it was due — so a server that falls behind shows it as queueing delay instead of hiding it (no
 coordinated omission). The bodies cycle through the benchmark mix (benchmarks/cases.py). The load generator is
 this process: asyncio, raw HTTP/1.1 over up to `--connections` keep-alive connections, request bytes prepared
-in advance; a request not answered within 5 s counts as an error. Its own CPU time is printed, because on a
-2-core machine the client competes with the server for the same cores.
+in advance; a request not answered within 5 s of being sent, or still waiting for a free connection 5 s after
+it was due, counts as an error (so an overloaded run ends about 5 s after its last request is due). Its own CPU
+time is printed, because on a 2-core machine the client competes with the server for the same cores.
 
 Start-up: the time from starting the process until `/health` first answers 200, polled every 10 ms; repeated
 `--startups` times per worker count. Only 127.0.0.1 is ever bound or contacted.
@@ -132,7 +133,7 @@ async def drive(port: int, prepared: list[bytes], rate: float, seconds: float, c
     total = int(rate * seconds)
     jobs: asyncio.Queue = asyncio.Queue()
     latencies: list[float] = []
-    counts = {"ok": 0, "http_errors": 0, "failures": 0}
+    counts = {"ok": 0, "http_errors": 0, "failures": 0, "late": 0}
     loop = asyncio.get_running_loop()
     start = loop.time() + 0.05
 
@@ -143,6 +144,9 @@ async def drive(port: int, prepared: list[bytes], rate: float, seconds: float, c
             if job is None:
                 break
             due, request = job
+            if loop.time() - due > TIMEOUT:  # it waited too long for a free connection: the server fell behind
+                counts["late"] += 1
+                continue
             try:
                 if writer is None:
                     reader, writer = await asyncio.open_connection(HOST, port)
@@ -171,7 +175,8 @@ async def drive(port: int, prepared: list[bytes], rate: float, seconds: float, c
     latencies.sort()
     return {"rate": rate, "sent": total, **counts, "seconds": elapsed, "per_second": counts["ok"] / elapsed,
             "p50_ms": percentile(latencies, 0.50) * 1e3, "p95_ms": percentile(latencies, 0.95) * 1e3,
-            "p99_ms": percentile(latencies, 0.99) * 1e3}
+            "p99_ms": percentile(latencies, 0.99) * 1e3,
+            "errors": counts["http_errors"] + counts["failures"] + counts["late"]}
 
 
 def cpu_seconds() -> float:
@@ -215,7 +220,7 @@ def run(worker_counts: list[int], rates: list[float], seconds: float, connection
                 row["workers"] = workers
                 results["load"].append(row)
                 print(f"workers {workers} rate {rate:>6.0f}: {row['per_second']:8.1f}/s p99 {row['p99_ms']:8.2f} ms "
-                      f"errors {row['http_errors'] + row['failures']}", file=sys.stderr, flush=True)
+                      f"errors {row['errors']}", file=sys.stderr, flush=True)
                 time.sleep(1)
         finally:
             stop_service(process)
@@ -231,7 +236,7 @@ def table(results: dict[str, Any]) -> str:
              "server CPU per request (ms) | client CPU |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in results["load"]:
         lines.append(f"| {row['workers']} | {row['rate']:.0f} | {row['sent']} | {row['ok']} | "
-                     f"{row['http_errors'] + row['failures']} | {row['per_second']:,.0f} | {row['p50_ms']:.2f} | "
+                     f"{row['errors']} | {row['per_second']:,.0f} | {row['p50_ms']:.2f} | "
                      f"{row['p95_ms']:.2f} | {row['p99_ms']:.2f} | {row['server_cpu_ms']:.2f} | "
                      f"{row['client_cpu']:.0%} |")
     lines += ["", "| workers | start-up until /health answers (s), each run | best | worst |", "|---:|---|---:|---:|"]
