@@ -29,6 +29,7 @@ from api.errors import (
 )
 from api.logs import SERVICE_LOGGER
 from api.settings import Settings
+from api.strict_json import StrictJsonRoute
 from engine.digisos.answer import DigisosEvaluation
 from engine.digisos.schema import SoknadInvalid
 from engine.digisos.service import evaluate_soknad
@@ -83,7 +84,7 @@ def load_scenarios(directory: Path | None) -> dict[str, dict[str, Any]]:
 
 
 def router(evaluator: Evaluator, settings: Settings) -> APIRouter:
-    routes = APIRouter(tags=[TAG])
+    routes = APIRouter(tags=[TAG], route_class=StrictJsonRoute)  # duplicate keys, NaN, deep nesting: 400
     scenarios = load_scenarios(settings.examples_dir / "digisos" if settings.examples_dir else None)
 
     @routes.post(

@@ -447,3 +447,10 @@ def test_every_example_still_evaluates_strictly(client, evaluator):
         assert response.status_code == 200, (path.stem, response.text[:300])
         assert _essence(response.json()) == _essence(
             evaluator.evaluate(Case.model_validate(case)).model_dump(mode="json"))
+
+
+def test_the_digisos_endpoint_refuses_duplicate_keys_too(client):
+    response = client.post("/v1/digisos/soknad/evaluations", content=b'{"versjon": "1", "versjon": "2"}',
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
