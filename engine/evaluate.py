@@ -214,6 +214,9 @@ class _Catalogue:
         return self._duties[duty.id]
 
 
+# The case as canonical JSON for the input digest: sorted keys, compact, ASCII (a dump has no cycles to check).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
+
 # The firings as plain strings (a StrEnum member hashes in Python code; a str in C).
 _CONCLUDES, _RULED_OUT, _APPLIES, _NOT_APPLICABLE, _FULFILLED = (str(firing) for firing in (
     Firing.concludes, Firing.ruled_out, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled))
@@ -365,8 +368,7 @@ class _Answer:
         return entries
 
     def _receipt(self) -> Receipt:
-        canonical = json.dumps(self.case.model_dump(mode="json", by_alias=True, exclude_none=True),
-                               sort_keys=True, separators=(",", ":"))
+        canonical = _CANONICAL.encode(self.case.model_dump(mode="json", by_alias=True, exclude_none=True))
         return Receipt(engine_version=ENGINE_VERSION, rule_files=self.catalogue.rule_files,
                        rulebook_digest=self.rulebook.digest, ruleset_digest=self.ruleset.digest,
                        input_digest="sha256:" + hashlib.sha256(canonical.encode()).hexdigest(),
