@@ -106,7 +106,7 @@ class Evaluator:
         facts = derive_facts(case, rates)
         records = self.engine.run(ruleset, facts)
         return _Answer(self.catalogue, ruleset, case, facts, records, rates,
-                       getattr(self.engine, "records_ruled_out", True)).build()
+                       self.engine.records_ruled_out).build()
 
 
 NOT_APPLICABLE = Bilingual(nb="Plikten gjelder ikke i denne saken.", en="The duty does not arise in this case.")
