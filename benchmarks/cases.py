@@ -71,3 +71,11 @@ def machine() -> dict[str, str]:
         pass
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     return {"cpu": model, "cores": str(os.cpu_count()), "python": platform.python_version(), "load": load}
+
+
+def report(tables: str, results: Any, json_path: str | None) -> None:
+    """Print a benchmark's Markdown tables and, when asked, write its raw figures as JSON."""
+    print(tables)
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, indent=2)

@@ -35,7 +35,7 @@ import sys
 import time
 from typing import Any
 
-from cases import DEFAULT_GENERATED, ROOT, machine, mix, percentile
+from cases import DEFAULT_GENERATED, ROOT, machine, mix, percentile, report
 
 HOST = "127.0.0.1"
 TIMEOUT = 5.0
@@ -256,10 +256,7 @@ def main() -> None:
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     results = run(args.workers, args.rates, args.seconds, args.connections, args.startups, args.generated)
-    print(table(results))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(results, handle, indent=2)
+    report(table(results), results, args.json)
 
 
 if __name__ == "__main__":

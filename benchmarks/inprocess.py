@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import time
 from collections.abc import Callable
 from typing import Any
 
-from cases import DEFAULT_GENERATED, machine, mix, percentile  # noqa: I001 — puts the project on sys.path
+from cases import DEFAULT_GENERATED, machine, mix, percentile, report  # noqa: I001 — puts the project on sys.path
 
 from engine.case import Case
 from engine.evaluate import Evaluator, _Answer
@@ -134,10 +133,7 @@ def main() -> None:
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     results = run(args.evaluations, args.generated)
-    print(table(results))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(results, handle, indent=2)
+    report(table(results), results, args.json)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ import time
 from typing import Any
 
 import numpy as np
-from cases import machine, percentile  # noqa: I001 — puts the project on sys.path
+from cases import machine, percentile, report  # noqa: I001 — puts the project on sys.path
 from openfisca_core.simulations import SimulationBuilder
 from openfisca_model import tax_benefit_system
 
@@ -281,10 +281,7 @@ def main() -> None:
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     results = run(args.cases, args.single, args.seed)
-    print(table(results))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(results, handle, indent=2)
+    report(table(results), results, args.json)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from cases import ROOT, example_bodies, machine  # noqa: I001 — puts the project on sys.path
+from cases import ROOT, example_bodies, machine, report  # noqa: I001 — puts the project on sys.path
 
 from engine.case import Case
 from engine.evaluate import Evaluator
@@ -174,10 +174,7 @@ def main() -> None:
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     results = {"machine": machine(), "rules": rules_growth(args.rounds), "cases": case_growth(args.rounds)}
-    print(table(results))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(results, handle, indent=2)
+    report(table(results), results, args.json)
 
 
 if __name__ == "__main__":

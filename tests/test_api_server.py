@@ -6,8 +6,6 @@ apart from `receipt.evaluated_at`.
 
 import http.client
 import json
-import os
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +16,7 @@ import httpx
 import pytest
 
 from tests.conftest import EXAMPLES, ROOT, load_example
+from tests.live_server import live_server
 
 MAX_BODY_BYTES = 200_000  # small enough to test, large enough for a batch of every example
 
@@ -25,12 +24,6 @@ MAX_BODY_BYTES = 200_000  # small enough to test, large enough for a batch of ev
 def _essence(answer: dict) -> dict:
     receipt = {k: v for k, v in answer["receipt"].items() if k != "evaluated_at"}
     return {**answer, "receipt": receipt}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -48,32 +41,9 @@ def cli_answers() -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`regelmotor serve --workers 2`, the port given by environment variable (flags are tested in-process)."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("server") / "stderr.log"
-    env = {**os.environ, "REGELMOTOR_PORT": str(port), "REGELMOTOR_MAX_BODY_BYTES": str(MAX_BODY_BYTES)}
-    with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would stall the server
-        process = subprocess.Popen([sys.executable, "-m", "engine.cli", "serve", "--workers", "2"], cwd=ROOT,
-                                   env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log_path.read_text()
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the service did not start:\n" + log_path.read_text()
-            time.sleep(0.2)
-        yield {"base": base, "port": port, "log": log_path}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with live_server(tmp_path_factory.mktemp("server"), workers=2,
+                     env={"REGELMOTOR_MAX_BODY_BYTES": str(MAX_BODY_BYTES)}) as running:
+        yield {"base": running.base, "port": running.port, "log": running.log}
 
 
 def test_every_example_over_http_equals_the_command_line(server, cli_answers):
