@@ -21,7 +21,8 @@ from api.errors import (
     problem,
     responses,
 )
-from engine.answer import Bilingual
+from engine.answer import Bilingual, LegalBasis
+from engine.evaluate import legal_basis
 from engine.rates import CalendarDate
 from engine.rulebook import Basis, Duty, Outcome, Provision, Rule, Rulebook
 
@@ -30,17 +31,6 @@ TAG = "rules"
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
-
-
-class CatalogueBasis(_Out):
-    act: str = Field(description="The act the basis is in, by its Lovdata id (another act than the rule's own "
-                                 "where a duty rests on e.g. forvaltningsloven).")
-    short_name: str = Field(description="The act's short name, e.g. sosialtjenesteloven.")
-    section: str = Field(description="Paragraf — the section, e.g. 5-1.")
-    ledd: int | None = Field(None, description="Ledd — the subsection, counted from 1.")
-    punktum: int | None = Field(None, description="Punktum — the sentence within the ledd, counted from 1.")
-    bokstav: str | None = Field(None, description="Bokstav — the lettered item.")
-    url: str = Field(description="The act on Lovdata.")
 
 
 class ProvisionRef(_Out):
@@ -66,7 +56,7 @@ class RuleEntry(_Out):
     id: str = Field(description="The rule's stable id: `<act>/<section>/<name>`.")
     kind: Literal["rule"] = Field(description="A rule concludes an outcome for a question.")
     provision: ProvisionRef = Field(description="The provision (rule file) it belongs to, with its validity.")
-    basis: CatalogueBasis = Field(description="Hjemmel — the exact legal basis.")
+    basis: LegalBasis = Field(description="Hjemmel — the exact legal basis.")
     question: str = Field(description="The question it answers, e.g. '5-1'.")
     outcome: Outcome = Field(description="The outcome it concludes when its condition is definitely true.")
 
@@ -75,7 +65,7 @@ class DutyEntry(_Out):
     id: str = Field(description="The duty's stable id: `<act>/<section>/<name>`.")
     kind: Literal["duty"] = Field(description="A duty the office has toward the client.")
     provision: ProvisionRef = Field(description="The provision (rule file) it belongs to, with its validity.")
-    basis: CatalogueBasis = Field(description="Hjemmel — the exact legal basis.")
+    basis: LegalBasis = Field(description="Hjemmel — the exact legal basis.")
     duty: Bilingual = Field(description="What the duty asks of the office.")
 
 
@@ -100,10 +90,8 @@ Entry = Annotated[RuleEntry | DutyEntry, Field(discriminator="kind")]
 Detail = Annotated[RuleDetail | DutyDetail, Field(discriminator="kind")]
 
 
-def _basis(rulebook: Rulebook, basis: Basis, provision: Provision) -> CatalogueBasis:
-    act = rulebook.acts[basis.act or provision.act.id]
-    return CatalogueBasis(act=act.id, short_name=act.short_name, section=basis.section, ledd=basis.ledd,
-                          punktum=basis.punktum, bokstav=basis.bokstav, url=act.url)
+def _basis(rulebook: Rulebook, basis: Basis, provision: Provision) -> LegalBasis:
+    return legal_basis(rulebook, basis, provision.act.id)
 
 
 def _provision(provision: Provision) -> ProvisionRef:

@@ -45,7 +45,6 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 DEFAULT_HORIZON_DAYS = 366
 _CACHE_LIMIT = 50_000  # answer parts kept per evaluator (each a few hundred bytes), so memory stays bounded
-_ORDINALS = ["første", "andre", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende", "tiende"]
 
 
 class ConflictError(RuntimeError):
@@ -56,8 +55,23 @@ class LawNotEncoded(ValueError):
     """No encoded provision is in force on the decision date."""
 
 
+def legal_basis(rulebook: Rulebook, basis: Basis, own_act: str) -> LegalBasis:
+    """A rule's or duty's basis as the answer and the catalogue show it, with the citation a lawyer writes."""
+    act = rulebook.acts[basis.act or own_act]
+    parts = [f"{act.short_name} ({act.version}) § {basis.section}"]
+    if basis.ledd:
+        parts.append(f"{_ordinal(basis.ledd)} ledd")
+    if basis.punktum:
+        parts.append(f"{_ordinal(basis.punktum)} punktum")
+    if basis.bokstav:
+        parts.append(f"bokstav {basis.bokstav}")
+    return LegalBasis(act=act.id, short_name=act.short_name, section=basis.section, ledd=basis.ledd,
+                      punktum=basis.punktum, bokstav=basis.bokstav, citation=" ".join(parts), url=act.url)
+
+
 def _ordinal(number: int) -> str:
-    return _ORDINALS[number - 1] if number <= len(_ORDINALS) else f"{number}."
+    ordinals = ["første", "andre", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende", "tiende"]
+    return ordinals[number - 1] if number <= len(ordinals) else f"{number}."
 
 
 def configured_rate_table(rulebook: Rulebook) -> RateTable:
@@ -135,17 +149,7 @@ class _Catalogue:
     def basis(self, basis: Basis, own_act: str) -> LegalBasis:
         key = (basis.act or own_act, basis.section, basis.ledd, basis.punktum, basis.bokstav)
         if key not in self._bases:
-            act = self.rulebook.acts[key[0]]
-            parts = [f"{act.short_name} ({act.version}) § {basis.section}"]
-            if basis.ledd:
-                parts.append(f"{_ordinal(basis.ledd)} ledd")
-            if basis.punktum:
-                parts.append(f"{_ordinal(basis.punktum)} punktum")
-            if basis.bokstav:
-                parts.append(f"bokstav {basis.bokstav}")
-            self._bases[key] = LegalBasis(
-                act=act.id, short_name=act.short_name, section=basis.section, ledd=basis.ledd,
-                punktum=basis.punktum, bokstav=basis.bokstav, citation=" ".join(parts), url=act.url)
+            self._bases[key] = legal_basis(self.rulebook, basis, own_act)
         return self._bases[key]
 
     def provision(self, provision: ProvisionFile) -> Provision:
