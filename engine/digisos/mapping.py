@@ -389,14 +389,8 @@ class _Mapper:
         counted_codes: set[str] = set()
         missing_codes: set[str] = set()
 
-        base = "data.okonomi.oversikt.inntekt"
-        overview = [(i, item) for i, item in _items(_get(self.data, "okonomi", "oversikt", "inntekt"))
-                    if self.live(item, _path(base, i))]
-        overview_codes = {item.get("type") for _, item in overview}
-        for index, item in overview:
-            path, code = _path(base, index), item.get("type")
-            kind = self._income_kind(v.OVERVIEW_INCOME, code, path)
-            amount = _kroner(item.get("netto"))
+        def take(path: str, code: str | None, kind: IncomeKind, amount: Decimal | None) -> None:
+            """Count an income item, or note that its amount is missing and which document would give it."""
             sources.append(path)
             if amount is None:
                 missing_codes.add(code)
@@ -404,6 +398,14 @@ class _Mapper:
             else:
                 items.append(Income(kind=kind, monthly_amount=amount))
                 counted_codes.add(code)
+
+        base = "data.okonomi.oversikt.inntekt"
+        overview = [(i, item) for i, item in _items(_get(self.data, "okonomi", "oversikt", "inntekt"))
+                    if self.live(item, _path(base, i))]
+        overview_codes = {item.get("type") for _, item in overview}
+        for index, item in overview:
+            path, code = _path(base, index), item.get("type")
+            take(path, code, self._income_kind(v.OVERVIEW_INCOME, code, path), _kroner(item.get("netto")))
 
         base = "data.okonomi.opplysninger.utbetaling"
         payments = [(i, item) for i, item in _items(_get(self.data, "okonomi", "opplysninger", "utbetaling"))
@@ -425,13 +427,7 @@ class _Mapper:
             if amount is None and item.get("brutto") is not None and item.get("skattetrekk") is not None:
                 amount = _kroner((item.get("brutto") or 0) - (item.get("skattetrekk") or 0)
                                  - (item.get("andreTrekk") or 0))
-            sources.append(path)
-            if amount is None:
-                missing_codes.add(code)
-                documents.append(v.INCOME_DOCUMENTS.get(code, v.OTHER_INCOME))
-            else:
-                items.append(Income(kind=kind, monthly_amount=amount))
-                counted_codes.add(code)
+            take(path, code, kind, amount)
 
         if missing_codes:
             unknown.append("an income item gives no usable net amount")
