@@ -19,14 +19,15 @@ from api.examples import load_examples
 from api.logs import SERVICE_LOGGER
 from api.request_context import RequestContextMiddleware
 from api.settings import Settings
-from engine.evaluate import ENGINE_VERSION, Evaluator
+from engine import ENGINE_VERSION
+from engine.evaluate import Evaluator
 
 log = logging.getLogger(SERVICE_LOGGER)
 
 
 def create_app(settings: Settings | None = None, evaluator: Evaluator | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
-    evaluator = evaluator or Evaluator()
+    evaluator = evaluator or settings.engine.evaluator()
     examples = load_examples(settings.examples_dir)
     rules = catalogue.Catalogue(evaluator.rulebook)
 
@@ -40,7 +41,7 @@ def create_app(settings: Settings | None = None, evaluator: Evaluator | None = N
         yield
 
     app = FastAPI(
-        title=openapi.TITLE, version=ENGINE_VERSION, description=openapi.description(settings),
+        title=openapi.TITLE, version=ENGINE_VERSION, description=openapi.description(settings, evaluator.rulebook),
         openapi_tags=openapi.TAGS, lifespan=lifespan,
         docs_url=None, redoc_url=None,  # served by api/docs_ui.py from local files, not from a CDN
         responses=errors.responses(500),

@@ -21,10 +21,11 @@ from api.errors import (
     problem,
     responses,
 )
-from engine.answer import Bilingual, LegalBasis
-from engine.evaluate import legal_basis
-from engine.rates import CalendarDate
-from engine.rulebook import Basis, Duty, Outcome, Provision, Rule, Rulebook
+from engine.answer.citation import legal_basis
+from engine.answer.models import Bilingual, LegalBasis
+from engine.case.types import CalendarDate
+from engine.law.rulebook import Duty, Provision, Rule, Rulebook
+from engine.law.schema import Basis
 
 TAG = "rules"
 
@@ -58,7 +59,7 @@ class RuleEntry(_Out):
     provision: ProvisionRef = Field(description="The provision (rule file) it belongs to, with its validity.")
     basis: LegalBasis = Field(description="Hjemmel — the exact legal basis.")
     question: str = Field(description="The question it answers, e.g. '5-1'.")
-    outcome: Outcome = Field(description="The outcome it concludes when its condition is definitely true.")
+    outcome: str = Field(description="The outcome it concludes when its condition is definitely true.")
 
 
 class DutyEntry(_Out):

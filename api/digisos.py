@@ -30,9 +30,9 @@ from api.errors import (
 from api.logs import SERVICE_LOGGER
 from api.settings import Settings
 from api.strict_json import StrictJsonRoute
-from engine.digisos.answer import DigisosEvaluation
-from engine.digisos.schema import SoknadInvalid
-from engine.digisos.service import evaluate_soknad
+from digisos.answer import DigisosEvaluation
+from digisos.schema import SoknadInvalid
+from digisos.service import evaluate_soknad
 from engine.evaluate import Evaluator, LawNotEncoded
 
 TAG = "digisos"

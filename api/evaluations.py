@@ -26,8 +26,8 @@ from api.examples import Example, batch_openapi_example, openapi_examples
 from api.request_context import log_failure
 from api.settings import Settings
 from api.strict_json import StrictJsonRoute, validate_strictly
-from engine.answer import Evaluation
-from engine.case import Case
+from engine.answer.models import Evaluation
+from engine.case.model import Case
 from engine.evaluate import Evaluator, LawNotEncoded
 
 TAG = "evaluations"

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from api.logs import SERVICE_LOGGER
-from engine.case import Case
+from engine.case.model import Case
 
 log = logging.getLogger(SERVICE_LOGGER)
 

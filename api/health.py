@@ -7,7 +7,8 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from engine.evaluate import ENGINE_VERSION, Evaluator
+from engine import ENGINE_VERSION
+from engine.evaluate import Evaluator
 
 TAG = "service"
 

@@ -20,21 +20,13 @@ from api.errors import Problem, problem
 from api.evaluations import batch_json, evaluate_batch
 from api.examples import Example
 from api.settings import Settings
-from engine.case import Case
+from engine.answer.models import DutyStatus
+from engine.case.model import Case
 from engine.evaluate import Evaluator, LawNotEncoded
-from engine.rulebook import DutyStatus, Outcome
+from engine.law.rulebook import Rulebook
 
 TITLE = "regelmotor"
 
-OUTCOMES = {
-    Outcome.entitled: "har krav — the conditions are met: the client has a right to the assistance.",
-    Outcome.not_entitled: "har ikke krav — the conditions are not met (the reasons say which, and why).",
-    Outcome.discretionary: "skjønn — the conditions for a \"kan\" discretion are present. The caseworker decides, "
-                           "weighs the listed considerations, and must give reasons. The engine never decides it.",
-    Outcome.not_applicable: "ikke aktuelt — the question does not arise, e.g. § 5-2 when § 5-1 already entitles.",
-    Outcome.undetermined: "uavklart — facts are missing; `missing_facts` lists the case fields that would settle "
-                          "it. The engine never guesses a missing fact.",
-}
 DUTY_STATUSES = {
     DutyStatus.open: "åpen — the duty applies (or may apply: the safe reading of an incomplete record) and the "
                      "record does not yet show it fulfilled. `fulfil_by` says what to record.",
@@ -54,8 +46,8 @@ _INVALID_CASE = {"decision_date": "2008-02-30", "income": [{"kind": "wages", "mo
 _NO_LAW_CASE = {"decision_date": "1980-06-01"}
 
 
-def description(settings: Settings) -> str:
-    outcomes = "\n".join(f"| `{outcome}` | {text} |" for outcome, text in OUTCOMES.items())
+def description(settings: Settings, rulebook: Rulebook) -> str:
+    outcomes = "\n".join(f"| `{o.id}` | {o.nb} — {o.description} |" for o in rulebook.outcomes.values())
     statuses = "\n".join(f"| `{status}` | {text} |" for status, text in DUTY_STATUSES.items())
     kinds = "\n".join(f"| {kind.status} | `{kind.type}` | {kind.title} |" for kind in errors.KINDS)
     return f"""\

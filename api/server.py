@@ -48,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from engine.rulebook import load_rulebook
+    from engine.law.rulebook import load_rulebook
 
     try:
         Settings.from_env()  # a bad limit fails here, once, rather than in every worker

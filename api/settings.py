@@ -1,8 +1,9 @@
-"""The service's limits and where it finds its Swagger examples, read from the environment.
+"""The service's limits, where it finds its Swagger examples, and how its engine is set up, from the environment.
 
 Host, port and worker count belong to the process launcher (`api/server.py`); these settings belong to each
 worker, which is why they travel by environment variable: uvicorn starts workers as fresh processes, and the
-environment is what they inherit.
+environment is what they inherit. The engine reads no environment variable itself: `EngineSettings` is where the
+service and the command line (`cli/`) read the two that set it up.
 """
 
 from __future__ import annotations
@@ -12,11 +13,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+from pydantic import ValidationError
+
 from api.auth import ApiKeys
+from engine.case.rates import RateTable, load_rate_table
+from engine.evaluate import DEFAULT_HORIZON_DAYS, Evaluator
 
 # The repository's own scenarios. In an editable install (the README's) they sit beside the packages; a
 # wheel does not carry them, and the service then simply has no request examples.
 DEFAULT_EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    rates: RateTable | None = None  # a municipality's own rate table; None: the national one in rules/
+    date_horizon_days: int = DEFAULT_HORIZON_DAYS
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> EngineSettings:
+        path = environ.get("REGELMOTOR_RATE_TABLE")
+        return cls(rates=_rate_table(path) if path else None,
+                   date_horizon_days=_positive_int(environ, "REGELMOTOR_DATE_HORIZON_DAYS", DEFAULT_HORIZON_DAYS))
+
+    def evaluator(self) -> Evaluator:
+        return Evaluator(rates=self.rates, horizon_days=self.date_horizon_days)
 
 
 @dataclass(frozen=True)
@@ -26,6 +47,7 @@ class Settings:
     max_batch_size: int = 100
     examples_dir: Path | None = DEFAULT_EXAMPLES_DIR
     api_keys: ApiKeys = ApiKeys()  # none: authentication off (the local, embedded run)
+    engine: EngineSettings = EngineSettings()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -35,6 +57,7 @@ class Settings:
             max_batch_size=_positive_int(environ, "REGELMOTOR_MAX_BATCH_SIZE", cls.max_batch_size),
             examples_dir=Path(examples) if examples else cls.examples_dir,
             api_keys=ApiKeys.from_env(environ),
+            engine=EngineSettings.from_env(environ),
         )
 
 
@@ -49,3 +72,17 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     if value < 1:
         raise ValueError(f"{name} must be at least 1, not {value}")
     return value
+
+
+def _rate_table(path: str) -> RateTable:
+    """The table in the file, or a ValueError naming what is wrong where (never the file's values)."""
+    try:
+        return load_rate_table(Path(path))
+    except OSError as error:
+        raise ValueError(f"REGELMOTOR_RATE_TABLE: cannot read the file: {error.strerror}") from None
+    except ValidationError as error:
+        first = error.errors(include_input=False)[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(the table)"
+        raise ValueError(f"REGELMOTOR_RATE_TABLE: not a valid rate table: {where}: {first['msg']}") from None
+    except yaml.YAMLError:
+        raise ValueError("REGELMOTOR_RATE_TABLE: not valid YAML") from None

@@ -16,7 +16,7 @@ import sys
 
 from cases import DEFAULT_GENERATED, mix  # noqa: I001 — benchmarks/cases.py puts the project on sys.path
 
-from engine.case import Case
+from engine.case.model import Case
 from engine.evaluate import Evaluator
 
 
@@ -43,7 +43,7 @@ def main() -> int:
     args = parser.parse_args()
     engine = None
     if args.engine == "oracle":
-        from engine.oracle import OracleEngine
+        from engine.run.oracle import OracleEngine
 
         engine = OracleEngine()
     lines = answers(Evaluator(engine=engine), args.generated)

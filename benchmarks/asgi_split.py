@@ -32,7 +32,7 @@ from starlette.requests import Request
 import api.strict_json
 from api.app import create_app
 from api.logs import log_config
-from engine.case import Case
+from engine.case.model import Case
 from engine.evaluate import Evaluator
 
 

@@ -1,9 +1,9 @@
 """The case mix every benchmark uses: the scenarios in examples/ and seeded generated cases, as request bodies.
 
-The generated cases come from `engine.casegen` (the generator `regelmotor check` and the property tests use) with a
-fixed seed, so two runs on the same day measure the same cases. They cover the whole case model: every field may
-be absent (unknown, so many outcomes are undetermined and the answer explains what is missing), lists hold up to
-eight items, and about three in ten carry a municipality's own rate table in the request. The scenarios are
+The generated cases come from `engine.verify.casegen` (the generator `regelmotor check` and the property tests
+use) with a fixed seed, so two runs on the same day measure the same cases. They cover the whole case model: every
+field may be absent (unknown, so many outcomes are undetermined and the answer explains what is missing), lists hold
+up to eight items, and about three in ten carry a municipality's own rate table in the request. The scenarios are
 complete, realistic files. A benchmark reports the mix and, where it matters, each part on its own.
 """
 
@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python benchmarks/x.py` from a fresh clone, with or without an install
     sys.path.insert(0, str(ROOT))
 
-from engine import casegen  # noqa: E402
-from engine.rulebook import Rulebook, load_rulebook  # noqa: E402
+from engine.law.rulebook import Rulebook, load_rulebook  # noqa: E402
+from engine.verify import casegen  # noqa: E402
 
 DEFAULT_SEED = 7
 DEFAULT_GENERATED = 300

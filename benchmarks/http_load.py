@@ -49,7 +49,7 @@ def free_port() -> int:
 
 def regelmotor() -> list[str]:
     script = os.path.join(os.path.dirname(sys.executable), "regelmotor")
-    return [script] if os.path.exists(script) else [sys.executable, "-m", "engine.cli"]
+    return [script] if os.path.exists(script) else [sys.executable, "-m", "cli.main"]
 
 
 def start_service(workers: int, port: int) -> subprocess.Popen:

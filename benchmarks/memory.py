@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from engine.case import Case
+from engine.case.model import Case
 from engine.evaluate import Evaluator
 
 ROOT = Path(__file__).resolve().parent.parent

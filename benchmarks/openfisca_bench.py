@@ -38,8 +38,8 @@ from cases import machine, percentile, report  # noqa: I001 — puts the project
 from openfisca_core.simulations import SimulationBuilder
 from openfisca_model import tax_benefit_system
 
-from engine.bulk import evaluate_jsonl
-from engine.case import Case
+from cli.bulk import evaluate_jsonl
+from engine.case.model import Case
 from engine.evaluate import Evaluator
 
 MONTH = "2024-03"
@@ -173,12 +173,12 @@ def openfisca_batch(system, bodies: list[dict[str, Any]]) -> tuple[dict[str, np.
 
 def ours(evaluation) -> tuple[bool, int, int]:
     decision = next(d for d in evaluation.decisions if d.question == QUESTION)
-    if decision.outcome.value not in ("entitled", "not_entitled"):
-        raise AssertionError(f"{evaluation.case_id}: § 18 is {decision.outcome.value} on a complete case")
+    if decision.outcome not in ("entitled", "not_entitled"):
+        raise AssertionError(f"{evaluation.case_id}: § 18 is {decision.outcome} on a complete case")
     amount = decision.amount
     shortfall = int(amount.shortfall * 100) if amount is not None else 0
     surplus = int(amount.surplus * 100) if amount is not None else 0
-    return decision.outcome.value == "entitled", shortfall, surplus
+    return decision.outcome == "entitled", shortfall, surplus
 
 
 # --- the run --------------------------------------------------------------------------------------------------

@@ -30,11 +30,11 @@ from typing import Any
 import yaml
 from cases import ROOT, example_bodies, machine, report  # noqa: I001 — puts the project on sys.path
 
-from engine.case import Case
+from engine.case.facts import observe
+from engine.case.model import Case
 from engine.evaluate import Evaluator
-from engine.facts import derive_facts
-from engine.oracle import OracleEngine
-from engine.rulebook import RULES_DIR, load_rulebook
+from engine.law.rulebook import RULES_DIR, load_rulebook
+from engine.run.oracle import OracleEngine
 
 OUTCOME_CALL = re.compile(r"""outcome\((["'])([^"']+)\1\)""")
 BASE_CASE = ROOT / "examples" / "child-benefit-2022-09-01.json"
@@ -116,7 +116,7 @@ def rules_growth(rounds: int) -> list[dict[str, Any]]:
         compile_s = time.perf_counter() - start
         oracle = OracleEngine()
         cases = [Case.model_validate(body) for body in bodies]
-        items = [(rulebook.ruleset_on(case.decision_date), derive_facts(case, evaluator.rates)) for case in cases]
+        items = [(rulebook.ruleset_on(case.decision_date), observe(case, evaluator.rates).values) for case in cases]
         newest = rulebook.ruleset_on(max(case.decision_date for case in cases))
         rows.append({
             "copies": copies,

@@ -1,96 +1,37 @@
-"""case → facts → rule set in force → durable-rules session → Evaluation.
-
-This module turns the engine's firings into the answer; it decides nothing legal. The outcome of a question is
-the conclusion of the rule that fired for it, or `undetermined` when none did. A duty is `not_applicable` when
-its condition is definitely false; otherwise `fulfilled` when what fulfils it is on record (an activity condition
-that was set fulfils § 20 a even while it is unknown whether weighty reasons would have excused it); and `open`
-otherwise — including while it is unknown whether it applies, because an open duty is the safe reading of an
-incomplete record.
-"""
+"""case → facts → the rule set in force → the engine's firings → Evaluation: the `Evaluator` ties the stages up."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import os
-from decimal import Decimal
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
-from typing import Any
 
-from engine.amount import breakdown
-from engine.answer import (
-    Bilingual,
-    ConsiderationOut,
-    DutyOut,
-    Evaluation,
-    Law,
-    LegalBasis,
-    Provision,
-    Receipt,
-)
-from engine.case import Case
-from engine.expressions import questions_in, truth
-from engine.facts import VOCABULARY, FactKind, derive_facts
-from engine.rates import RateTable, load_rate_table
-from engine.rulebook import Basis, Duty, DutyStatus, Outcome, Rule, Rulebook, RuleSet, load_rulebook
-from engine.rulebook import Provision as ProvisionFile
-from engine.runtime import DurableEngine, Firing, Record
-
-try:
-    ENGINE_VERSION = version("regelmotor")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    ENGINE_VERSION = "0+unknown"
+from engine.answer.build import AnswerBuilder, AnswerCatalogue
+from engine.answer.models import Evaluation
+from engine.case.facts import observe
+from engine.case.model import Case
+from engine.case.rates import RateTable
+from engine.law.rulebook import Rulebook, RuleSet, load_rulebook
+from engine.run.runtime import DurableEngine
 
 DEFAULT_HORIZON_DAYS = 366
-_CACHE_LIMIT = 50_000  # answer parts kept per evaluator (each a few hundred bytes), so memory stays bounded
-
-
-class ConflictError(RuntimeError):
-    """Two rules concluded different outcomes for one question: a defect in the rule files."""
 
 
 class LawNotEncoded(ValueError):
     """No encoded provision is in force on the decision date."""
 
 
-def legal_basis(rulebook: Rulebook, basis: Basis, own_act: str) -> LegalBasis:
-    """A rule's or duty's basis as the answer and the catalogue show it, with the citation a lawyer writes."""
-    act = rulebook.acts[basis.act or own_act]
-    parts = [f"{act.short_name} ({act.version}) § {basis.section}"]
-    if basis.ledd:
-        parts.append(f"{_ordinal(basis.ledd)} ledd")
-    if basis.punktum:
-        parts.append(f"{_ordinal(basis.punktum)} punktum")
-    if basis.bokstav:
-        parts.append(f"bokstav {basis.bokstav}")
-    return LegalBasis(act=act.id, short_name=act.short_name, section=basis.section, ledd=basis.ledd,
-                      punktum=basis.punktum, bokstav=basis.bokstav, citation=" ".join(parts), url=act.url)
-
-
-def _ordinal(number: int) -> str:
-    ordinals = ["første", "andre", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende", "tiende"]
-    return ordinals[number - 1] if number <= len(ordinals) else f"{number}."
-
-
-def configured_rate_table(rulebook: Rulebook) -> RateTable:
-    """REGELMOTOR_RATE_TABLE names a municipality's own rate table (YAML); the national table otherwise."""
-    path = os.environ.get("REGELMOTOR_RATE_TABLE")
-    return load_rate_table(Path(path)) if path else rulebook.rates
-
-
 class Evaluator:
+    """Evaluates cases against one rule book. `rates` replaces the rule book's national rate table (a
+    municipality's own); a case may still bring its own. A decision date more than `horizon_days` ahead is refused."""
+
     def __init__(self, rulebook: Rulebook | None = None, engine: DurableEngine | None = None,
-                 rates: RateTable | None = None, horizon_days: int | None = None) -> None:
+                 rates: RateTable | None = None, horizon_days: int = DEFAULT_HORIZON_DAYS) -> None:
         self.rulebook = rulebook or load_rulebook()
         self.engine = engine or DurableEngine()
-        self.rates = rates or configured_rate_table(self.rulebook)
-        self.horizon_days = horizon_days if horizon_days is not None else \
-            int(os.environ.get("REGELMOTOR_DATE_HORIZON_DAYS", DEFAULT_HORIZON_DAYS))
+        self.rates = rates or self.rulebook.rates
+        self.horizon_days = horizon_days
         starts = [p.valid.valid_from for p in self.rulebook.provisions if p.spec.question]
         self.earliest = min(starts)
-        self.catalogue = _Catalogue(self.rulebook)
+        self.catalogue = AnswerCatalogue(self.rulebook)
         self._rulesets: dict[dt.date, RuleSet] = {}  # by decision date: at most one entry per day of encoded law
 
     def check_date(self, day: dt.date) -> None:
@@ -109,279 +50,19 @@ class Evaluator:
         for day in starts:
             self.engine.prepare(self.rulebook.ruleset_on(day))
 
-    def evaluate(self, case: Case) -> Evaluation:
-        self.check_date(case.decision_date)
-        ruleset = self._rulesets.get(case.decision_date)
+    def ruleset_on(self, day: dt.date) -> RuleSet:
+        """The rule set in force on a decision date (checked as `check_date` does)."""
+        self.check_date(day)
+        ruleset = self._rulesets.get(day)
         if ruleset is None:
-            ruleset = self._rulesets[case.decision_date] = self.rulebook.ruleset_on(case.decision_date)
+            ruleset = self._rulesets[day] = self.rulebook.ruleset_on(day)
         if not ruleset.questions:
-            raise LawNotEncoded(f"no encoded provision is in force on {case.decision_date.isoformat()}")
-        rates = case.rate_table or self.rates
-        facts = derive_facts(case, rates)
-        records = self.engine.run(ruleset, facts)
-        return _Answer(self.catalogue, ruleset, case, facts, records, rates,
-                       self.engine.records_ruled_out).build()
+            raise LawNotEncoded(f"no encoded provision is in force on {day.isoformat()}")
+        return ruleset
 
-
-NOT_APPLICABLE = Bilingual(nb="Plikten gjelder ikke i denne saken.", en="The duty does not arise in this case.")
-FULFILLED = Bilingual(nb="Saken viser det som oppfyller plikten.", en="The record shows what fulfils the duty.")
-APPLIES_OPEN = Bilingual(nb="Plikten gjelder, og saken viser ennå ikke at den er oppfylt.",
-                         en="The duty applies and the record does not yet show it fulfilled.")
-
-
-class _Catalogue:
-    """The parts of an answer that depend on the rule book only: built once per rule, shared by every answer
-    (the answer models are immutable)."""
-
-    def __init__(self, rulebook: Rulebook) -> None:
-        self.rulebook = rulebook
-        self.rule_files = dict(sorted(rulebook.file_digests.items()))
-        self._bases: dict[tuple, LegalBasis] = {}
-        self._provisions: dict[str, Provision] = {}
-        self._duties: dict[str, tuple[Bilingual, Bilingual]] = {}
-        self._considerations: dict[str, list[ConsiderationOut]] = {}
-        self._premises: dict[str, frozenset[str]] = {}
-        self._duty_answers: dict[tuple, DutyOut] = {}
-        self._trace_names: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._laws: dict[str, Law] = {}
-        self._items: dict[str, dict[str, Rule | Duty]] = {}
-
-    def basis(self, basis: Basis, own_act: str) -> LegalBasis:
-        key = (basis.act or own_act, basis.section, basis.ledd, basis.punktum, basis.bokstav)
-        if key not in self._bases:
-            self._bases[key] = legal_basis(self.rulebook, basis, own_act)
-        return self._bases[key]
-
-    def provision(self, provision: ProvisionFile) -> Provision:
-        if provision.path not in self._provisions:
-            spec, act = provision.spec, provision.act
-            self._provisions[provision.path] = Provision(
-                act=act.id, short_name=act.short_name, section=spec.section, title=spec.title.nb, url=act.url,
-                valid_from=spec.valid.valid_from, valid_to=spec.valid.valid_to)
-        return self._provisions[provision.path]
-
-    def considerations(self, provision: ProvisionFile) -> list[ConsiderationOut]:
-        if provision.path not in self._considerations:
-            self._considerations[provision.path] = [
-                ConsiderationOut(id=c.id, nb=c.nb, en=c.en) for c in provision.contents.considerations]
-        return self._considerations[provision.path]
-
-    def premises(self, duty: Duty) -> frozenset[str]:
-        """The questions whose outcome a duty's `applies_when` asks about."""
-        if duty.id not in self._premises:
-            self._premises[duty.id] = frozenset(questions_in(duty.applies))
-        return self._premises[duty.id]
-
-    def duty_answer(self, duty: Duty, status: DutyStatus, reason: Bilingual, key: Any) -> DutyOut:
-        """A duty's part of the answer, which depends on the duty, its status and the reason only (`key` stands
-        for the reason): built once, shared by every answer that has it."""
-        cache_key = (duty.id, status, key)
-        answer = self._duty_answers.get(cache_key)
-        if answer is None:
-            text, fulfil_by = self.duty_texts(duty)
-            answer = DutyOut(id=duty.id, provision=self.basis(duty.spec.basis, duty.provision.act.id),
-                             status=status, duty=text, reason=reason, fulfil_by=fulfil_by)
-            if len(self._duty_answers) < _CACHE_LIMIT:
-                self._duty_answers[cache_key] = answer
-        return answer
-
-    def trace_names(self, record: Record, item: Rule | Duty) -> tuple[str, ...]:
-        """The facts a firing looked at, in the order the trace shows them."""
-        key = (record.item_id, str(record.firing))
-        names = self._trace_names.get(key)
-        if names is None:
-            firing = record.firing
-            names = tuple(sorted(item.fulfilled_facts if firing == Firing.duty_fulfilled else
-                                 item.applies_facts if firing in (Firing.duty_applies, Firing.duty_not_applicable)
-                                 else item.facts))
-            self._trace_names[key] = names
-        return names
-
-    def items(self, ruleset: RuleSet) -> dict[str, Rule | Duty]:
-        """The rules and duties of a rule set by id."""
-        if ruleset.digest not in self._items:
-            self._items[ruleset.digest] = {rule.id: rule for rule in ruleset.rules} | \
-                {duty.id: duty for duty in ruleset.duties}
-        return self._items[ruleset.digest]
-
-    def law(self, ruleset: RuleSet) -> Law:
-        if ruleset.digest not in self._laws:
-            act = next(iter(ruleset.questions.values())).act
-            self._laws[ruleset.digest] = Law(act=act.id, short_name=act.short_name, version=act.version)
-        return self._laws[ruleset.digest]
-
-    def duty_texts(self, duty: Duty) -> tuple[Bilingual, Bilingual]:
-        if duty.id not in self._duties:
-            spec = duty.spec
-            self._duties[duty.id] = (Bilingual(nb=spec.duty.nb, en=spec.duty.en),
-                                     Bilingual(nb=spec.fulfil_by.nb, en=spec.fulfil_by.en))
-        return self._duties[duty.id]
-
-
-# The case as canonical JSON for the input digest: sorted keys, compact, ASCII (a dump has no cycles to check).
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
-
-# The firings as plain strings (a StrEnum member hashes in Python code; a str in C).
-_CONCLUDES, _RULED_OUT, _APPLIES, _NOT_APPLICABLE, _FULFILLED = (str(firing) for firing in (
-    Firing.concludes, Firing.ruled_out, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled))
-
-
-class _Answer:
-    def __init__(self, catalogue: _Catalogue, ruleset: RuleSet, case: Case, facts: dict[str, Any],
-                 records: list[Record], rates: RateTable, records_ruled_out: bool = True) -> None:
-        self.catalogue, self.ruleset, self.case, self.facts = catalogue, ruleset, case, facts
-        self.rulebook = catalogue.rulebook
-        self.records, self.rates = records, rates
-        self.fired = {(r.item_id, str(r.firing)) for r in records}  # plain strings: C-level hashing
-        self.outcomes = self._outcomes()
-        self.records_ruled_out = records_ruled_out
-        self._concluded: dict[str, str] | None = None
-        self._false: dict[str, bool] = {}  # rule id: ruled out
-        self._missing_paths: dict[tuple[str, frozenset[str]], set[str]] = {}
-        self._shown_values: dict[str, Any] = {}
-        self._formatted: dict[str, str] = {}
-
-    def _outcomes(self) -> dict[str, Outcome]:
-        concluded: dict[str, set[Outcome]] = {q: set() for q in self.ruleset.questions}
-        for rule in self.ruleset.rules:
-            if (rule.id, _CONCLUDES) in self.fired:
-                concluded[rule.question].add(rule.outcome)
-        for question, outcomes in concluded.items():
-            if len(outcomes) > 1:
-                raise ConflictError(f"question {question}: rules concluded {sorted(outcomes)}")
-        return {q: next(iter(o)) if o else Outcome.undetermined for q, o in concluded.items()}
-
-    # --- presentation helpers ----------------------------------------------------------------------------
-
-    def _fact_values(self, names) -> dict[str, Any]:
-        return {name: self._shown(name) for name in sorted(names) if name in self.facts}
-
-    def _shown(self, name: str) -> Any:
-        shown = self._shown_values.get(name)
-        if shown is None:
-            value = self.facts[name]
-            shown = self._shown_values[name] = Decimal(value) / 100 if VOCABULARY[name].kind == FactKind.money \
-                else value
-        return shown
-
-    def _text(self, template: str, names) -> str:
-        values = {name: self._format(name) for name in names}
-        return template.format_map(values)
-
-    def _format(self, name: str) -> str:
-        text = self._formatted.get(name)
-        if text is None:
-            if name not in self.facts:
-                return "?"
-            value = self._shown(name)
-            text = f"{value:,.2f} kr".replace(",", " ").replace(".00 kr", " kr") if isinstance(value, Decimal) \
-                else str(value)
-            self._formatted[name] = text
-        return text
-
-    # --- decisions ---------------------------------------------------------------------------------------
-
-    def _unknown_paths(self, names: frozenset[str], premises: frozenset[str], visited: frozenset[str]) -> set[str]:
-        """Case-field paths of the unknown facts among `names` (the facts a condition reads), and of what the
-        undetermined questions among `premises` (the questions it asks about) are missing."""
-        paths = {path for name in names if name not in self.facts for path in VOCABULARY[name].paths}
-        for premise in premises - visited:
-            if self.outcomes[premise] == Outcome.undetermined:
-                paths |= self._missing(premise, visited)
-        return paths
-
-    def _missing(self, question: str, visited: frozenset[str] = frozenset()) -> set[str]:
-        """What would settle an undetermined question: the unknowns of every rule that was not ruled out.
-        (Worked out once per question and path; the caller must not change the set it gets.)"""
-        key = (question, visited)
-        if key not in self._missing_paths:
-            visited = visited | {question}
-            missing: set[str] = set()
-            for rule in self.ruleset.rules_by_question[question]:
-                unknown = self._unknown_paths(rule.facts, rule.depends_on, visited)
-                if unknown and not self._ruled_out(rule):  # a rule with nothing unknown adds nothing either way
-                    missing |= unknown
-            self._missing_paths[key] = missing
-        return self._missing_paths[key]
-
-    def _ruled_out(self, rule: Rule) -> bool:
-        """Whether the rule's condition is definitely false: as the engine recorded it, when it records that
-        (the oracle, `DurableEngine(ruled_out=True)`); else read off the rule's condition tree in the same
-        three-valued logic, on the same facts and concluded outcomes — exactly the F form's meaning."""
-        if self.records_ruled_out:
-            return (rule.id, _RULED_OUT) in self.fired
-        if rule.id not in self._false:
-            if self._concluded is None:
-                self._concluded = {q: o.value for q, o in self.outcomes.items() if o != Outcome.undetermined}
-            self._false[rule.id] = truth(rule.effective, self.facts, self._concluded) is False
-        return self._false[rule.id]
-
-    def _reason(self, rule: Rule) -> dict[str, Any]:
-        """A `Reason`, as the dict pydantic validates with the rest of the answer (in one call, which is cheaper
-        than a model per reason)."""
-        names = rule.own_facts
-        return dict(rule_id=rule.id, basis=self.catalogue.basis(rule.spec.basis, rule.provision.act.id),
-                    text_nb=self._text(rule.spec.because.nb, names),
-                    text_en=self._text(rule.spec.because.en, names), facts=self._fact_values(names),
-                    provisional=rule.spec.provisional)
-
-    def _decision(self, question: str) -> dict[str, Any]:
-        outcome = self.outcomes[question]
-        reasons = [self._reason(rule) for rule in self.ruleset.rules_by_question[question]
-                   if (rule.id, _CONCLUDES) in self.fired]
-        provision = self.ruleset.questions[question]
-        considerations = self.catalogue.considerations(provision) if outcome == Outcome.discretionary else []
-        missing = sorted(self._missing(question)) if outcome == Outcome.undetermined else []
-        amount = self.rulebook.amounts.get(provision.path)
-        if amount is not None:
-            basis = self.catalogue.basis(amount.spec.basis, provision.act.id)
-            amount = breakdown(amount, basis, outcome, self.facts, self.case, self.rates)
-        return dict(question=question, provision=self.catalogue.provision(provision), outcome=outcome,
-                    reasons=reasons, missing_facts=missing, considerations=considerations, amount=amount)
-
-    # --- duties ------------------------------------------------------------------------------------------
-
-    def _duty(self, duty: Duty) -> DutyOut:
-        if (duty.id, _NOT_APPLICABLE) in self.fired:
-            return self.catalogue.duty_answer(duty, DutyStatus.not_applicable, NOT_APPLICABLE, None)
-        if (duty.id, _FULFILLED) in self.fired:
-            return self.catalogue.duty_answer(duty, DutyStatus.fulfilled, FULFILLED, None)
-        if (duty.id, _APPLIES) in self.fired:
-            return self.catalogue.duty_answer(duty, DutyStatus.open, APPLIES_OPEN, None)
-        unknown = tuple(sorted(self._unknown_paths(duty.applies_facts, self.catalogue.premises(duty), frozenset())))
-        reason = Bilingual(
-            nb="Plikten kan gjelde; saken mangler: " + ", ".join(unknown) if unknown else
-            "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",
-            en="The duty may apply; the case does not give: " + ", ".join(unknown) if unknown else
-            "The duty may apply; it depends on a question not yet determined.")
-        return self.catalogue.duty_answer(duty, DutyStatus.open, reason, unknown)
-
-    # --- the whole answer --------------------------------------------------------------------------------
-
-    def _trace(self) -> list[dict[str, Any]]:
-        """`TraceEntry`s, as dicts (see `_reason`)."""
-        items = self.catalogue.items(self.ruleset)
-        facts, shown, names_of = self.facts, self._shown, self.catalogue.trace_names
-        entries = []
-        for record in self.records:
-            if record.firing == Firing.ruled_out:
-                continue
-            names = names_of(record, items[record.item_id])
-            entries.append(dict(step=len(entries) + 1, id=record.item_id, firing=record.firing.value,
-                                facts={name: shown(name) for name in names if name in facts}))
-        return entries
-
-    def _receipt(self) -> Receipt:
-        canonical = _CANONICAL.encode(self.case.model_dump(mode="json", by_alias=True, exclude_none=True))
-        return Receipt(engine_version=ENGINE_VERSION, rule_files=self.catalogue.rule_files,
-                       rulebook_digest=self.rulebook.digest, ruleset_digest=self.ruleset.digest,
-                       input_digest="sha256:" + hashlib.sha256(canonical.encode()).hexdigest(),
-                       evaluated_at=dt.datetime.now(dt.UTC))
-
-    def build(self) -> Evaluation:
-        warning = self.rates.staleness_warning(self.case.decision_date)
-        return Evaluation(
-            case_id=self.case.case_id, decision_date=self.case.decision_date, law=self.catalogue.law(self.ruleset),
-            decisions=[self._decision(q) for q in self.ruleset.question_order],
-            duties=[self._duty(duty) for duty in self.ruleset.duties],
-            warnings=[warning] if warning else [], trace=self._trace(), receipt=self._receipt())
+    def evaluate(self, case: Case) -> Evaluation:
+        ruleset = self.ruleset_on(case.decision_date)
+        observations = observe(case, case.rate_table or self.rates)
+        records = self.engine.run(ruleset, observations.values)
+        return AnswerBuilder(self.catalogue, ruleset, case, observations, records,
+                             self.engine.records_ruled_out).build()

@@ -1,1 +1,1 @@
-"""Rule files and dated parameter tables (data, read by engine.rulebook)."""
+"""Rule files and dated parameter tables (data, read by engine.law.rulebook)."""

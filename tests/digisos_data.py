@@ -17,8 +17,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from engine.digisos.mapping import map_soknad
-from engine.digisos.schema import validate_soknad
+from digisos.mapping import map_soknad
+from digisos.schema import validate_soknad
 
 ROOT = Path(__file__).resolve().parents[1]
 FILFORMAT = ROOT / ".." / "shared" / "data" / "soknadsosialhjelp-filformat"

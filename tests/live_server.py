@@ -107,7 +107,7 @@ def live_server(tmp_path: Path, workers: int = 2, env: dict[str, str] | None = N
     log_path = tmp_path / f"server-{port}.log"
     environment = {**os.environ, "REGELMOTOR_PORT": str(port), **(env or {})}
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "engine.cli", "serve", "--workers", str(workers), *args],
+        process = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--workers", str(workers), *args],
                                    cwd=ROOT, env=environment, stdout=log, stderr=log)
     server = LiveServer(process, port, log_path)
     try:

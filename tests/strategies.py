@@ -1,7 +1,7 @@
 """Hypothesis strategies for the property tests: valid cases across the whole case model, and the changes to a
 case that the properties reason about (more income, more need, filling in an unknown, adding evidence).
 
-The cases themselves come from `engine.casegen` (shared with `regelmotor check`), driven through hypothesis so
+The cases themselves come from `engine.verify.casegen` (shared with `regelmotor check`), driven through hypothesis so
 that a failing case shrinks. Decision dates come from the rule book: every period in which one rule set is in
 force, with its edges — so a new act or a new version of a provision is covered as soon as its file exists.
 """
@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from engine import casegen
-from engine.case import Case, Matter, Party, PlanConsent
-from engine.rulebook import Rulebook, load_rulebook
+from engine.case.model import Case, Matter, Party, PlanConsent
+from engine.law.rulebook import Rulebook, load_rulebook
+from engine.verify import casegen
 
 T = TypeVar("T")
 

@@ -1,7 +1,7 @@
 """Test helpers that need the engine's internals."""
 
-from engine.compiler import CASE, OUTCOME, durable_rule, simplify
-from engine.runtime import Action, Firing, Record, register, run_session
+from engine.run.compiler import CASE, OUTCOME, durable_rule
+from engine.run.runtime import Action, Firing, Record, register, run_session
 
 
 class ConditionProbe:
@@ -10,7 +10,7 @@ class ConditionProbe:
     def __init__(self, name, true_dnf, false_dnf):
         rules = {}
         for label, firing, dnf in (("T", Firing.concludes, true_dnf), ("F", Firing.ruled_out, false_dnf)):
-            for index, conjunction in enumerate(simplify(dnf)):
+            for index, conjunction in enumerate(dnf):
                 rules[f"{label}{index}"] = (durable_rule(conjunction), Action(Record(label, firing)))
         self.ruleset = register(name, rules)
 

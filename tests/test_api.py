@@ -14,10 +14,11 @@ from api.app import create_app
 from api.logs import ACCESS_LOGGER, JsonLinesFormatter
 from api.server import add_arguments
 from api.settings import Settings
-from engine.case import Case
-from engine.evaluate import ENGINE_VERSION, Evaluator
-from engine.rulebook import DutyStatus, Outcome
-from engine.runtime import DurableEngine
+from engine import ENGINE_VERSION
+from engine.answer.models import DutyStatus
+from engine.case.model import Case
+from engine.evaluate import Evaluator
+from engine.run.runtime import DurableEngine
 from tests.conftest import EXAMPLES, ROOT, load_example
 
 with warnings.catch_warnings():
@@ -289,9 +290,9 @@ def test_errors_are_documented_as_problem_json_with_examples(document, evaluator
     assert {e["path"] for e in invalid["errors"]} == {"decision_date", "income.0.monthly_amount"}
 
 
-def test_the_description_explains_every_outcome_and_duty_status(document):
+def test_the_description_explains_every_outcome_and_duty_status(document, evaluator):
     text = document["info"]["description"]
-    for value in [*Outcome, *DutyStatus]:
+    for value in [*evaluator.rulebook.outcomes, *DutyStatus]:
         assert f"`{value}`" in text
     assert {tag["name"] for tag in document["tags"]} == {"evaluations", "rules", "service"}
 

@@ -1,6 +1,6 @@
 """The real service: `regelmotor serve` in a subprocess on a free loopback port, with two worker processes.
 
-Its answers are compared with the command line's (`python -m engine.cli evaluate FILE`, run once per example),
+Its answers are compared with the command line's (`python -m cli.main evaluate FILE`, run once per example),
 apart from `receipt.evaluated_at`.
 """
 
@@ -29,7 +29,7 @@ def _essence(answer: dict) -> dict:
 @pytest.fixture(scope="module")
 def cli_answers() -> dict[str, dict]:
     def run(path):
-        done = subprocess.run([sys.executable, "-m", "engine.cli", "evaluate", str(path)], cwd=ROOT,
+        done = subprocess.run([sys.executable, "-m", "cli.main", "evaluate", str(path)], cwd=ROOT,
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         return path.stem, _essence(json.loads(done.stdout))

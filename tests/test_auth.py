@@ -183,7 +183,7 @@ def test_every_key_is_compared_in_constant_time_whichever_matches(monkeypatch):
 def test_serve_refuses_to_start_with_a_broken_key_configuration(tmp_path):
     empty = tmp_path / "keys"
     empty.write_text("# to be filled in\n", encoding="ascii")
-    done = subprocess.run([sys.executable, "-m", "engine.cli", "serve", "--port", "1"], cwd=ROOT, timeout=60,
+    done = subprocess.run([sys.executable, "-m", "cli.main", "serve", "--port", "1"], cwd=ROOT, timeout=60,
                           capture_output=True, text=True,
                           env={"PATH": "/usr/bin:/bin", "REGELMOTOR_API_KEYS_FILE": str(empty)})
     assert done.returncode == 2 and "names no key" in done.stderr

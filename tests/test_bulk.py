@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from engine.bulk import evaluate_jsonl
+from cli.bulk import evaluate_jsonl
 from tests.conftest import EXAMPLES, load_example
 
 
@@ -24,7 +24,7 @@ def _lines(count: int) -> list[str]:
 
 
 def _run(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "engine.cli", "evaluate", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cli.main", "evaluate", *args], capture_output=True, text=True,
                           input=stdin, timeout=120)
 
 

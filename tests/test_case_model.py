@@ -3,9 +3,9 @@
 import pytest
 from pydantic import ValidationError
 
-from engine.case import Case
-from engine.facts import derive_facts
-from engine.rulebook import load_rulebook
+from engine.case.facts import observe
+from engine.case.model import Case
+from engine.law.rulebook import load_rulebook
 
 RATES = load_rulebook().rates
 
@@ -51,14 +51,14 @@ def test_no_field_can_hold_an_identity_number():
 
 
 def test_absent_is_unknown_and_empty_is_zero():
-    unknown = derive_facts(Case.model_validate({"decision_date": "2008-01-01"}), RATES)
+    unknown = observe(Case.model_validate({"decision_date": "2008-01-01"}), RATES).values
     assert "income_total" not in unknown and "lawful_residence" not in unknown
-    stated = derive_facts(Case.model_validate({"decision_date": "2008-01-01", "income": []}), RATES)
+    stated = observe(Case.model_validate({"decision_date": "2008-01-01", "income": []}), RATES).values
     assert stated["income_total"] == 0
 
 
 def test_an_asset_not_yet_judged_keeps_available_assets_unknown():
-    facts = derive_facts(Case.model_validate({"decision_date": "2008-01-01", "assets": [
+    facts = observe(Case.model_validate({"decision_date": "2008-01-01", "assets": [
         {"kind": "bank_deposit", "value": 1000, "needed_for_daily_living": False},
-        {"kind": "vehicle", "value": 50000}]}), RATES)
+        {"kind": "vehicle", "value": 50000}]}), RATES).values
     assert "assets_not_needed_for_daily_living" not in facts

@@ -7,13 +7,13 @@ import sys
 import pytest
 import yaml
 
-from engine import check
-from engine.expressions import parse_condition
-from engine.rulebook import RULES_DIR
+from engine.law.expressions import parse_condition
+from engine.law.rulebook import RULES_DIR
+from engine.verify import check
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "engine.cli", "check", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cli.main", "check", *args], capture_output=True, text=True,
                           timeout=300)
 
 
@@ -39,8 +39,18 @@ def test_check_passes_on_the_shipped_rules():
     done = _run()
     assert done.returncode == 0, done.stdout + done.stderr
     assert "FAIL" not in done.stdout and done.stdout.rstrip().endswith("all checks passed")
-    for name in ("ids", "facts", "validity", "rate tables", "rules reachable", "outcomes reachable", "conflicts"):
+    for name in ("load", "facts", "validity", "rules reachable", "outcomes reachable", "conflicts"):
         assert f"ok    {name}:" in done.stdout
+
+
+def test_a_fact_no_rule_file_names_fails_the_check(monkeypatch):
+    from engine.case.facts import VOCABULARY, FactKind, FactSpec
+
+    monkeypatch.setitem(VOCABULARY, "seeded_unused_fact", FactSpec("seeded_unused_fact", FactKind.boolean, ("work",),
+                                                                 "a fact no rule reads", lambda case, rates: None))
+    report = check.run_checks(RULES_DIR, min_cases=20, max_cases=40, confirm=False)
+    facts = next(f for f in report.findings if f.name == "facts")
+    assert not facts.ok and facts.details == ["not named by any rule file: seeded_unused_fact"]
 
 
 def test_a_seeded_conflict_fails_the_check_and_names_both_rules(rules_copy):

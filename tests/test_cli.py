@@ -8,7 +8,7 @@ from tests.conftest import EXAMPLES, load_example
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_evaluate_prints_an_evaluation_that_matches_the_example():

@@ -9,9 +9,8 @@ import itertools
 
 import pytest
 
-from engine.compiler import false_form, true_form
-from engine.expressions import parse_condition, truth
-from engine.rulebook import Outcome
+from engine.law.expressions import parse_condition, truth
+from engine.run.compiler import false_form, true_form
 from tests.support import ConditionProbe
 
 CONDITIONS = [
@@ -30,7 +29,7 @@ CONDITIONS = [
 BOOLS = [True, False, None]
 MONEY = [0, 10000, 20000, None]
 CODES = ["consented", "refused", "not_asked", None]
-OUTCOMES = [Outcome.entitled.value, Outcome.not_entitled.value, None]
+OUTCOMES = ["entitled", "not_entitled", None]
 
 
 def _assignments():

@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from engine.case import Case
-from engine.digisos.events import (
+from digisos.events import (
     AVSENDER,
     PLACEHOLDER_DOCUMENT_ID,
     candidate_events,
@@ -14,8 +13,9 @@ from engine.digisos.events import (
     sak_reference,
     timestamp,
 )
-from engine.digisos.schema import EventInvalid, schema_document, validate_event
-from engine.digisos.service import evaluate_soknad
+from digisos.schema import EventInvalid, schema_document, validate_event
+from digisos.service import evaluate_soknad
+from engine.case.model import Case
 from tests.conftest import ROOT, load_example
 from tests.digisos_data import DAY, item, mapped, soknad
 

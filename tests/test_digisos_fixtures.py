@@ -12,10 +12,10 @@ import pytest
 
 from api.app import create_app
 from api.settings import Settings
-from engine.cli import main
-from engine.digisos.events import AVSENDER
-from engine.digisos.schema import digisos_violations
-from engine.digisos.service import evaluate_soknad
+from cli.main import main
+from digisos.events import AVSENDER
+from digisos.schema import digisos_violations
+from digisos.service import evaluate_soknad
 from tests.digisos_data import examples, fragments, invalid, load, whole_applications, with_fragment
 
 with warnings.catch_warnings():
@@ -86,7 +86,7 @@ def test_every_invalid_application_is_exit_code_2_on_the_command_line(tmp_path, 
 def test_the_command_line_as_a_user_runs_it(tmp_path):
     file = tmp_path / "soknad.json"
     file.write_text(json.dumps(VALID[0][1]), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "engine.cli", "evaluate", "--format", "digisos", str(file),
+    done = subprocess.run([sys.executable, "-m", "cli.main", "evaluate", "--format", "digisos", str(file),
                            "--decision-date", "2026-11-02"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)

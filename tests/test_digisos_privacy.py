@@ -9,7 +9,7 @@ import pytest
 
 from api.app import create_app
 from api.settings import Settings
-from engine.cli import main
+from cli.main import main
 from tests.digisos_data import DAY, item, soknad
 
 with warnings.catch_warnings():

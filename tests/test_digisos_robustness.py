@@ -8,9 +8,9 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.digisos.events import AVSENDER
-from engine.digisos.schema import SoknadInvalid, digisos_violations, soknad_violations
-from engine.digisos.service import evaluate_soknad
+from digisos.events import AVSENDER
+from digisos.schema import SoknadInvalid, digisos_violations, soknad_violations
+from digisos.service import evaluate_soknad
 from tests.digisos_data import SCENARIOS, examples, load, scenario
 from tests.test_digisos_privacy import recognisable
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from engine.digisos.service import evaluate_soknad
+from digisos.service import evaluate_soknad
 from tests.digisos_data import SCENARIOS, scenario
 
 

@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from engine.digisos.schema import (
+from digisos.schema import (
     SCHEMAS,
     Layout,
     SoknadInvalid,

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from engine.expressions import ConditionError, facts_in, parse_condition, questions_in, truth
+from engine.law.expressions import ConditionError, facts_in, parse_condition, questions_in, truth
 
 
 @pytest.mark.parametrize("source", [

@@ -25,7 +25,7 @@ from api.app import create_app
 from api.errors import MAX_FIELD_ERRORS
 from api.settings import Settings
 from api.strict_json import MAX_DEPTH
-from engine.case import Case
+from engine.case.model import Case
 from engine.evaluate import Evaluator
 from tests.conftest import EXAMPLES, ROOT, load_example
 from tests.live_server import live_server

@@ -19,11 +19,10 @@ import pytest
 from api.app import create_app
 from api.logs import JsonLinesFormatter
 from api.settings import Settings
-from engine import runtime
-from engine.case import Case
+from engine.case.model import Case
 from engine.evaluate import Evaluator
-from engine.rulebook import Outcome
-from engine.runtime import DurableEngine, Firing, Record
+from engine.run import runtime
+from engine.run.runtime import DurableEngine, Firing, Record
 from tests.conftest import EXAMPLES, ROOT, load_example
 
 with warnings.catch_warnings():
@@ -165,8 +164,8 @@ class ContradictoryEngine(DurableEngine):
         if getattr(PoisonableEvaluator.local, "poisoned", False):
             question = next(iter(ruleset.questions))
             rules = [rule for rule in ruleset.rules if rule.question == question]
-            entitles = next(rule for rule in rules if rule.outcome == Outcome.entitled)
-            refuses = next(rule for rule in rules if rule.outcome != Outcome.entitled)
+            entitles = next(rule for rule in rules if rule.outcome == "entitled")
+            refuses = next(rule for rule in rules if rule.outcome != "entitled")
             records += [Record(entitles.id, Firing.concludes), Record(refuses.id, Firing.concludes)]
         return records
 
@@ -198,5 +197,5 @@ def test_a_contradiction_in_the_engine_is_a_500_and_concurrent_requests_are_unaf
             thread.join()
     assert problems == []
     failures = _failures_logged(caplog)
-    assert len(failures) == 40 and {f["error_type"] for f in failures} == {"engine.evaluate.ConflictError"}
+    assert len(failures) == 40 and {f["error_type"] for f in failures} == {"engine.answer.build.ConflictError"}
     _nothing_of_the_case_logged(caplog)

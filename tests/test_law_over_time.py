@@ -1,16 +1,20 @@
 """The law in force on the decision date, the guideline rates of that date, and the amount."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
-from engine.case import Case
+from api.settings import EngineSettings
+from engine.case.model import Case
+from engine.case.rates import RateTable, load_rate_table
 from engine.evaluate import Evaluator, LawNotEncoded
-from engine.rates import load_rate_table
-from engine.rulebook import RULES_DIR, Outcome
+from engine.law.rulebook import RULES_DIR
 from tests.conftest import ROOT, load_example
 
 SUCCESSOR = {"5-1": "18", "5-2": "19", "4-3a": "28"}
@@ -45,8 +49,8 @@ def test_activity_conditions_duty_starts_on_2017_01_01(evaluator):
 def test_child_benefit_stops_counting_on_2022_09_01(evaluator):
     before = _evaluate(evaluator, "child-benefit-2022-08-31").decisions[0]
     after = _evaluate(evaluator, "child-benefit-2022-09-01").decisions[0]
-    assert (before.question, before.outcome, before.amount.surplus) == ("18", Outcome.not_entitled, 316)
-    assert (after.question, after.outcome, after.amount.shortfall) == ("18", Outcome.entitled, 1450)
+    assert (before.question, before.outcome, before.amount.surplus) == ("18", "not_entitled", 316)
+    assert (after.question, after.outcome, after.amount.shortfall) == ("18", "entitled", 1450)
     assert before.reasons[0].rule_id == "sotjl-2009/18/self-supporting"
     assert after.reasons[0].rule_id == "sotjl-2009/18@2022-09-01/not-self-supporting"
     disregarded = [line.fact for line in after.amount.lines if not line.counted]
@@ -88,14 +92,21 @@ def test_dates_beyond_the_horizon_are_refused():
         evaluator.evaluate(Case.model_validate({"decision_date": dt.date.today() + dt.timedelta(days=31)}))
 
 
+def _municipal_table(rows: list[dict], **extra) -> dict:
+    national = yaml.safe_load((RULES_DIR / "parameters/national-guideline-rates.yaml").read_text(encoding="utf-8"))
+    return {"id": "test-municipality", "title": {"nb": "Test", "en": "Test"}, "unit": "NOK per month",
+            "categories": national["categories"], "household": national["household"], "rows": rows, **extra}
+
+
+MUNICIPAL_ROW = {"from": "2020-01-01", "source": "municipal council decision", "rates": {
+    "single": 9000, "couple": 15000, "sharing": 7500, "child_0_5": 4000, "child_6_10": 4000, "child_11_17": 5000}}
+
+
 def test_a_municipal_table_can_be_configured(tmp_path, monkeypatch):
     table = tmp_path / "rates.yaml"
-    table.write_text(
-        "id: test-municipality\ntitle: {nb: Test, en: Test}\nunit: NOK per month\nrows:\n"
-        "  - {from: 2020-01-01, single: 9000, couple: 15000, sharing: 7500, child_0_5: 4000, child_6_10: 4000,"
-        " child_11_17: 5000, source: municipal council decision}\n")
+    table.write_text(yaml.safe_dump(_municipal_table([MUNICIPAL_ROW])), encoding="utf-8")
     monkeypatch.setenv("REGELMOTOR_RATE_TABLE", str(table))
-    evaluator = Evaluator()
+    evaluator = EngineSettings.from_env().evaluator()
     case = load_example(ROOT / "examples" / "decided-today.json")["case"]
     amount = evaluator.evaluate(Case.model_validate(case)).decisions[0].amount
     assert amount.rate_table.id == "test-municipality" and amount.need == 9000 + 8000
@@ -105,7 +116,24 @@ def test_national_rate_table_rows_all_name_their_source():
     table = load_rate_table(RULES_DIR / "parameters/national-guideline-rates.yaml")
     assert all(len(row.source) > 3 for row in table.rows)
     assert table.row_on(dt.date(2001, 12, 31)) is None
-    assert table.row_on(dt.date(2023, 6, 30)).single == 6850
+    assert table.row_on(dt.date(2023, 6, 30)).rates["single"] == 6850
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda t: t["rows"][0]["rates"].pop("child_0_5"), "exactly the table's categories"),
+    (lambda t: t["household"]["children"][1].update(from_age=7), "without gaps or overlaps"),
+    (lambda t: t["household"].update(partner="pair"), "not in 'categories'"),
+    (lambda t: t.update(known_gaps=[{"from": "2019-01-01", "to": "2020-06-30"}]), "holds a row"),
+    (lambda t: t.update(known_gaps=[{"from": "2021-01-01", "to": "2021-06-30"}, {"from": "2021-06-01",
+                                                                                 "to": "2021-12-31"}]), "overlap"),
+    (lambda t: t["rows"][0].update(source="   "), "source"),
+    (lambda t: t["rows"].append(dict(MUNICIPAL_ROW)), "ascending"),
+])
+def test_an_incomplete_or_inconsistent_rate_table_is_refused(change, message):
+    table = _municipal_table([json.loads(json.dumps(MUNICIPAL_ROW))])
+    change(table)
+    with pytest.raises(ValidationError, match=message):
+        RateTable.model_validate(table)
 
 
 DATES = st.dates(dt.date(1993, 1, 1), dt.date(2026, 11, 1))
@@ -130,22 +158,24 @@ def test_shortfall_is_need_minus_counted_means(evaluator, day, ages, income, hou
     living = next(d for d in decision if d.question in ("5-1", "18"))
     row = evaluator.rates.row_on(day)
     if row is None:  # no rates on file before 2002: the need, and so the question, is unknown
-        assert living.outcome == Outcome.undetermined
+        assert living.outcome == "undetermined"
         return
-    need = row.single + sum(row.child_rate(age) for age in ages) + housing
+    band = {**dict.fromkeys(range(6), "child_0_5"), **dict.fromkeys(range(6, 11), "child_6_10"),
+            **dict.fromkeys(range(11, 18), "child_11_17")}
+    need = row.rates["single"] + sum(row.rates[band[age]] for age in ages) + housing
     not_counted = {"child_benefit", "children_leisure_work"} if day >= dt.date(2022, 9, 1) else \
         {"children_leisure_work"} if day >= dt.date(2010, 1, 1) else set()
     means = sum((amount for kind, amount in income if kind not in not_counted), Decimal(0)) + savings
     if need > means:
-        assert living.outcome == Outcome.entitled
+        assert living.outcome == "entitled"
         assert living.amount.shortfall == need - means == living.amount.need - living.amount.counted_means
     else:
-        assert living.outcome == Outcome.not_entitled
+        assert living.outcome == "not_entitled"
         assert living.amount.surplus == means - need
 
 
 def test_before_the_first_rates_the_need_is_unknown_and_the_answer_says_why(evaluator):
     case = load_example(ROOT / "examples" / "supplementary-assistance.json")["case"] | {"decision_date": "1999-06-01"}
     evaluation = evaluator.evaluate(Case.model_validate(case))
-    assert evaluation.decisions[0].outcome == Outcome.undetermined
+    assert evaluation.decisions[0].outcome == "undetermined"
     assert any("no rates on file before 2002-01-01" in warning for warning in evaluation.warnings)

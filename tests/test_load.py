@@ -38,7 +38,7 @@ from typing import Any
 import httpx
 import pytest
 
-from engine.case import Case
+from engine.case.model import Case
 from engine.evaluate import Evaluator
 from tests.conftest import EXAMPLES, load_example
 from tests.live_server import LiveServer, live_server, rss_kib, thread_count, wait_until

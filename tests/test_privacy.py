@@ -21,13 +21,15 @@ import warnings
 
 import httpx
 import pytest
+import yaml
 
 from api.app import create_app
 from api.logs import JsonLinesFormatter
 from api.settings import Settings
-from engine.case import Case
+from engine.case.model import Case
 from engine.evaluate import Evaluator
-from engine.runtime import DurableEngine
+from engine.law.rulebook import RULES_DIR
+from engine.run.runtime import DurableEngine
 from tests.conftest import ROOT, load_example
 from tests.live_server import live_server
 
@@ -36,6 +38,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 BASE = load_example(ROOT / "examples" / "kindergarten-bill.json")["case"]
+NATIONAL_RATES = yaml.safe_load((RULES_DIR / "parameters" / "national-guideline-rates.yaml").read_text("utf-8"))
 # What must never be logged, nor repeated in an error. Amounts also in øre (the engine's unit) and as a
 # Norwegian-formatted number.
 MARKERS = {
@@ -72,8 +75,9 @@ CASE = {
     },
     "rate_table": {
         "id": MARKERS["rate table"], "title": {"nb": MARKERS["rate table title"]}, "unit": "NOK per month",
-        "rows": [{"from": "2002-01-01", "single": 5000, "couple": 8000, "sharing": 4000, "child_0_5": 2000,
-                  "child_6_10": 2500, "child_11_17": 3000, "source": "Markørvik kommunestyre"}],
+        **{key: NATIONAL_RATES[key] for key in ("categories", "household")},
+        "rows": [{"from": "2002-01-01", "rates": {"single": 5000, "couple": 8000, "sharing": 4000, "child_0_5": 2000,
+                  "child_6_10": 2500, "child_11_17": 3000}, "source": "Markørvik kommunestyre"}],
     },
 }
 IDENTITY_FIELD = re.compile(r"fodsels|fødsels|personnummer|d_?nummer|fnr|national_id|ssn|identity|^name$|"
@@ -179,7 +183,7 @@ def test_no_field_of_the_case_model_can_hold_an_identity_number_name_or_address(
     assert sorted(name for name in names if IDENTITY_FIELD.search(name)) == []
     # Free text — a string without a pattern, a format or a list of values — is where personal data could be
     # typed in. These are the only places; a new one needs a privacy review (and this list updated).
-    assert _free_text(schema) == {"ClientView.summary", "RateRow.source", "RateTable.newest_row_note.*",
+    assert _free_text(schema) == {"ClientView.summary", "Label.en", "Label.nb", "RateRow.source",
                                   "RateTable.title.*", "RateTable.unit", "Services.providers[]"}
 
 

@@ -6,9 +6,10 @@ import shutil
 import pytest
 import yaml
 
-from engine.case import Case
-from engine.evaluate import ConflictError, Evaluator
-from engine.rulebook import RULES_DIR, RuleFileError, load_rulebook
+from engine.answer.build import ConflictError
+from engine.case.model import Case
+from engine.evaluate import Evaluator
+from engine.law.rulebook import RULES_DIR, RuleFileError, load_rulebook
 
 PROVISION = "sosialtjenesteloven-1991/5-1.yaml"
 

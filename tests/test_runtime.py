@@ -4,9 +4,9 @@ import threading
 
 import pytest
 
-from engine.case import Case
+from engine.case.model import Case
 from engine.evaluate import Evaluator
-from engine.runtime import DurableEngine
+from engine.run.runtime import DurableEngine
 from tests.conftest import EXAMPLES, load_example
 
 CASES = [Case.model_validate(load_example(path)["case"]) for path in EXAMPLES]

@@ -1,8 +1,9 @@
 """Loading the rule files: schema validation, condition parsing, cross-file checks, and selection by date.
 
 The loader refuses to start on anything a lawyer would call a drafting error: an unknown fact, a duplicate id,
-a rule without its legal basis, two versions of one provision in force on the same day, an `overrides` naming
-a rule that does not exist, or a condition that asks for the outcome of a question no provision answers.
+a rule without its legal basis, an outcome `outcomes.yaml` does not describe, two versions of one provision in
+force on the same day, an `overrides` naming a rule that does not exist, or a condition that asks for the outcome
+of a question no provision answers.
 """
 
 from __future__ import annotations
@@ -11,15 +12,14 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ValidationError
 
-from engine.expressions import (
+from engine.case.rates import RateTable, load_rate_table
+from engine.law.expressions import (
     And,
     Condition,
     ConditionError,
@@ -31,170 +31,27 @@ from engine.expressions import (
     parse_value,
     questions_in,
 )
-from engine.rates import RateTable, load_rate_table
+from engine.law.schema import (
+    Act,
+    AmountSpec,
+    Basis,
+    Conclusion,
+    Consideration,
+    DutySpec,
+    OutcomeSpec,
+    ProvisionFile,
+    RuleSpec,
+    Texts,
+    Validity,
+)
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+RULES_DIR = Path(__file__).resolve().parent.parent.parent / "rules"
 NATIONAL_RATES = "parameters/national-guideline-rates.yaml"
+UNDETERMINED = "undetermined"  # the outcome of a question no rule concludes; outcomes.yaml describes it
 
 
 class RuleFileError(ValueError):
     """A rule file (or the set of them) that the engine refuses to run."""
-
-
-class Outcome(StrEnum):
-    entitled = "entitled"
-    not_entitled = "not_entitled"
-    discretionary = "discretionary"
-    not_applicable = "not_applicable"
-    undetermined = "undetermined"
-
-
-class DutyStatus(StrEnum):
-    open = "open"
-    fulfilled = "fulfilled"
-    not_applicable = "not_applicable"
-
-
-# --- file schemas -------------------------------------------------------------------------------------------
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Texts(_Strict):
-    nb: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-
-class Validity(_Strict):
-    valid_from: dt.date = Field(alias="from")
-    valid_to: dt.date | None = Field(None, alias="to")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Validity:
-        if self.valid_to is not None and self.valid_to < self.valid_from:
-            raise ValueError("validity ends before it starts")
-        return self
-
-    def covers(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
-
-    def overlaps(self, other: Validity) -> bool:
-        ends = dt.date.max
-        return self.valid_from <= (other.valid_to or ends) and other.valid_from <= (self.valid_to or ends)
-
-
-class Succession(_Strict):
-    """An act that replaced another: which section of the old act became which section of the new."""
-
-    act: str
-    sections: dict[str, str]
-
-
-class Act(_Strict):
-    id: str = Field(pattern=r"^LOV-\d{4}-\d{2}-\d{2}(-\d+)?$")
-    slug: str = Field(pattern=r"^[a-z0-9-]+$")
-    short_name: str
-    title: str
-    version: str
-    url: str
-    succeeds: Succession | None = None
-
-
-class Basis(_Strict):
-    act: str | None = Field(None, description="Another act than the file's own (its id in acts.yaml).")
-    section: str = Field(min_length=1)
-    ledd: int | None = Field(None, ge=1)
-    punktum: int | None = Field(None, ge=1)
-    bokstav: str | None = None
-
-
-class StatuteText(_Strict):
-    status: Literal["quoted", "unverified"]
-    source: str = Field(min_length=3)
-    version_date: dt.date | None = None
-    nb: str = Field(min_length=1)
-
-
-class Conclusion(_Strict):
-    question: str
-    outcome: Outcome
-
-
-class RuleSpec(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
-    basis: Basis
-    when: str = Field(min_length=1)
-    then: Conclusion
-    because: Texts
-    overrides: list[str] = []
-    provisional: bool = Field(False, description="The law lets the office conclude this before the facts are "
-                                                 "complete (emergency help); more facts may revise it.")
-
-
-class DutySpec(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
-    basis: Basis
-    applies_when: str = Field(min_length=1)
-    fulfilled_when: str = Field(min_length=1)
-    duty: Texts
-    fulfil_by: Texts
-
-
-class Consideration(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
-    nb: str
-    en: str
-
-
-class SectionRef(_Strict):
-    act: str
-    section: str
-
-
-class SharedRules(_Strict):
-    """Take the rules, duties and considerations of an earlier act's provision whose text is the same.
-
-    The copies get this file's ids, act and question; the act's `succeeds.sections` (acts.yaml) maps the earlier
-    act's section numbers to this act's (in bases, in `outcome(...)` and in reason texts), so every conclusion
-    still names the act it rests on. This file's own definitions replace the earlier file's where the acts differ.
-    """
-
-    provision: str = Field(pattern=r"^[a-z0-9-]+/[0-9a-z-]+$", description="'<act slug>/<section>'")
-    note: str = Field(min_length=1, description="Why the rules are the same, and what differs.")
-
-
-class AmountSpec(_Strict):
-    """The guideline calculation: shortfall = need - means; each term of the two sums is a line."""
-
-    need: str = Field(min_length=1, description="what the household needs a month, as a sum of facts")
-    means: str = Field(min_length=1, description="what the household has (counted means), as a sum of facts")
-    basis: Basis
-
-
-class ProvisionFile(_Strict):
-    act: str
-    section: str
-    title: Texts
-    question: str | None = None
-    valid: Validity
-    amended: dt.date | None = Field(None, description="The amendment this version encodes; part of its rule ids.")
-    succeeds: SectionRef | None = None
-    text: StatuteText
-    same_rules_as: SharedRules | None = None
-    amount: AmountSpec | None = None
-    outcomes: list[Outcome] = []
-    definitions: dict[str, str] = {}
-    rules: list[RuleSpec] = []
-    duties: list[DutySpec] = []
-    considerations: list[Consideration] = []
-
-    @model_validator(mode="after")
-    def _question_has_rules(self) -> ProvisionFile:
-        if self.rules and self.question is None:
-            raise ValueError("a file with rules must name the question they answer")
-        return self
 
 
 # --- loaded, checked objects --------------------------------------------------------------------------------
@@ -243,7 +100,7 @@ class Rule:
         return self.spec.then.question
 
     @property
-    def outcome(self) -> Outcome:
+    def outcome(self) -> str:
         return self.spec.then.outcome
 
     @cached_property
@@ -330,6 +187,7 @@ class RuleSet:
 @dataclass
 class Rulebook:
     acts: dict[str, Act]
+    outcomes: dict[str, OutcomeSpec]
     provisions: list[Provision]
     rules: dict[str, Rule]
     duties: dict[str, Duty]
@@ -389,6 +247,14 @@ def load_rulebook(rules_dir: Path = RULES_DIR, rates_path: str = NATIONAL_RATES)
     except ValidationError as error:
         raise RuleFileError(f"acts.yaml: {error}") from None
     digests = {"acts.yaml": _digest(acts_raw)}
+    outcomes_data, outcomes_raw = _read_yaml(rules_dir / "outcomes.yaml")
+    try:
+        outcomes = {o.id: o for o in (OutcomeSpec.model_validate(entry) for entry in outcomes_data)}
+    except (ValidationError, TypeError) as error:
+        raise RuleFileError(f"outcomes.yaml: {error}") from None
+    if UNDETERMINED not in outcomes:
+        raise RuleFileError(f"outcomes.yaml: must describe {UNDETERMINED!r}, the outcome when no rule concludes")
+    digests["outcomes.yaml"] = _digest(outcomes_raw)
 
     files: list[tuple[str, ProvisionFile]] = []
     for path in sorted(rules_dir.glob("*/*.yaml")):
@@ -402,6 +268,11 @@ def load_rulebook(rules_dir: Path = RULES_DIR, rates_path: str = NATIONAL_RATES)
             raise RuleFileError(f"{relative}: {error}") from None
         if spec.act not in acts:
             raise RuleFileError(f"{relative}: act {spec.act} is not in acts.yaml")
+        named = set(spec.outcomes) | {rule.then.outcome for rule in spec.rules}
+        if spec.amount:
+            named |= {spec.amount.shortfall_when, spec.amount.surplus_when}
+        if undescribed := sorted(named - outcomes.keys()):
+            raise RuleFileError(f"{relative}: outcomes {undescribed} are not described in outcomes.yaml")
         digests[relative] = _digest(raw)
         files.append((relative, spec))
 
@@ -417,7 +288,7 @@ def load_rulebook(rules_dir: Path = RULES_DIR, rates_path: str = NATIONAL_RATES)
     amounts = _parse_amounts(provisions)
     rates = load_rate_table(rules_dir / rates_path)
     digests[rates_path] = _digest((rules_dir / rates_path).read_bytes())
-    return Rulebook(acts, provisions, rules, duties, rates, digests, amounts)
+    return Rulebook(acts, outcomes, provisions, rules, duties, rates, digests, amounts)
 
 
 def _parse_amounts(provisions: list[Provision]) -> dict[str, Amount]:

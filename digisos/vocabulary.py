@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
-from engine.answer import Bilingual
-from engine.case import AppliedFor, AssetKind, ExpenseKind, IncomeKind
-from engine.digisos.answer import Document
+from digisos.answer import Document
+from engine.answer.models import Bilingual
+from engine.case.model import AppliedFor, AssetKind, ExpenseKind, IncomeKind
 
 # --- codes -----------------------------------------------------------------------------------------------
 
@@ -105,10 +105,10 @@ SINGLE = frozenset({"ugift", "enke", "skilt", "separert"})
 # expected attachments asks a residence permit of everyone who is not a Nordic citizen.
 NORDIC = frozenset({"NOR", "SWE", "DNK", "FIN", "ISL"})
 
-# The questions whose saker are financial assistance (økonomisk sosialhjelp), which the applicant follows on
-# nav.no; any other question's sak is published with status IKKE_INNSYN, as the format says for saker that do
-# not concern financial assistance.
-FINANCIAL_QUESTIONS = frozenset({"5-1", "5-2", "18", "19"})
+# Outcomes as the format's vedtakFattet.utfall names them, for the outcomes that leave no discretion to suggest.
+SUGGESTED_UTFALL = {"entitled": "INNVILGET", "not_entitled": "AVSLATT"}
+# The outcome whose sak the format publishes as BEHANDLES_IKKE: the question does not arise.
+NOT_DEALT_WITH = "not_applicable"
 
 # Facts whose presence in a duty's `fulfilled_when` means the duty is fulfilled by setting a condition on the
 # assistance: such a duty, when it applies, is a condition (vilkår) the applicant is told about.

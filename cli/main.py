@@ -10,8 +10,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from engine.case import Case
-from engine.rulebook import RuleFileError, load_rulebook
+from engine.case.model import Case
+from engine.law.rulebook import RuleFileError, load_rulebook
 
 EXIT_BAD_INPUT = 2
 
@@ -37,18 +37,19 @@ def _first_error(error: ValidationError) -> str:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from engine.evaluate import Evaluator, LawNotEncoded
+    from api.settings import EngineSettings
+    from engine.evaluate import LawNotEncoded
 
     if args.format == "digisos" and args.jobs is not None:
         return _fail("--jobs is for cases, one a line (JSON Lines), not for --format digisos")
     if args.format == "digisos":  # a JsonSoknad (NAV's application): engine/digisos/cli.py
-        from engine.digisos.cli import evaluate_soknad_file
+        from cli.digisos import evaluate_soknad_file
 
         return evaluate_soknad_file(args.file, args.decision_date)
     if args.decision_date is not None:
         return _fail("--decision-date is for --format digisos; a case carries its own decision_date")
     if args.jobs is not None or args.file.endswith(".jsonl") or args.file == "-":  # many cases: engine/bulk.py
-        from engine.bulk import evaluate_jsonl
+        from cli.bulk import evaluate_jsonl
 
         return evaluate_jsonl(args.file, args.jobs or 1)
     try:
@@ -60,7 +61,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     except ValidationError as error:
         return _fail(f"{args.file}: {_first_error(error)}")
     try:
-        evaluation = Evaluator().evaluate(case)
+        evaluation = EngineSettings.from_env().evaluator().evaluate(case)
     except LawNotEncoded as error:
         return _fail(str(error))
     print(evaluation.model_dump_json(indent=2))
@@ -87,7 +88,8 @@ def cmd_rules(_args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check the rule files for consistency (engine/check.py); exit 1 when a check fails."""
-    from engine.check import MIN_CASES, RULES_DIR, run_checks
+    from engine.law.rulebook import RULES_DIR
+    from engine.verify.check import MIN_CASES, run_checks
 
     cases = args.cases or MIN_CASES
     report = run_checks(Path(args.rules) if args.rules else RULES_DIR, seed=args.seed, min_cases=cases,

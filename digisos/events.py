@@ -27,19 +27,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from engine.answer import Bilingual, Decision, Evaluation
-from engine.digisos import vocabulary as v
-from engine.digisos.answer import CandidateEvent, Document, MappingReport
-from engine.digisos.schema import validate_event
-from engine.evaluate import ENGINE_VERSION
-from engine.expressions import questions_in
-from engine.rulebook import DutyStatus, Outcome, RuleSet
-from engine.runtime import Firing
+from digisos import vocabulary as v
+from digisos.answer import CandidateEvent, Document, MappingReport
+from digisos.schema import validate_event
+from engine import ENGINE_VERSION
+from engine.answer.models import Bilingual, Decision, DutyStatus, Evaluation
+from engine.case.model import Matter
+from engine.law.expressions import questions_in
+from engine.law.rulebook import UNDETERMINED, RuleSet
+from engine.run.runtime import Firing
 
 AVSENDER = {"systemnavn": "regelmotor", "systemversjon": ENGINE_VERSION}
 # The nil UUID (RFC 9562): a well-formed Dokumentlager id that names no document.
 PLACEHOLDER_DOCUMENT_ID = "00000000-0000-0000-0000-000000000000"
-SUGGESTED_UTFALL = {Outcome.entitled: "INNVILGET", Outcome.not_entitled: "AVSLATT"}
 
 
 def _slug(text: str) -> str:
@@ -73,22 +73,26 @@ def candidate_events(evaluation: Evaluation, report: MappingReport, ruleset: Rul
     """The events for one evaluated application. `baseline` is the evaluation of the same case with its
     `conditions` recorded as empty; without it, only duties that already apply give a `vilkar`."""
     at = timestamp(evaluation.receipt.evaluated_at)
-    events = [_case_status(decision, at) for decision in evaluation.decisions]
+    # The saker the applicant follows on nav.no are those on financial assistance (økonomisk sosialhjelp): the
+    # questions whose provision decides that matter. The format publishes any other sak as IKKE_INNSYN.
+    financial = {q for q, p in ruleset.questions.items() if p.spec.matter == Matter.financial_assistance}
+    events = [_case_status(decision, decision.question in financial, at) for decision in evaluation.decisions]
     events += _documentation(evaluation, report, at)
-    events += _conditions(evaluation, baseline or evaluation, ruleset, at)
-    events += [event for decision in evaluation.decisions if (event := _decision(decision, at)) is not None]
+    events += _conditions(evaluation, baseline or evaluation, ruleset, financial, at)
+    events += [event for decision in evaluation.decisions if decision.question in financial
+               and (event := _decision(decision, at)) is not None]
     for candidate in events:
         validate_event(candidate.event, AVSENDER)
     return events
 
 
-def _case_status(decision: Decision, at: str) -> CandidateEvent:
+def _case_status(decision: Decision, financial: bool, at: str) -> CandidateEvent:
     title = f"{decision.provision.title} ({_citation(decision)})"
-    if decision.question not in v.FINANCIAL_QUESTIONS:
+    if not financial:
         status = "IKKE_INNSYN"
         explanation = Bilingual(nb="Saken gjelder ikke økonomisk sosialhjelp, så søkeren får ikke innsyn i den her.",
                                 en="The sak is not financial assistance, so the applicant does not follow it here.")
-    elif decision.outcome == Outcome.not_applicable:
+    elif decision.outcome == v.NOT_DEALT_WITH:
         status = "BEHANDLES_IKKE"
         explanation = Bilingual(nb="Spørsmålet oppstår ikke i denne saken.",
                                 en="The question does not arise in this case.")
@@ -106,8 +110,8 @@ def _case_status(decision: Decision, at: str) -> CandidateEvent:
 
 
 def _decision(decision: Decision, at: str) -> CandidateEvent | None:
-    utfall = SUGGESTED_UTFALL.get(Outcome(decision.outcome))
-    if utfall is None or decision.question not in v.FINANCIAL_QUESTIONS:
+    utfall = v.SUGGESTED_UTFALL.get(decision.outcome)
+    if utfall is None:
         return None
     reference = sak_reference(decision.question)
     rules = [reason.rule_id for reason in decision.reasons]
@@ -128,7 +132,7 @@ def _documentation(evaluation: Evaluation, report: MappingReport, at: str) -> li
     settles = {field.case_field: field.documents for field in report.fields}
     wanted: dict[str, tuple[Document, Decision, list[str]]] = {}
     for decision in evaluation.decisions:
-        if decision.outcome != Outcome.undetermined:
+        if decision.outcome != UNDETERMINED:
             continue
         for path in decision.missing_facts:
             for document in settles.get(path, []):
@@ -152,10 +156,11 @@ def _documentation(evaluation: Evaluation, report: MappingReport, at: str) -> li
     return events
 
 
-def _conditions(evaluation: Evaluation, baseline: Evaluation, ruleset: RuleSet, at: str) -> list[CandidateEvent]:
+def _conditions(evaluation: Evaluation, baseline: Evaluation, ruleset: RuleSet, financial: set[str],
+                at: str) -> list[CandidateEvent]:
     applies = {entry.id for entry in baseline.trace if entry.firing == Firing.duty_applies.value}
     duties = {duty.id: duty for duty in ruleset.duties}
-    financial = [d.question for d in evaluation.decisions if d.question in v.FINANCIAL_QUESTIONS]
+    financial = [d.question for d in evaluation.decisions if d.question in financial]
     events = []
     for out in evaluation.duties:
         duty = duties.get(out.id)

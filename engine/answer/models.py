@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.rulebook import DutyStatus, Outcome
+
+class DutyStatus(StrEnum):
+    """A duty's status, as the answer builder reads it off the firings (not law: see engine/answer/build.py)."""
+
+    open = "open"
+    fulfilled = "fulfilled"
+    not_applicable = "not_applicable"
 
 
 class _Out(BaseModel):
@@ -107,8 +114,7 @@ class AmountBreakdown(_Out):
 class Decision(_Out):
     question: str = Field(description="The provision asked about, e.g. '5-1'.")
     provision: Provision = Field(description="The provision that answers the question, with its validity.")
-    outcome: Outcome = Field(description="entitled · not_entitled · discretionary · not_applicable · undetermined "
-                                         "(see the API description).")
+    outcome: str = Field(description="The outcome: one of those the API description lists (rules/outcomes.yaml).")
     reasons: list[Reason] = Field(description="Every rule that concluded this outcome, with its legal basis.")
     missing_facts: list[str] = Field(description="Case-field paths whose values would settle an undetermined "
                                                  "outcome.")

@@ -40,9 +40,9 @@ def _problem(slug: str, title: str, detail: str, errors: list[dict[str, str]] | 
 
 def _start_worker() -> None:
     global _evaluator
-    from engine.evaluate import Evaluator
+    from api.settings import EngineSettings
 
-    _evaluator = Evaluator()
+    _evaluator = EngineSettings.from_env().evaluator()
     _evaluator.warm_up()
 
 
@@ -50,7 +50,7 @@ def evaluate_line(number: int, line: str) -> str:
     """One input line's output line (without the newline)."""
     from pydantic import ValidationError
 
-    from engine.case import Case
+    from engine.case.model import Case
     from engine.evaluate import LawNotEncoded
 
     if _evaluator is None:

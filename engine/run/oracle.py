@@ -26,9 +26,9 @@ from collections.abc import Iterator, Mapping
 from itertools import product
 from typing import Any
 
-from engine.expressions import Condition, questions_in, truth
-from engine.rulebook import RuleSet
-from engine.runtime import Firing, Record
+from engine.law.expressions import Condition, questions_in, truth
+from engine.law.rulebook import RuleSet
+from engine.run.runtime import Firing, Record
 
 
 def _choices(condition: Condition, concluded: Mapping[str, set[str]]) -> Iterator[dict[str, str]]:
@@ -61,7 +61,7 @@ class OracleEngine:
                 values = truths(rule.effective, facts, concluded)
                 if True in values:
                     records.append(Record(rule.id, Firing.concludes))
-                    outcomes.add(rule.outcome.value)
+                    outcomes.add(rule.outcome)
                 if False in values:
                     records.append(Record(rule.id, Firing.ruled_out))
             concluded[question] = outcomes

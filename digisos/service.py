@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from engine.case import Conditions
-from engine.digisos.answer import DigisosEvaluation
-from engine.digisos.events import candidate_events
-from engine.digisos.mapping import map_soknad
-from engine.digisos.schema import validate_soknad
+from digisos.answer import DigisosEvaluation
+from digisos.events import candidate_events
+from digisos.mapping import map_soknad
+from digisos.schema import validate_soknad
+from engine.case.model import Conditions
 from engine.evaluate import Evaluator
 
 

@@ -11,18 +11,12 @@ law, so none of them can leak.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.rates import CalendarDate, RateTable
-
-Kroner = Annotated[
-    Decimal,
-    Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False, description="Amount in NOK (kroner)."),
-]
+from engine.case.rates import RateTable
+from engine.case.types import CalendarDate, Kroner
 
 
 class _Model(BaseModel):
@@ -154,7 +148,6 @@ class Work(_Model):
 
 class Residence(_Model):
     lawful_residence: bool | None = Field(None, description="Lovlig opphold i riket — lawful residence in Norway.")
-    fixed_abode: bool | None = Field(None, description="Fast bopel — the applicant has a fixed abode.")
 
 
 class AppliedFor(StrEnum):
@@ -351,7 +344,7 @@ class Case(_Model):
         None, max_length=30, description="Økonomiske rettigheter — benefits the household may have but does not "
                                          "yet receive (not claimed, or pending).")
     work: Work | None = Field(None, description="Arbeid — whether the applicant can support themselves by work.")
-    residence: Residence | None = Field(None, description="Opphold og bopel — lawful residence and fixed abode.")
+    residence: Residence | None = Field(None, description="Opphold — lawful residence in Norway.")
     request: Request | None = Field(None, description="Søknaden — what is applied for and how urgent it is.")
     life_situation: LifeSituation | None = Field(None, description="Livssituasjonen — for assistance in special "
                                                                    "cases (§ 5-2 / sotjl § 19).")

@@ -4,20 +4,22 @@ A fact is an observation, not a legal conclusion: sums of itemised amounts, coun
 record. Every legal condition on those facts is written in `rules/`. Each fact names the case-field paths it
 is read from, so an undetermined answer can tell the caller exactly which fields to fill in.
 
-A fact whose inputs are absent is *unknown* and is left out of the fact dictionary — never 0 or False.
-Money facts are whole øre (int) so that comparisons in the engine are exact.
+A fact whose inputs are absent is *unknown* and is left out of the observations — never 0 or False. Money facts
+are whole øre (int) so that comparisons in the engine are exact. A money fact that sums items keeps the items
+(`Observations.items`), so the answer can show a sum line by line without reading the case again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from engine.case import Case, GatheredHow, Matter, Party, RepresentativeKind, RightStatus
-from engine.rates import RateTable, household_rate_lines
+from engine.case.model import Case, GatheredHow, Household, Matter, Party, RepresentativeKind, RightStatus
+from engine.case.rates import RateRow, RateTable
+from engine.case.types import to_ore
 
 
 class FactKind(StrEnum):
@@ -28,30 +30,62 @@ class FactKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class Item:
+    """One item behind a summed money fact: a household member's guideline rate, an income, an expense."""
+
+    nb: str
+    en: str
+    ore: int
+
+
+@dataclass(frozen=True)
+class Itemised:
+    """What a summing reader returns: the items, in a canonical order (never the order of the case's lists)."""
+
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Rates:
+    """The rate table that applies to the case, and its row in force on the decision date (looked up once)."""
+
+    table: RateTable
+    row: RateRow | None
+
+
+Reader = Callable[[Case, Rates], Any]
+
+
+@dataclass(frozen=True)
 class FactSpec:
     name: str
     kind: FactKind
     paths: tuple[str, ...]
     description: str
-    read: Callable[[Case, RateTable], Any]
+    read: Reader
     nb: str = ""  # a Norwegian label, for the lines of an amount breakdown
+
+
+@dataclass
+class Observations:
+    """Every known fact of a case (unknown facts are absent), with the items behind the summed ones."""
+
+    values: dict[str, Any]
+    items: dict[str, tuple[Item, ...]] = field(default_factory=dict)
+    rates: Rates | None = None
 
 
 VOCABULARY: dict[str, FactSpec] = {}
 
 
 def fact(name: str, kind: FactKind, paths: Iterable[str], description: str, nb: str = ""):
-    def register(read: Callable[[Case, RateTable], Any]) -> Callable[[Case, RateTable], Any]:
+    def register(read: Reader) -> Reader:
         if name in VOCABULARY:
             raise ValueError(f"fact {name} declared twice")
         VOCABULARY[name] = FactSpec(name, kind, tuple(paths), description, read, nb)
         return read
 
     return register
-
-
-def to_ore(kroner: Decimal) -> int:
-    return int((kroner * 100).to_integral_exact())
 
 
 _PATH_PARTS: dict[str, tuple[str, ...]] = {}
@@ -77,11 +111,15 @@ def _sum_ore(amounts: Iterable[Decimal]) -> int:
     return sum((to_ore(amount) for amount in amounts), 0)
 
 
+def _itemised(items: Iterable[tuple[str, Decimal]]) -> Itemised:
+    """Items by code and amount, sorted, each labelled by its code."""
+    return Itemised(tuple(Item(code, code, to_ore(amount)) for code, amount in sorted(items)))
+
+
 # --- copied straight from the record ----------------------------------------------------------------------
 
 for _name, _kind, _path, _text in [
     ("lawful_residence", FactKind.boolean, "residence.lawful_residence", "lawful residence in Norway"),
-    ("fixed_abode", FactKind.boolean, "residence.fixed_abode", "has a fixed abode"),
     ("acute_need", FactKind.boolean, "request.acute_need", "no food or shelter here and now"),
     ("can_support_self_through_work", FactKind.boolean, "work.can_support_self_through_work",
      "realistic work would cover the living costs"),
@@ -110,10 +148,12 @@ for _name, _kind, _path, _text in [
 
 
 def _income_of(kinds: set[str] | None):
-    def read(case: Case, _rates: RateTable) -> int | None:
+    def read(case: Case, _rates: Rates) -> Itemised | int | None:
         if case.income is None:
             return None
-        return _sum_ore(item.monthly_amount for item in case.income if kinds is None or item.kind in kinds)
+        if kinds is None:
+            return _itemised((item.kind, item.monthly_amount) for item in case.income)
+        return _sum_ore(item.monthly_amount for item in case.income if item.kind in kinds)
 
     return read
 
@@ -130,7 +170,7 @@ fact("income_children_leisure_work", FactKind.money, ["income"],
 @fact("assets_not_needed_for_daily_living", FactKind.money, ["assets"],
       "assets the caseworker judged not necessary for daily living",
       nb="formue som ikke er nødvendig for livsoppholdet")
-def _assets_available(case: Case, _rates: RateTable) -> int | None:
+def _assets_available(case: Case, _rates: Rates) -> int | None:
     if case.assets is None or any(asset.needed_for_daily_living is None for asset in case.assets):
         return None
     return _sum_ore(asset.value for asset in case.assets if asset.needed_for_daily_living is False)
@@ -138,14 +178,14 @@ def _assets_available(case: Case, _rates: RateTable) -> int | None:
 
 @fact("expenses_total", FactKind.money, ["expenses"], "monthly housing, power, insurance and other expenses",
       nb="boutgifter, strøm, forsikring og andre nødvendige utgifter")
-def _expenses(case: Case, _rates: RateTable) -> int | None:
-    return None if case.expenses is None else _sum_ore(item.monthly_amount for item in case.expenses)
+def _expenses(case: Case, _rates: Rates) -> Itemised | None:
+    return None if case.expenses is None else _itemised((item.kind, item.monthly_amount) for item in case.expenses)
 
 
 @fact("unclaimed_rights_monthly", FactKind.money, ["economic_rights"],
       "expected monthly amount of economic rights not yet claimed",
       nb="økonomiske rettigheter som ikke er gjort gjeldende")
-def _unclaimed(case: Case, _rates: RateTable) -> int | None:
+def _unclaimed(case: Case, _rates: Rates) -> int | None:
     if case.economic_rights is None:
         return None
     unclaimed = [r for r in case.economic_rights if r.status == RightStatus.not_claimed]
@@ -155,7 +195,7 @@ def _unclaimed(case: Case, _rates: RateTable) -> int | None:
 
 
 @fact("pending_rights", FactKind.count, ["economic_rights"], "economic rights claimed and still pending")
-def _pending(case: Case, _rates: RateTable) -> int | None:
+def _pending(case: Case, _rates: Rates) -> int | None:
     if case.economic_rights is None:
         return None
     return sum(1 for right in case.economic_rights if right.status == RightStatus.pending)
@@ -166,48 +206,62 @@ def _pending(case: Case, _rates: RateTable) -> int | None:
        "household.children"],
       "the guideline rate for the household on the decision date",
       nb="veiledende sats for husstanden")
-def _guideline_rate(case: Case, rates: RateTable) -> int | None:
-    row = rates.row_on(case.decision_date)
-    lines = None if row is None else household_rate_lines(row, case.household)
-    return None if lines is None else _sum_ore(amount for _, _, amount in lines)
+def _guideline_rate(case: Case, rates: Rates) -> Itemised | None:
+    return None if rates.row is None else _rate_lines(rates, case.household)
+
+
+def _rate_lines(rates: Rates, household: Household | None) -> Itemised | None:
+    """The guideline rate of each member of the household, as the rate table assigns them: the adults first, then
+    the children by age. None when the household is not known well enough to say which rates apply."""
+    if household is None or household.has_spouse_or_cohabitant is None or household.children is None:
+        return None
+    arrangement = rates.table.household
+    if household.has_spouse_or_cohabitant:
+        adults = arrangement.partner
+    elif household.shares_home_with_other_adults is None:
+        return None
+    else:
+        adults = arrangement.sharing_home if household.shares_home_with_other_adults else arrangement.alone
+    members = [(adults, "", "")]
+    for age in sorted(child.age for child in household.children if child.age is not None):
+        members.append((rates.table.child_category(age), f" ({age} år)", f" ({age})"))
+    if len(members) <= len(household.children):  # a child's age is unknown
+        return None
+    labels, row = rates.table.categories, rates.row
+    return Itemised(tuple(Item(labels[category].nb + nb, labels[category].en + en, to_ore(row.rates[category]))
+                          for category, nb, en in members))
 
 
 @fact("service_provider_count", FactKind.count, ["services.providers"], "number of distinct service providers")
-def _providers(case: Case, _rates: RateTable) -> int | None:
+def _providers(case: Case, _rates: Rates) -> int | None:
     providers = _get(case, "services.providers")
     return None if providers is None else len(set(providers))
 
 
 @fact("applied_for_financial_assistance", FactKind.boolean, ["request.applied_for"],
       "the request includes financial assistance of some kind")
-def _applied_for_money(case: Case, _rates: RateTable) -> bool | None:
+def _applied_for_money(case: Case, _rates: Rates) -> bool | None:
     applied = _get(case, "request.applied_for")
     return None if applied is None else any(kind != "individual_plan" for kind in applied)
 
 
-@fact("applied_for_individual_plan", FactKind.boolean, ["request.applied_for"], "the client asked for a plan")
-def _applied_for_plan(case: Case, _rates: RateTable) -> bool | None:
-    applied = _get(case, "request.applied_for")
-    return None if applied is None else "individual_plan" in applied
-
-
 @fact("has_representative", FactKind.boolean, ["participation.representative"],
       "someone (guardian, relative, trusted or appointed person) speaks for the client")
-def _has_representative(case: Case, _rates: RateTable) -> bool | None:
+def _has_representative(case: Case, _rates: Rates) -> bool | None:
     kind = _get(case, "participation.representative")
     return None if kind is None else kind != RepresentativeKind.none
 
 
 @fact("information_items", FactKind.count, ["participation.information_gathering"],
       "pieces of information gathered about the client")
-def _information_items(case: Case, _rates: RateTable) -> int | None:
+def _information_items(case: Case, _rates: Rates) -> int | None:
     items = _get(case, "participation.information_gathering")
     return None if items is None else len(items)
 
 
 @fact("information_items_without_client_knowledge", FactKind.count, ["participation.information_gathering"],
       "pieces of information gathered neither with the client nor with the client's knowledge")
-def _gathered_behind_back(case: Case, _rates: RateTable) -> int | None:
+def _gathered_behind_back(case: Case, _rates: Rates) -> int | None:
     items = _get(case, "participation.information_gathering")
     if items is None or any(item.how is None for item in items):
         return None
@@ -215,19 +269,19 @@ def _gathered_behind_back(case: Case, _rates: RateTable) -> int | None:
 
 
 @fact("conditions_stipulated", FactKind.count, ["conditions.stipulated"], "conditions attached to the assistance")
-def _conditions(case: Case, _rates: RateTable) -> int | None:
+def _conditions(case: Case, _rates: Rates) -> int | None:
     stipulated = _get(case, "conditions.stipulated")
     return None if stipulated is None else len(stipulated)
 
 
 @fact("activity_conditions_stipulated", FactKind.count, ["conditions.stipulated"], "activity conditions set")
-def _activity_conditions(case: Case, _rates: RateTable) -> int | None:
+def _activity_conditions(case: Case, _rates: Rates) -> int | None:
     stipulated = _get(case, "conditions.stipulated")
     return None if stipulated is None else sum(1 for c in stipulated if c.kind == "activity")
 
 
 def _conditions_failing(flag: str):
-    def read(case: Case, _rates: RateTable) -> int | None:
+    def read(case: Case, _rates: Rates) -> int | None:
         stipulated = _get(case, "conditions.stipulated")
         if stipulated is None or any(getattr(c, flag) is None for c in stipulated):
             return None
@@ -256,7 +310,7 @@ for _name, _path, _text in [
 
 
 def _consulted(matter: Matter, parties: set[Party]):
-    def read(case: Case, _rates: RateTable) -> bool | None:
+    def read(case: Case, _rates: Rates) -> bool | None:
         held = _get(case, "participation.consultations")
         return None if held is None else any(c.matter == matter and c.with_ in parties for c in held)
 
@@ -264,7 +318,7 @@ def _consulted(matter: Matter, parties: set[Party]):
 
 
 def _view_recorded(matter: Matter):
-    def read(case: Case, _rates: RateTable) -> bool | None:
+    def read(case: Case, _rates: Rates) -> bool | None:
         views = _get(case, "participation.client_views")
         return None if views is None else any(view.matter == matter for view in views)
 
@@ -272,7 +326,7 @@ def _view_recorded(matter: Matter):
 
 
 def _proposal_flag(matter: Matter, attribute: str):
-    def read(case: Case, _rates: RateTable) -> bool | None:
+    def read(case: Case, _rates: Rates) -> bool | None:
         proposals = _get(case, "participation.proposals") or []
         values = [getattr(p, attribute) for p in proposals if p.matter == matter]
         if not values or any(value is None for value in values):
@@ -289,31 +343,40 @@ for _matter in Matter:
     fact(f"consulted_representative_on_{_m}", FactKind.boolean, ["participation.consultations"],
          f"a guardian or representative was consulted on {_m}")(
         _consulted(_matter, {Party.guardian, Party.representative}))
-    fact(f"client_view_recorded_on_{_m}", FactKind.boolean, ["participation.client_views"],
-         f"the client's view on {_m} is recorded")(_view_recorded(_matter))
-    for _attribute, _text in [
-        ("departs_from_client_view", "the proposed outcome departs from the client's view"),
-        ("departure_justified_in_writing", "the departure is justified in writing"),
-        ("written_reasons", "the decision has written reasons"),
-    ]:
-        fact(f"{_attribute}_on_{_m}", FactKind.boolean, ["participation.proposals"], f"{_text} ({_m})")(
-            _proposal_flag(_matter, _attribute))
+
+# The view, the proposal and its reasons are asked about for the decision on financial assistance only.
+_m = Matter.financial_assistance.value
+fact(f"client_view_recorded_on_{_m}", FactKind.boolean, ["participation.client_views"],
+     f"the client's view on {_m} is recorded")(_view_recorded(Matter.financial_assistance))
+for _attribute, _text in [
+    ("departs_from_client_view", "the proposed outcome departs from the client's view"),
+    ("departure_justified_in_writing", "the departure is justified in writing"),
+    ("written_reasons", "the decision has written reasons"),
+]:
+    fact(f"{_attribute}_on_{_m}", FactKind.boolean, ["participation.proposals"], f"{_text} ({_m})")(
+        _proposal_flag(Matter.financial_assistance, _attribute))
 
 
-def derive_facts(case: Case, rates: RateTable) -> dict[str, Any]:
-    """Every known fact of the case; unknown facts are absent."""
-    facts = {}
+def observe(case: Case, table: RateTable) -> Observations:
+    """Every known fact of the case, read with the given rate table."""
+    rates = Rates(table, table.row_on(case.decision_date))
+    values: dict[str, Any] = {}
+    items: dict[str, tuple[Item, ...]] = {}
     for name, read in _READERS if len(_READERS) == len(VOCABULARY) else _readers():
         value = read(case, rates)
-        if value is not None:
-            facts[name] = value.value if isinstance(value, StrEnum) else value
-    return facts
+        if value is None:
+            continue
+        if isinstance(value, Itemised):
+            items[name] = value.items
+            value = sum(item.ore for item in value.items)
+        values[name] = value.value if isinstance(value, StrEnum) else value
+    return Observations(values, items, rates)
 
 
-_READERS: list[tuple[str, Callable[[Case, RateTable], Any]]] = []
+_READERS: list[tuple[str, Reader]] = []
 
 
-def _readers() -> list[tuple[str, Callable[[Case, RateTable], Any]]]:
+def _readers() -> list[tuple[str, Reader]]:
     """(name, reader) of every fact, in vocabulary order: looked up once rather than per case."""
     _READERS[:] = [(spec.name, spec.read) for spec in VOCABULARY.values()]
     return _READERS

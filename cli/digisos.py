@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.digisos.schema import SoknadInvalid
+from digisos.schema import SoknadInvalid
 
 EXIT_BAD_INPUT = 2
 
@@ -39,8 +39,9 @@ def describe(error: SoknadInvalid) -> str:
 
 
 def evaluate_soknad_file(file: str, decision_date: str | None) -> int:
-    from engine.digisos.service import evaluate_soknad
-    from engine.evaluate import Evaluator, LawNotEncoded
+    from api.settings import EngineSettings
+    from digisos.service import evaluate_soknad
+    from engine.evaluate import LawNotEncoded
 
     try:
         document, scenario_date = read_soknad(Path(file))
@@ -56,7 +57,7 @@ def evaluate_soknad_file(file: str, decision_date: str | None) -> int:
     except (TypeError, ValueError):
         return _fail("--decision-date must be a date, YYYY-MM-DD")
     try:
-        answer = evaluate_soknad(document, Evaluator(), day)
+        answer = evaluate_soknad(document, EngineSettings.from_env().evaluator(), day)
     except SoknadInvalid as error:
         return _fail(f"{file}: {describe(error)}")
     except LawNotEncoded as error:

@@ -1,6 +1,6 @@
 """Generated cases: valid `Case` objects across the whole case model, for `regelmotor check` and property tests.
 
-The generator walks the pydantic case model itself, so a field added to `engine/case.py` is generated without a
+The generator walks the pydantic case model itself, so a field added to `engine/case/model.py` is generated without a
 change here: every optional field may be absent (unknown), lists may be empty or hold several items, enums take
 every value, money takes 0, small, large and øre amounts. It knows nothing legal. Two things it takes from the
 rule book, never from Python:
@@ -30,11 +30,11 @@ from typing import Annotated, Any, Protocol, TypeVar, Union, get_args, get_origi
 
 from pydantic import BaseModel
 
-from engine.case import Case
-from engine.expressions import Arith, Compare, FactRef, _children, value_of
-from engine.facts import VOCABULARY, FactKind, derive_facts
-from engine.rates import RateTable
-from engine.rulebook import Rulebook, RuleSet
+from engine.case.facts import VOCABULARY, FactKind, observe
+from engine.case.model import Case
+from engine.case.rates import RateTable
+from engine.law.expressions import Arith, Compare, FactRef, _children, value_of
+from engine.law.rulebook import Rulebook, RuleSet
 
 T = TypeVar("T")
 DAY = dt.timedelta(days=1)
@@ -181,7 +181,7 @@ def _value(annotation: Any, metadata: list[Any], owner: str, src: Source, ctx: C
         return ctx.decision_date - dt.timedelta(days=src.integer(0, 90))
     if annotation is str:
         return src.choice(CODES.get(owner, ["other"]))
-    raise TypeError(f"casegen: no generator for {owner} ({annotation!r}); add one to engine/casegen.py")
+    raise TypeError(f"casegen: no generator for {owner} ({annotation!r}); add one to engine/verify/casegen.py")
 
 
 def model_data(model: type[BaseModel], src: Source, ctx: Context, skip: frozenset[str] = frozenset()) -> dict:
@@ -205,7 +205,7 @@ def _rate_table(src: Source, ctx: Context) -> Any:
         return ABSENT
     national = ctx.rulebook.rates.model_dump(by_alias=True)
     shift = Decimal(src.choice([0, 100, -100, 250]))
-    rows = [{**row, **{k: max(Decimal(0), v + shift) for k, v in row.items() if isinstance(v, Decimal)}}
+    rows = [{**row, "rates": {k: max(Decimal(0), v + shift) for k, v in row["rates"].items()}}
             for row in national["rows"]]
     keep = src.integer(1, len(rows))
     return {**national, "id": "municipal-test", "rows": rows[-keep:] if src.choice([False, True]) else rows[:keep]}
@@ -249,7 +249,7 @@ def money_comparisons(ruleset: RuleSet) -> list[Compare]:
 
 def _difference(comparison: Compare, data: dict, rates: RateTable) -> int | None:
     case = Case.model_validate(data)
-    facts = derive_facts(case, case.rate_table or rates)
+    facts = observe(case, case.rate_table or rates).values
     return value_of(Arith("-", comparison.left, comparison.right), facts, {})
 
 

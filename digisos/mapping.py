@@ -27,19 +27,8 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from engine.case import (
-    AppliedFor,
-    Asset,
-    Case,
-    Child,
-    Expense,
-    GatheredHow,
-    Income,
-    IncomeKind,
-    InformationGathering,
-)
-from engine.digisos import vocabulary as v
-from engine.digisos.answer import (
+from digisos import vocabulary as v
+from digisos.answer import (
     DecisionDate,
     Document,
     FieldMapping,
@@ -50,14 +39,25 @@ from engine.digisos.answer import (
     MappingReport,
     SchemaUsed,
 )
-from engine.digisos.schema import Layout
+from digisos.schema import Layout
+from engine.case.model import (
+    AppliedFor,
+    Asset,
+    Case,
+    Child,
+    Expense,
+    GatheredHow,
+    Income,
+    IncomeKind,
+    InformationGathering,
+)
 
 MAX_KRONER = Decimal("9999999999.99")  # the case model's largest amount (12 digits, 2 decimals)
 
 FIELD_ORDER = [
     "applicant.age", "household.has_spouse_or_cohabitant", "household.shares_home_with_other_adults",
     "household.children", "income", "assets", "expenses", "economic_rights", "work.can_support_self_through_work",
-    "residence.lawful_residence", "residence.fixed_abode", "request.acute_need", "request.applied_for",
+    "residence.lawful_residence", "request.acute_need", "request.applied_for",
     "life_situation.difficult", "life_situation.help_could_overcome_or_adapt", "participation.information_gathering",
 ]
 
@@ -201,7 +201,6 @@ class _Mapper:
         assets = self.assets()
         expenses = self.expenses()
         lawful = self.lawful_residence()
-        abode = self.fixed_abode()
         acute, applied_for = self.request()
         gathering = self.information_gathering()
         self.assessments()
@@ -212,7 +211,7 @@ class _Mapper:
             "household": {"has_spouse_or_cohabitant": spouse, "shares_home_with_other_adults": shares,
                           "children": children},
             "income": income, "assets": assets, "expenses": expenses,
-            "residence": {"lawful_residence": lawful, "fixed_abode": abode},
+            "residence": {"lawful_residence": lawful},
             "request": {"acute_need": acute, "applied_for": applied_for},
             "participation": {"information_gathering": gathering},
         }
@@ -594,18 +593,6 @@ class _Mapper:
         note = ("Not a Nordic citizen: the residence permit settles it." if country is not None or flag is False
                 else "Citizenship is not given.")
         return self.record(field, None, sources, note, [v.RESIDENCE_PERMIT])
-
-    def fixed_abode(self) -> bool | None:
-        field = "residence.fixed_abode"
-        housing = _get(self.data, "bosituasjon")
-        kind = housing.get("botype") if isinstance(housing, dict) and not _outdated(housing) else None
-        sources = ["data.bosituasjon.botype"] if kind is not None else []
-        if kind in v.HOME_OF_ONES_OWN:
-            return self.record(field, True, sources, "Owns or rents a home, or has a municipal home.")
-        if kind in v.NO_HOME:
-            return self.record(field, False, sources, "Has no home (botype ingen).")
-        return self.record(field, None, sources, "Not given, or a situation (institution, shelter, prison, with "
-                                                 "others) where it is for the caseworker to judge.")
 
     def request(self) -> tuple[bool | None, list[AppliedFor]]:
         reasons = _get(self.data, "begrunnelse")

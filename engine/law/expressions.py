@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.facts import VOCABULARY, FactKind
+from engine.case.facts import VOCABULARY, FactKind
 
 
 class ConditionError(ValueError):

@@ -35,8 +35,8 @@ from typing import Any
 
 import durable_rules_engine as native
 
-from engine.compiler import CASE, OUTCOME, catch_all, durable_rule, false_form, simplify, true_form
-from engine.rulebook import RuleSet
+from engine.law.rulebook import RuleSet
+from engine.run.compiler import CASE, OUTCOME, catch_all, durable_rule, false_form, true_form
 
 _LOCK = threading.Lock()
 _SIDS = itertools.count()
@@ -100,15 +100,6 @@ def register(name: str, rules: dict[str, tuple[dict, Action]]) -> NativeRuleset:
         return _REGISTERED[name]
 
 
-def _rule_name(message_json: str) -> str:
-    """The matched rule's name from the engine's message '{"<name>":{...facts...}}'.
-
-    Rule names are ours (ids, '#', digits: never a quote or a backslash), so the name ends at the next quote;
-    this saves decoding the whole case fact for every action. An unknown name fails loudly in the lookup.
-    """
-    return message_json[2:message_json.index('"', 2)]
-
-
 def run_session(ruleset: NativeRuleset, facts: list[dict[str, Any]],
                 hook: Callable[[Record], None] | None = None) -> list[Record]:
     """Assert `facts` in a fresh session, run every action the engine queues, delete the session.
@@ -133,7 +124,9 @@ def run_session(ruleset: NativeRuleset, facts: list[dict[str, Any]],
                 message_json = pending[1] if pending else None
                 while message_json:
                     try:
-                        action = actions[message_json[2:message_json.index('"', 2)]]  # see _rule_name
+                        # The message is '{"<rule name>":{…}}'; our rule names hold no quote, so the name ends at the
+                        # next one — which saves decoding the whole case fact for every action.
+                        action = actions[message_json[2:message_json.index('"', 2)]]
                         record = action.record
                         if record is not None:
                             if hook is not None:
@@ -176,11 +169,11 @@ class DurableEngine:
 
         def add(item_id: str, firing: Firing, dnf, conclusion: dict[str, str] | None = None) -> None:
             action = Action(Record(item_id, firing), conclusion)
-            for index, conjunction in enumerate(simplify(dnf)):
+            for index, conjunction in enumerate(dnf):
                 rules[f"{item_id}#{firing}#{index}"] = (durable_rule(conjunction), action)
 
         for rule in ruleset.rules:
-            conclusion = {"t": OUTCOME, "q": rule.question, "o": rule.outcome.value, "r": rule.id}
+            conclusion = {"t": OUTCOME, "q": rule.question, "o": rule.outcome, "r": rule.id}
             add(rule.id, Firing.concludes, true_form(rule.effective), conclusion)
             if self.records_ruled_out:
                 add(rule.id, Firing.ruled_out, false_form(rule.effective))

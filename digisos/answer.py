@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.answer import Bilingual, Evaluation
+from engine.answer.models import Bilingual, Evaluation
 
 
 class _Out(BaseModel):

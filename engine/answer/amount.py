@@ -1,0 +1,61 @@
+"""The guideline calculation (utmåling) as a breakdown, line by line.
+
+What is counted, and with which sign, is the rule file's `amount` block: `need` and `means` are sums of facts
+written in the provision's own definitions (so the 2009 act's disregards of children's leisure income and child
+benefit appear as lines the 1991 act does not have), and it names the outcomes under which the shortfall or the
+surplus is shown. This module only lays those terms out as lines, with the items the facts were summed from (each
+member's guideline rate, each expense and income item), and rounds to whole kroner. It reads the observations the
+rules used, never the case again. It is a starting point for individual judgement, never an automatic amount.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from engine.answer.models import AmountBreakdown, AmountLine, Bilingual, LegalBasis, RateTableUsed
+from engine.case.facts import VOCABULARY, Observations
+from engine.case.types import whole_kroner
+from engine.law.expressions import linear_terms
+from engine.law.rulebook import Amount
+
+NOTE = Bilingual(
+    nb="Veiledende beregning etter satstabellen: et utgangspunkt for individuell vurdering, aldri et "
+       "automatisk vedtak.",
+    en="A guideline calculation at the table's rates: a starting point for individual judgement, never an "
+       "automatic decision.")
+
+
+def breakdown(amount: Amount, basis: LegalBasis, outcome: str, observations: Observations) -> AmountBreakdown | None:
+    """The shortfall or the surplus, under the outcomes the rule file names for each; else None."""
+    facts = observations.values
+    parts = {"need": linear_terms(amount.need), "means": linear_terms(amount.means)}
+    names = {name for terms, _ in parts.values() for name in terms}
+    if not names <= facts.keys() or any(constant for _, constant in parts.values()):
+        return None
+    lines: list[AmountLine] = []
+    totals = {}
+    for part, (terms, _) in parts.items():
+        totals[part] = Decimal(0)
+        for name, coefficient in terms.items():
+            value = whole_kroner(facts[name]) * coefficient
+            totals[part] += value
+            lines.append(AmountLine(
+                part=part, fact=name, label=Bilingual(nb=VOCABULARY[name].nb or name, en=VOCABULARY[name].description),
+                counted=coefficient > 0, amount=value,
+                details=[AmountLine.Detail(label=item.nb if item.nb == item.en else f"{item.nb} / {item.en}",
+                                           amount=whole_kroner(item.ore))
+                         for item in observations.items.get(name, ())]))
+    shortfall = totals["need"] - totals["means"]
+    if outcome == amount.spec.shortfall_when and shortfall > 0:
+        kind = "shortfall"
+    elif outcome == amount.spec.surplus_when and shortfall <= 0:
+        kind = "surplus"
+    else:
+        return None
+    rates = observations.rates
+    row = rates.row if rates else None
+    return AmountBreakdown(
+        kind=kind, need=totals["need"], counted_means=totals["means"], shortfall=max(shortfall, Decimal(0)),
+        surplus=max(-shortfall, Decimal(0)), lines=lines, basis=basis, note=NOTE,
+        rate_table=RateTableUsed(id=rates.table.id, title=rates.table.title.get("nb", rates.table.id),
+                                 row_from=row.valid_from, source=row.source) if row else None)

@@ -1,0 +1,145 @@
+"""Dated guideline-rate tables (`rules/parameters/`): loading, validation and lookup by decision date.
+
+A table says everything legal about the rates itself — its categories (single, couple, child by age band …),
+which category each member of a household gets, the figures with their sources, and until when they are known
+to hold. This module only checks that the table is whole and looks rows up; it knows no category or age band.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from engine.case.types import CalendarDate
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+Rate = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2, allow_inf_nan=False)]
+Text = Annotated[str, Field(max_length=300)]
+CategoryId = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=40)]
+
+
+class Label(_Strict):
+    nb: Text = Field(description="Norsk bokmål.")
+    en: Text = Field(description="English.")
+
+
+class ChildBand(_Strict):
+    category: CategoryId = Field(description="The rate category of a child in this band.")
+    from_age: int = Field(ge=0, le=17, description="The youngest age in the band.")
+    to_age: int = Field(ge=0, le=17, description="The oldest age in the band.")
+
+
+class HouseholdRates(_Strict):
+    """Which rate each member of a household gets."""
+
+    alone: CategoryId = Field(description="An adult applicant living alone (enslig).")
+    partner: CategoryId = Field(description="An applicant living with a spouse or cohabitant: one rate for the two.")
+    sharing_home: CategoryId = Field(description="An adult sharing a home with other adults (bofellesskap).")
+    children: list[ChildBand] = Field(min_length=1, max_length=18, description="Children by age band, youngest "
+                                                                                "first, from age 0.")
+
+
+class RateRow(_Strict):
+    valid_from: CalendarDate = Field(alias="from", description="Gyldig fra — the row holds from this day until the "
+                                                               "next row's.")
+    rates: dict[CategoryId, Rate] = Field(max_length=40, description="The monthly rate of each category.")
+    source: str = Field(min_length=3, max_length=300, description="Where the row's figures come from.")
+
+
+class Gap(_Strict):
+    valid_from: CalendarDate = Field(alias="from", description="The first day of a period whose rates are not on file.")
+    valid_to: CalendarDate = Field(alias="to", description="The last day of that period.")
+
+
+class RateTable(_Strict):
+    """A dated table of monthly guideline rates: the national one, or a municipality's own."""
+
+    id: str = Field(pattern=r"^[a-z0-9-]+$", max_length=80, description="The table's id, e.g. oslo-2024.")
+    title: dict[str, Text] = Field(max_length=10, description="The table's title by language: {\"nb\": …, "
+                                                             "\"en\": …}.")
+    unit: str = Field(max_length=40, description="What the figures are, e.g. NOK per month.")
+    categories: dict[CategoryId, Label] = Field(min_length=1, max_length=40,
+                                                description="The rate categories, each with its label.")
+    household: HouseholdRates = Field(description="Which category each member of a household gets.")
+    rows_hold_until: CalendarDate | None = Field(
+        None, description="The last day the newest row is known to hold; a later date uses it with a warning.")
+    newest_row_note: Label | None = Field(None, description="What the warning says when a date after "
+                                                            "`rows_hold_until` uses the newest row.")
+    known_gaps: list[Gap] = Field([], max_length=50, description="Periods whose rates are not on file.")
+    rows: list[RateRow] = Field(min_length=1, max_length=200, description="The rates, by the date they hold from, "
+                                                                          "oldest first.")
+
+    @model_validator(mode="after")
+    def _whole(self) -> RateTable:
+        dates = [row.valid_from for row in self.rows]
+        if any(later <= earlier for earlier, later in itertools.pairwise(dates)):
+            raise ValueError("rows must have strictly ascending, distinct 'from' dates")
+        named = [self.household.alone, self.household.partner, self.household.sharing_home]
+        named += [band.category for band in self.household.children]
+        if unknown := sorted(set(named) - self.categories.keys()):
+            raise ValueError(f"household names categories that are not in 'categories': {unknown}")
+        age = 0
+        for band in self.household.children:
+            if band.from_age != age or band.to_age < band.from_age:
+                raise ValueError("child age bands must follow each other from age 0 without gaps or overlaps")
+            age = band.to_age + 1
+        for row in self.rows:
+            if not row.source.strip():
+                raise ValueError(f"the row from {row.valid_from.isoformat()} must name its source")
+            if row.rates.keys() != self.categories.keys():
+                raise ValueError(f"the row from {row.valid_from.isoformat()} must give a rate for exactly the "
+                                 "table's categories")
+        for gap in self.known_gaps:
+            if gap.valid_to < gap.valid_from:
+                raise ValueError(f"the known gap from {gap.valid_from.isoformat()} ends before it starts")
+            if any(gap.valid_from <= day <= gap.valid_to for day in dates):
+                raise ValueError(f"the known gap from {gap.valid_from.isoformat()} holds a row")
+        for first, second in itertools.combinations(self.known_gaps, 2):
+            if first.valid_from <= second.valid_to and second.valid_from <= first.valid_to:
+                raise ValueError(f"the known gaps from {first.valid_from.isoformat()} and "
+                                 f"{second.valid_from.isoformat()} overlap")
+        return self
+
+    def row_on(self, day: dt.date) -> RateRow | None:
+        """The row in force on `day`, or None before the first row."""
+        current = None
+        for row in self.rows:
+            if row.valid_from > day:
+                break
+            current = row
+        return current
+
+    def child_category(self, age: int) -> str | None:
+        """The category of a child of `age`, or None when no band holds it."""
+        return next((band.category for band in self.household.children if band.from_age <= age <= band.to_age),
+                    None)
+
+    def staleness_warning(self, day: dt.date) -> str | None:
+        """Say so when `day` is before the first row, in a period whose rates are not on file, or after the day
+        the newest row is known to hold."""
+        row = self.row_on(day)
+        if row is None:
+            return (f"rate table {self.id}: no rates on file before {self.rows[0].valid_from.isoformat()}; the "
+                    "guideline rate, and so the need, is unknown on this date")
+        in_gap = any(gap.valid_from <= day <= gap.valid_to for gap in self.known_gaps)
+        after_newest = self.rows_hold_until is not None and day > self.rows_hold_until
+        if not (in_gap or after_newest):
+            return None
+        note = f". {self.newest_row_note.en}" if after_newest and self.newest_row_note else ""
+        return (f"rate table {self.id}: the rates in force on {day.isoformat()} are not on file; "
+                f"used the row from {row.valid_from.isoformat()} ({row.source}){note}")
+
+
+def load_rate_table(path: Path) -> RateTable:
+    with path.open(encoding="utf-8") as handle:
+        return RateTable.model_validate(yaml.safe_load(handle))

@@ -1,0 +1,173 @@
+"""The schema of the rule files (`rules/`): what a provision file, `acts.yaml` and `outcomes.yaml` may say.
+
+These models only describe the files' shape; `engine.law.rulebook` loads them and checks what spans files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from engine.case.model import Matter
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Texts(_Strict):
+    nb: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Validity(_Strict):
+    valid_from: dt.date = Field(alias="from")
+    valid_to: dt.date | None = Field(None, alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Validity:
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError("validity ends before it starts")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def overlaps(self, other: Validity) -> bool:
+        ends = dt.date.max
+        return self.valid_from <= (other.valid_to or ends) and other.valid_from <= (self.valid_to or ends)
+
+
+class Succession(_Strict):
+    """An act that replaced another: which section of the old act became which section of the new."""
+
+    act: str
+    sections: dict[str, str]
+
+
+class Act(_Strict):
+    id: str = Field(pattern=r"^LOV-\d{4}-\d{2}-\d{2}(-\d+)?$")
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    short_name: str
+    title: str
+    version: str
+    url: str
+    succeeds: Succession | None = None
+
+
+class Basis(_Strict):
+    act: str | None = Field(None, description="Another act than the file's own (its id in acts.yaml).")
+    section: str = Field(min_length=1)
+    ledd: int | None = Field(None, ge=1)
+    punktum: int | None = Field(None, ge=1)
+    bokstav: str | None = None
+
+
+class StatuteText(_Strict):
+    status: Literal["quoted", "unverified"]
+    source: str = Field(min_length=3)
+    version_date: dt.date | None = None
+    nb: str = Field(min_length=1)
+
+
+OutcomeId = Annotated[str, Field(pattern=r"^[a-z_]+$", max_length=40)]
+
+
+class OutcomeSpec(_Strict):
+    """An outcome a question can have (`rules/outcomes.yaml`)."""
+
+    id: OutcomeId
+    nb: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    discretion: bool = Field(False, description="The outcome leaves the decision to the caseworker: the answer "
+                                                "lists the provision's considerations.")
+
+
+class Conclusion(_Strict):
+    question: str
+    outcome: OutcomeId
+
+
+class RuleSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    basis: Basis
+    when: str = Field(min_length=1)
+    then: Conclusion
+    because: Texts
+    overrides: list[str] = []
+    provisional: bool = Field(False, description="The law lets the office conclude this before the facts are "
+                                                 "complete (emergency help); more facts may revise it.")
+
+
+class DutySpec(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    basis: Basis
+    applies_when: str = Field(min_length=1)
+    fulfilled_when: str = Field(min_length=1)
+    duty: Texts
+    fulfil_by: Texts
+
+
+class Consideration(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    nb: str
+    en: str
+
+
+class SectionRef(_Strict):
+    act: str
+    section: str
+
+
+class SharedRules(_Strict):
+    """Take the rules, duties and considerations of an earlier act's provision whose text is the same.
+
+    The copies get this file's ids, act and question; the act's `succeeds.sections` (acts.yaml) maps the earlier
+    act's section numbers to this act's (in bases, in `outcome(...)` and in reason texts), so every conclusion
+    still names the act it rests on. This file's own definitions replace the earlier file's where the acts differ.
+    """
+
+    provision: str = Field(pattern=r"^[a-z0-9-]+/[0-9a-z-]+$", description="'<act slug>/<section>'")
+    note: str = Field(min_length=1, description="Why the rules are the same, and what differs.")
+
+
+class AmountSpec(_Strict):
+    """The guideline calculation: shortfall = need - means; each term of the two sums is a line."""
+
+    need: str = Field(min_length=1, description="what the household needs a month, as a sum of facts")
+    means: str = Field(min_length=1, description="what the household has (counted means), as a sum of facts")
+    basis: Basis
+    shortfall_when: OutcomeId = Field(description="the outcome under which the answer shows the shortfall")
+    surplus_when: OutcomeId = Field(description="the outcome under which the answer shows by how much the means "
+                                                "exceed the need")
+
+
+class ProvisionFile(_Strict):
+    act: str
+    section: str
+    title: Texts
+    question: str | None = None
+    matter: Matter | None = Field(None, description="The matter the question decides, as the participation record "
+                                                    "names it (financial assistance, the individual plan).")
+    valid: Validity
+    amended: dt.date | None = Field(None, description="The amendment this version encodes; part of its rule ids.")
+    succeeds: SectionRef | None = None
+    text: StatuteText
+    same_rules_as: SharedRules | None = None
+    amount: AmountSpec | None = None
+    outcomes: list[OutcomeId] = []
+    definitions: dict[str, str] = {}
+    rules: list[RuleSpec] = []
+    duties: list[DutySpec] = []
+    considerations: list[Consideration] = []
+
+    @model_validator(mode="after")
+    def _question_has_rules(self) -> ProvisionFile:
+        if self.rules and self.question is None:
+            raise ValueError("a file with rules must name the question they answer")
+        return self
+
+

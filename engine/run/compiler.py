@@ -1,0 +1,99 @@
+"""Compiling rule conditions into durable-rules' declarative JSON patterns.
+
+durable-rules matches facts; it has no notion of "unknown". So every three-valued condition C is compiled
+twice, into two purely positive patterns:
+
+    T(C) — matches exactly when C is *definitely true*  (the rule fires)
+    F(C) — matches exactly when C is *definitely false* (the rule is ruled out)
+
+and when neither matches, C is unknown. Negation never reaches the engine: `not` swaps T and F, and a
+comparison's F form is the negated comparison guarded by "both sides exist". Because no pattern tests for
+the *absence* of a fact, what fires cannot depend on the order in which facts and conclusions arrive — the
+pitfall of negation over absent facts does not arise.
+
+Both forms are the condition's normal form (`engine.law.normal_form`, which `check` reads too); each conjunction
+becomes one durable-rules rule joining the case fact with the conclusion facts (`outcome(q)`) it needs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.law.expressions import MIRRORED, Condition, ConditionError
+from engine.law.normal_form import DNF, Conjunction, Equals, IsKnown, Linear, OutcomeIs, normal_form
+
+CASE = "case"
+OUTCOME = "outcome"
+_DURABLE_OP = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
+
+
+def true_form(node: Condition) -> DNF:
+    return normal_form(node, True)
+
+
+def false_form(node: Condition) -> DNF:
+    return normal_form(node, False)
+
+
+def _case_test(literal: IsKnown | Equals | Linear) -> Any:
+    """A literal on the case fact as a durable-rules expression."""
+    if isinstance(literal, IsKnown):
+        return {"$ex" if literal.present else "$nex": {literal.fact: 1}}
+    if isinstance(literal, Equals):
+        return _durable_compare(literal.fact, "==" if literal.equal else "!=", literal.value)
+    terms, constant, op = dict(literal.terms), literal.constant, literal.op
+    pivot = next((name for name, coefficient in literal.terms if abs(coefficient) == 1), None)
+    if pivot is None:
+        raise ConditionError(f"cannot compile a comparison where every fact is counted twice: {literal}")
+    if terms[pivot] == -1:  # -pivot + rest op 0  <=>  pivot op' rest
+        terms = {name: -c for name, c in terms.items()}
+        constant, op = -constant, MIRRORED[op]
+    rest = {name: -c for name, c in terms.items() if name != pivot}  # pivot op -(rest + constant)
+    return _durable_compare(pivot, op, _durable_sum(rest, -constant))
+
+
+def _durable_sum(terms: dict[str, int], constant: Any) -> Any:
+    """A durable-rules arithmetic expression for sum(c * fact) + constant (c in {1, -1} after pivoting)."""
+    expression: Any = None
+    for name, coefficient in sorted(terms.items(), key=lambda item: -item[1]):
+        for _ in range(abs(coefficient)):
+            ref = {"$m": name}
+            if expression is None and coefficient > 0:
+                expression = ref
+            else:
+                base = expression if expression is not None else 0
+                expression = {"$add" if coefficient > 0 else "$sub": {"$l": base, "$r": ref}}
+    if expression is None:
+        return constant
+    if constant == 0:
+        return expression
+    return {"$add" if constant > 0 else "$sub": {"$l": expression, "$r": abs(constant)}}
+
+
+def _durable_compare(name: str, op: str, right: Any) -> Any:
+    if op == "==":
+        return {name: right}
+    return {_DURABLE_OP[op]: {name: right}}
+
+
+# --- assembling durable-rules rules -----------------------------------------------------------------------
+
+
+def durable_rule(conjunction: Conjunction) -> dict:
+    """One durable-rules rule: the case fact, joined with one conclusion fact per question it tests."""
+    case_tests = [{"t": CASE}] + [_case_test(lit) for lit in conjunction if not isinstance(lit, OutcomeIs)]
+    patterns = [{"case": {"$and": case_tests}}]
+    by_question: dict[str, list[OutcomeIs]] = {}
+    for lit in conjunction:
+        if isinstance(lit, OutcomeIs):
+            by_question.setdefault(lit.question, []).append(lit)
+    for index, (question, tests) in enumerate(sorted(by_question.items())):
+        clauses: list[Any] = [{"t": OUTCOME}, {"q": question}]
+        clauses += [{"o": t.outcome} if t.equal else {"$neq": {"o": t.outcome}} for t in tests]
+        patterns.append({f"o{index}": {"$and": clauses}})
+    return {"all": patterns}
+
+
+def catch_all(kind: str) -> dict:
+    """A rule that matches every fact of one kind, so that no fact is ever left unhandled."""
+    return {"all": [{"m": {"t": kind}}]}
