@@ -12,8 +12,11 @@ def test_example_matches_its_expectations(path, evaluator):
     example = load_example(path)
     assert set(example) == {"case", "expected"}
     result = evaluator.evaluate(Case.model_validate(example["case"]))
-    assert {d.question: d.outcome for d in result.decisions} == example["expected"]["decisions"]
-    assert {d.id: d.status.value for d in result.duties} == example["expected"]["duties"]
+    # Checked on what the file states: a provision added later adds questions and duties it does not name.
+    outcomes = {d.question: d.outcome for d in result.decisions}
+    statuses = {d.id: d.status.value for d in result.duties}
+    assert {q: outcomes.get(q) for q in example["expected"]["decisions"]} == example["expected"]["decisions"]
+    assert {i: statuses.get(i) for i in example["expected"]["duties"]} == example["expected"]["duties"]
     expected_amount = example["expected"].get("amount")
     if expected_amount:  # exact to the krone
         amount = next(d.amount for d in result.decisions if d.question == expected_amount["question"])

@@ -47,6 +47,7 @@ from engine.law.schema import (
 
 RULES_DIR = Path(__file__).resolve().parent.parent.parent / "rules"
 NATIONAL_RATES = "parameters/national-guideline-rates.yaml"
+CASES_SUFFIX = ".cases.yaml"  # a provision's own test cases, beside it: not a rule file
 UNDETERMINED = "undetermined"  # the outcome of a question no rule concludes; outcomes.yaml describes it
 
 
@@ -259,7 +260,7 @@ def load_rulebook(rules_dir: Path = RULES_DIR, rates_path: str = NATIONAL_RATES)
     files: list[tuple[str, ProvisionFile]] = []
     for path in sorted(rules_dir.glob("*/*.yaml")):
         relative = path.relative_to(rules_dir).as_posix()
-        if relative.startswith("parameters/"):
+        if relative.startswith("parameters/") or path.name.endswith(CASES_SUFFIX):
             continue
         data, raw = _read_yaml(path)
         try:

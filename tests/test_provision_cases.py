@@ -1,0 +1,61 @@
+"""Each provision's own cases (`rules/<act>/<section>.cases.yaml`, beside its rule file), through the engine.
+
+A case asserts only its provision's question and duties: the outcome, the rules that concluded it, the missing
+facts where it is undetermined, the guideline calculation where there is one, and the status of each of the
+provision's duties. So adding or changing another provision breaks none of them.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from engine.case.model import Case
+from engine.law.rulebook import CASES_SUFFIX, RULES_DIR, load_rulebook
+
+RULEBOOK = load_rulebook()
+PROVISIONS = {provision.path: provision for provision in RULEBOOK.provisions}
+CASE_FILES = sorted(RULES_DIR.glob(f"*/*{CASES_SUFFIX}"))
+EXPECTATIONS = {"outcome", "rules", "missing_facts", "amount", "duties"}
+
+
+def _cases() -> list[tuple[str, str, dict]]:
+    cases = []
+    for path in CASE_FILES:
+        relative = path.relative_to(RULES_DIR).as_posix()
+        provision = relative.removesuffix(CASES_SUFFIX) + ".yaml"
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
+            cases.append((provision, entry["name"], entry))
+    return cases
+
+
+def test_every_provision_has_its_cases_beside_it():
+    assert {path for path in PROVISIONS} == {
+        p.relative_to(RULES_DIR).as_posix().removesuffix(CASES_SUFFIX) + ".yaml" for p in CASE_FILES}
+
+
+@pytest.mark.parametrize("provision_path, name, entry", _cases(), ids=lambda v: v if isinstance(v, str) else "")
+def test_provision_case(provision_path, name, entry, evaluator):
+    assert set(entry) == {"name", "summary", "source", "case", "expect"} and entry["expect"].keys() <= EXPECTATIONS
+    provision = PROVISIONS[provision_path]
+    case = Case.model_validate(entry["case"])
+    assert provision.valid.covers(case.decision_date), f"{name}: {provision_path} is not in force on that date"
+    evaluation = evaluator.evaluate(case)
+    expect = entry["expect"]
+    question = provision.spec.question
+    if question is None:
+        assert expect.keys() <= {"duties"}, "a provision without a question has only duties to assert"
+    else:
+        decision = next(d for d in evaluation.decisions if d.question == question)
+        assert decision.outcome == expect["outcome"]
+        assert [r.rule_id for r in decision.reasons] == [f"{provision.id_prefix}/{r}" for r in expect["rules"]]
+        assert decision.missing_facts == expect.get("missing_facts", [])
+        if "amount" in expect:
+            assert decision.amount is not None
+            assert {key: getattr(decision.amount, key) for key in expect["amount"]} == expect["amount"]
+        else:
+            assert decision.amount is None
+    own = {d.id.removeprefix(f"{provision.id_prefix}/"): d.status.value for d in evaluation.duties
+           if d.id.startswith(f"{provision.id_prefix}/")}
+    assert own == expect.get("duties", {})
+
