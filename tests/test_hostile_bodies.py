@@ -4,7 +4,7 @@ In-process (FastAPI's TestClient) for the whole catalogue of bad bodies; then th
 server (`regelmotor serve --workers 2`), where the same worker processes must still be serving afterwards —
 none died and was replaced.
 
-Documented answers (README "Errors", SECURITY.md): 400 malformed or non-strict JSON (duplicate keys, NaN and
+Documented answers (docs/http.md "Errors", SECURITY.md): 400 malformed or non-strict JSON (duplicate keys, NaN and
 infinities as bare literals, nesting deeper than 32 levels, text that is not UTF-8, integers past 4300 digits,
 no body); 413 a body over the limit (declared or streamed) or a batch over the limit; 415 not sent as JSON;
 422 a field with the wrong type or value, each with its path — never with the value that was sent.
