@@ -27,9 +27,10 @@ from typing import Any
 
 from cases import DEFAULT_GENERATED, machine, mix, percentile, report  # noqa: I001 — puts the project on sys.path
 
+from engine.answer.build import AnswerBuilder
 from engine.case.facts import observe
 from engine.case.model import Case
-from engine.evaluate import Evaluator, _Answer
+from engine.evaluate import Evaluator
 from engine.run.oracle import OracleEngine
 
 
@@ -56,9 +57,9 @@ def stage_costs(evaluator: Evaluator, bodies: list[dict], rounds: int) -> dict[s
     cases = [Case.model_validate(body) for body in bodies]
     rates = [case.rate_table or evaluator.rates for case in cases]
     rulesets = [evaluator.rulebook.ruleset_on(case.decision_date) for case in cases]
-    facts = [observe(case, rate).values for case, rate in zip(cases, rates, strict=True)]
-    records = [evaluator.engine.run(ruleset, fact) for ruleset, fact in zip(rulesets, facts, strict=True)]
-    records_ruled_out = getattr(evaluator.engine, "records_ruled_out", True)
+    observed = [observe(case, rate) for case, rate in zip(cases, rates, strict=True)]
+    records = [evaluator.engine.run(ruleset, seen.values) for ruleset, seen in zip(rulesets, observed, strict=True)]
+    records_ruled_out = evaluator.engine.records_ruled_out
     n = len(bodies)
 
     def timed(work: Callable[[int], Any]) -> float:
@@ -72,10 +73,10 @@ def stage_costs(evaluator: Evaluator, bodies: list[dict], rounds: int) -> dict[s
 
     return {
         "validation": timed(lambda i: Case.model_validate(bodies[i])),
-        "facts": timed(lambda i: observe(cases[i], rates[i]).values),
-        "engine": timed(lambda i: evaluator.engine.run(rulesets[i], facts[i])),
-        "answer": timed(lambda i: _Answer(evaluator.catalogue, rulesets[i], cases[i], facts[i], records[i],
-                                          rates[i], records_ruled_out).build()),
+        "facts": timed(lambda i: observe(cases[i], rates[i])),
+        "engine": timed(lambda i: evaluator.engine.run(rulesets[i], observed[i].values)),
+        "answer": timed(lambda i: AnswerBuilder(evaluator.catalogue, rulesets[i], cases[i], observed[i], records[i],
+                                                records_ruled_out).build()),
     }
 
 
