@@ -1,5 +1,5 @@
 """POST /v1/digisos/soknad/evaluations: NAV's application for financial assistance (JsonSoknad) in; the
-Evaluation, the mapping report and candidate Digisos events out (`engine/digisos/`).
+Evaluation, the mapping report and candidate Digisos events out (`digisos/`).
 
 The body is the application as NAV's systems deliver it. An application that breaks its schema is a 422
 problem listing each violation with the field's path and pointer, and the schema location in the message —
@@ -44,7 +44,7 @@ _Soknad = Annotated[dict[str, Any], WithJsonSchema({
     "title": "JsonSoknad",
     "description": "NAV's application for financial assistance, as defined by navikt/soknadsosialhjelp-filformat "
                    "(json/soknad/soknad.json; applications whose driftsinformasjon is a string follow the older "
-                   "scripts/soknad_bundle.json). The schemas are vendored in engine/digisos/schemas/.",
+                   "scripts/soknad_bundle.json). The schemas are vendored in digisos/schemas/.",
 })]
 
 

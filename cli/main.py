@@ -42,13 +42,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     if args.format == "digisos" and args.jobs is not None:
         return _fail("--jobs is for cases, one a line (JSON Lines), not for --format digisos")
-    if args.format == "digisos":  # a JsonSoknad (NAV's application): engine/digisos/cli.py
+    if args.format == "digisos":  # a JsonSoknad (NAV's application): cli/digisos.py
         from cli.digisos import evaluate_soknad_file
 
         return evaluate_soknad_file(args.file, args.decision_date)
     if args.decision_date is not None:
         return _fail("--decision-date is for --format digisos; a case carries its own decision_date")
-    if args.jobs is not None or args.file.endswith(".jsonl") or args.file == "-":  # many cases: engine/bulk.py
+    if args.jobs is not None or args.file.endswith(".jsonl") or args.file == "-":  # many cases: cli/bulk.py
         from cli.bulk import evaluate_jsonl
 
         return evaluate_jsonl(args.file, args.jobs or 1)

@@ -2,7 +2,8 @@
 that the API also documents).
 
 Nothing here carries personal data. The mapping report names the application's fields by their paths, never by
-their values; type codes are echoed only when they look like codes.
+their values; an item whose type code the adapter does not know is named by its path, and the code is not
+echoed.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 These are translations between two vocabularies — NAV's type codes and attachment kinds on one side, the case
 model's kinds on the other — not law: whether an income counts, whether an expense is necessary, or what a
 decision should be, is decided by the rule files and the caseworker. The format requires consumers to accept
-type codes they do not know; `mapping.py` says what it does with them.
+type codes they do not know; `mapping/` says what it does with them.
 
 The type codes are those NAV's application writes (navikt/soknadsosialhjelp-filformat, `SoknadJsonTyper`); the
 document kinds follow the attachment vocabulary of `json/vedlegg/vedleggSpesifikasjon.json` (`type|tilleggsinfo`).
@@ -135,15 +135,6 @@ ACUTE_WORDS: tuple[str, ...] = ("nødhjelp", "akutt", "ingen mat", "ikke mat", "
 def words_in(text: str, words: tuple[str, ...]) -> list[str]:
     """The words or phrases of `words` that occur in `text` as whole words."""
     return [word for word in words if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)]
-
-
-_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
-
-
-def shown_code(code: object) -> str:
-    """A type code as the report may show it: codes only, never free text (a code is not personal data, but a
-    malformed one could be anything)."""
-    return str(code) if isinstance(code, str) and _CODE.match(code) else "(not a code)"
 
 
 # --- documents -------------------------------------------------------------------------------------------

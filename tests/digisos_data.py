@@ -1,7 +1,8 @@
-"""NAV's fixtures and examples for the Digisos tests, read from the shared copy beside the repository.
+"""NAV's fixtures and examples for the Digisos tests, vendored in `tests/fixtures/soknadsosialhjelp-filformat/`
+(SOURCE.md there names the commit; NAV's MIT licence), so that a clone of the repository is all the tests need.
 
-The service never reads `../shared` (its schemas are vendored in `engine/digisos/schemas/`); the tests do, to
-check the vendored copy against NAV's own fixtures. CI has `shared/` beside the clone, as the checkout does.
+The service never reads them (its schemas are vendored in `digisos/schemas/`); the tests do, to check the schemas
+and the mapping against NAV's own fixtures.
 
 NAV's fixtures under `json/soknad/<part>/` are fragments, validated upstream against one part of the schema. Here
 each is put where that part sits in an application — `minimal.json` with the fragment in place — so that a
@@ -21,7 +22,7 @@ from digisos.mapping import map_soknad
 from digisos.schema import validate_soknad
 
 ROOT = Path(__file__).resolve().parents[1]
-FILFORMAT = ROOT / ".." / "shared" / "data" / "soknadsosialhjelp-filformat"
+FILFORMAT = ROOT / "tests" / "fixtures" / "soknadsosialhjelp-filformat"
 FIXTURES = FILFORMAT / "src" / "test" / "resources" / "json"
 SCENARIOS = sorted((ROOT / "examples" / "digisos").glob("*.json"))
 DAY = dt.date(2026, 11, 2)

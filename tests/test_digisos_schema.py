@@ -1,6 +1,7 @@
 """The vendored schemas: the same files as NAV's, and they judge NAV's own fixtures as NAV does."""
 
 import hashlib
+import re
 
 import pytest
 
@@ -20,15 +21,35 @@ def _digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _nav_digests():
+    """NAV's files, by their path in NAV's repository, with their SHA-256 at the vendored commit (SHA256SUMS
+    beside the fixtures: `sha256sum -c` checks it in a checkout of NAV's repository)."""
+    lines = (FILFORMAT / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    return {path: digest for digest, path in (line.split("  ", 1) for line in lines)}
+
+
+def _vendored(folder):
+    return {path.relative_to(folder).as_posix(): path for path in folder.rglob("*")
+            if path.is_file() and path.name not in {"SOURCE.md", "SHA256SUMS"}}
+
+
 def test_the_vendored_schemas_are_nav_files_unchanged():
-    vendored = sorted(p for p in SCHEMAS.rglob("*") if p.is_file() and p.suffix == ".json")
+    nav = _nav_digests()
+    vendored = {name: path for name, path in _vendored(SCHEMAS).items() if path.suffix == ".json"}
     assert len(vendored) >= 50
-    for path in vendored:
-        original = FILFORMAT / path.relative_to(SCHEMAS)
-        assert _digest(path) == _digest(original), path
-    assert _digest(SCHEMAS / "LICENSE") == _digest(FILFORMAT / "LICENSE")
-    commit = (FILFORMAT / "SOURCE.txt").read_text().split("@ ")[1].split()[0]
-    assert commit in (SCHEMAS / "SOURCE.md").read_text()
+    for name, path in vendored.items():
+        assert _digest(path) == nav.get(name), name
+    assert _digest(SCHEMAS / "LICENSE") == _digest(FILFORMAT / "LICENSE") == nav["LICENSE"]
+    commit = re.search(r"commit\s+`([0-9a-f]{40})`", (FILFORMAT / "SOURCE.md").read_text(encoding="utf-8"))[1]
+    assert commit in (SCHEMAS / "SOURCE.md").read_text(encoding="utf-8")
+
+
+def test_the_vendored_fixtures_are_nav_files_unchanged():
+    nav = _nav_digests()
+    fixtures, schemas = _vendored(FILFORMAT), _vendored(SCHEMAS)
+    for name, path in fixtures.items():
+        assert _digest(path) == nav.get(name), name
+    assert set(nav) == set(fixtures) | set(schemas), "SHA256SUMS lists exactly the files vendored from NAV"
 
 
 def test_the_layout_is_read_off_driftsinformasjon():

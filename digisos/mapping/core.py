@@ -1,0 +1,142 @@
+"""What every part of the mapping shares: reading the application's JSON, and the report being recorded.
+
+The helpers read defensively: the application has passed its schema, but the schema leaves most fields optional
+and many values loosely typed, so a missing or odd value reads as None ("not answered"), never as an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from digisos import vocabulary as v
+from digisos.answer import Document, FieldMapping, FieldStatus, Ignored, IgnoredReason, LookupFailed
+from digisos.schema import Layout
+
+MAX_KRONER = Decimal("9999999999.99")  # the case model's largest amount (12 digits, 2 decimals)
+
+
+# --- reading the application -----------------------------------------------------------------------------
+
+
+def get(node: Any, *keys: str | int) -> Any:
+    """The value at `keys` below `node`, or None where any step is missing or of another JSON type."""
+    for key in keys:
+        if isinstance(key, int):
+            node = node[key] if isinstance(node, list) and -len(node) <= key < len(node) else None
+        else:
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is None:
+            return None
+    return node
+
+
+def indexed(node: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The objects of a list with their index in it (the index goes into the report's paths)."""
+    return [(index, item) for index, item in enumerate(node) if isinstance(item, dict)] \
+        if isinstance(node, list) else []
+
+
+def dotted(*parts: str | int) -> str:
+    """A path as the report names the application's fields: `data.okonomi.oversikt.inntekt[0]`."""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def outdated(item: Any) -> bool:
+    return isinstance(item, dict) and item.get("kilde") == v.OUTDATED
+
+
+def kroner(value: Any) -> Decimal | None:
+    """A monetary amount from the application, in kroner with two decimals; None if absent or unusable."""
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+    return amount if Decimal(0) <= amount <= MAX_KRONER else None
+
+
+def calendar_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def unique(values: Iterable[Any]) -> list[Any]:
+    """`values` without repeats, in order; documents count as the same when their codes are."""
+    seen, result = set(), []
+    for value in values:
+        key = value.code if isinstance(value, Document) else value
+        if key not in seen:
+            seen.add(key)
+            result.append(value)
+    return result
+
+
+def unknown_note(reasons: Iterable[str]) -> str:
+    """The note of a case field left unknown, naming every reason once."""
+    return "Unknown: " + "; ".join(unique(reasons)) + "."
+
+
+# --- the report being recorded ---------------------------------------------------------------------------
+
+
+class Mapper:
+    """One application being mapped: what is read (the document, the decision date) and what the report has
+    recorded so far. The parts of the mapping (household.py, income.py, …) each take it, read their part of
+    `data`, and record their case fields and the items they deliberately leave out."""
+
+    def __init__(self, document: dict[str, Any], layout: Layout, decision_date: dt.date,
+                 date_source: Literal["request", "today"]) -> None:
+        self.doc, self.layout, self.day, self.date_source = document, layout, decision_date, date_source
+        self.data: dict[str, Any] = document.get("data") or {}
+        self.fields: dict[str, FieldMapping] = {}
+        self.ignored: list[Ignored] = []
+        self.unknown_codes: list[str] = []
+        self.lookups: list[LookupFailed] = []
+
+    def record(self, field: str, value: Any, sources: Iterable[str], note: str,
+               documents: Iterable[Document] = ()) -> Any:
+        """Report how the case field `field` was read (or why it is unknown, when `value` is None); returns
+        `value`, so that a part can `return m.record(...)`."""
+        self.fields[field] = FieldMapping(
+            case_field=field, status=FieldStatus.set if value is not None else FieldStatus.unknown,
+            sources=unique(sources), note=note, documents=unique(documents))
+        return value
+
+    def ignore(self, path: str, reason: IgnoredReason, note: str) -> None:
+        self.ignored.append(Ignored(soknad_field=path, reason=reason, note=note))
+
+    def unknown_code(self, path: str) -> None:
+        self.unknown_codes.append(path + ".type")
+
+    def live(self, item: dict[str, Any], path: str) -> bool:
+        """False for an item the format says not to read: outdated, or register data the applicant corrected."""
+        if outdated(item):
+            self.ignore(path, IgnoredReason.outdated, "kilde: utdatert — no longer relevant.")
+            return False
+        if item.get("kilde") == v.SYSTEM and item.get("overstyrtAvBruker") is True:
+            self.ignore(path, IgnoredReason.overridden_by_applicant,
+                        "Register data the applicant corrected (overstyrtAvBruker); the applicant's own item counts.")
+            return False
+        return True
+
+    def confirmation(self, kind: str) -> tuple[bool | None, list[str]]:
+        """The applicant's yes/no answer of one kind (okonomi.opplysninger.bekreftelse), and where it is."""
+        answer, paths = None, []
+        for index, item in indexed(get(self.data, "okonomi", "opplysninger", "bekreftelse")):
+            if item.get("type") == kind and not outdated(item) and isinstance(item.get("verdi"), bool):
+                answer = item["verdi"]
+                paths.append(dotted("data.okonomi.opplysninger.bekreftelse", index))
+        return answer, paths
