@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from api.errors import (
     UNKNOWN_RULE,
@@ -26,15 +26,12 @@ from engine.answer.models import Bilingual, LegalBasis
 from engine.case.types import CalendarDate
 from engine.law.rulebook import Duty, Provision, Rule, Rulebook
 from engine.law.schema import Basis
+from engine.models import OutputModel
 
 TAG = "rules"
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class ProvisionRef(_Out):
+class ProvisionRef(OutputModel):
     act: str = Field(description="The act, by its Lovdata id.")
     act_short_name: str = Field(description="The act's short name.")
     act_version: str = Field(description="The act's version (the year it was passed).")
@@ -45,7 +42,7 @@ class ProvisionRef(_Out):
     rule_file: str = Field(description="The rule file, relative to `rules/`.")
 
 
-class StatuteText(_Out):
+class StatuteText(OutputModel):
     status: Literal["quoted", "unverified"] = Field(description="`quoted` from the named source, or `unverified` "
                                                                 "(a summary not yet checked against Lovdata).")
     source: str = Field(description="Where the text is taken from.")
@@ -53,7 +50,7 @@ class StatuteText(_Out):
     nb: str = Field(description="Lovteksten — the statute text in Norwegian.")
 
 
-class RuleEntry(_Out):
+class RuleEntry(OutputModel):
     id: str = Field(description="The rule's stable id: `<act>/<section>/<name>`.")
     kind: Literal["rule"] = Field(description="A rule concludes an outcome for a question.")
     provision: ProvisionRef = Field(description="The provision (rule file) it belongs to, with its validity.")
@@ -62,7 +59,7 @@ class RuleEntry(_Out):
     outcome: str = Field(description="The outcome it concludes when its condition is definitely true.")
 
 
-class DutyEntry(_Out):
+class DutyEntry(OutputModel):
     id: str = Field(description="The duty's stable id: `<act>/<section>/<name>`.")
     kind: Literal["duty"] = Field(description="A duty the office has toward the client.")
     provision: ProvisionRef = Field(description="The provision (rule file) it belongs to, with its validity.")

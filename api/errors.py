@@ -14,10 +14,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, model_serializer
+from pydantic import Field, model_serializer
 from starlette.exceptions import HTTPException
 
 from engine.evaluate import LawNotEncoded
+from engine.models import OutputModel
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -47,9 +48,7 @@ KINDS = (INVALID_JSON, UNAUTHORIZED, UNKNOWN_RULE, CONTENT_TOO_LARGE, BATCH_TOO_
          INVALID_REQUEST, LAW_NOT_ENCODED, ENGINE_FAILURE)
 
 
-class FieldError(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class FieldError(OutputModel):
     path: str = Field(description="Feltet — the field as a dotted path, list items by position, e.g. "
                                   "`income.0.monthly_amount`; a query parameter by its name; empty for the body as "
                                   "a whole.")
@@ -63,10 +62,8 @@ class FieldError(BaseModel):
         return {key: value for key, value in handler(self).items() if value is not None}
 
 
-class Problem(BaseModel):
+class Problem(OutputModel):
     """Problem details (RFC 9457)."""
-
-    model_config = ConfigDict(frozen=True)
 
     type: str = Field(description="The kind of problem: a `urn:regelmotor:problem:…` URN, or `about:blank` for a "
                                   "plain HTTP error (then `title` is the HTTP status text).")

@@ -9,7 +9,7 @@ and `regelmotor evaluate` give the same JSON values apart from the time stamp.
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, WithJsonSchema
+from pydantic import Field, TypeAdapter, ValidationError, WithJsonSchema
 
 from api.errors import (
     BATCH_TOO_LARGE,
@@ -29,21 +29,18 @@ from api.strict_json import StrictJsonRoute, validate_strictly
 from engine.answer.models import Evaluation
 from engine.case.model import Case
 from engine.evaluate import Evaluator, LawNotEncoded
+from engine.models import OutputModel
 
 TAG = "evaluations"
 
 
-class BatchSuccess(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class BatchSuccess(OutputModel):
     index: int = Field(description="The case's position in the request (from 0).")
     status: Literal[200] = Field(description="As the single-case endpoint would have answered: 200.")
     evaluation: Evaluation = Field(description="The answer, exactly as POST /v1/evaluations gives it.")
 
 
-class BatchFailure(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class BatchFailure(OutputModel):
     index: int = Field(description="The case's position in the request (from 0).")
     status: int = Field(description="As the single-case endpoint would have answered: 422 for an invalid case or "
                                     "a date with no encoded law, 500 if the engine failed on it.")

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from engine import ENGINE_VERSION
 from engine.evaluate import Evaluator
+from engine.models import OutputModel
 
 TAG = "service"
 
 
-class Health(BaseModel):
+class Health(OutputModel):
     status: Literal["ok"] = Field(description="`ok` when the worker answers; it answers only once its rule set "
                                               "is loaded and compiled.")
     engine_version: str = Field(description="The regelmotor version the worker runs.")

@@ -12,16 +12,13 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from engine.answer.models import Bilingual, Evaluation
+from engine.models import OutputModel
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Document(_Out):
+class Document(OutputModel):
     """A kind of document the applicant can send (NAV's attachment vocabulary: `type|tilleggsinfo`)."""
 
     code: str = Field(description="Vedleggstype — NAV's attachment type and subtype, e.g. `lonnslipp|arbeid`.")
@@ -33,7 +30,7 @@ class FieldStatus(StrEnum):
     unknown = "unknown"
 
 
-class FieldMapping(_Out):
+class FieldMapping(OutputModel):
     case_field: str = Field(description="A case-field path (as in `missing_facts`), e.g. `income` or "
                                         "`household.children`.")
     status: FieldStatus = Field(description="`set`: the case has a value from the application; `unknown`: the "
@@ -56,7 +53,7 @@ class IgnoredReason(StrEnum):
     adult = "adult"
 
 
-class Ignored(_Out):
+class Ignored(OutputModel):
     soknad_field: str = Field(description="The application's field, as a path.")
     reason: IgnoredReason = Field(description="outdated (`kilde: utdatert`: no longer relevant, and not to be "
                                               "shown to the caseworker); overridden_by_applicant (register data "
@@ -67,20 +64,20 @@ class Ignored(_Out):
     note: str = Field(description="Why the item was not counted, in words.")
 
 
-class LookupFailed(_Out):
+class LookupFailed(OutputModel):
     register_name: str = Field(description="The register NAV could not reach when the application was made.")
     soknad_field: str = Field(description="The `driftsinformasjon` flag that says so.")
     consequence: str = Field(description="What that leaves unknown in the case.")
 
 
-class DecisionDate(_Out):
+class DecisionDate(OutputModel):
     value: dt.date = Field(description="Vedtaksdato — the date the application was evaluated as of.")
     source: Literal["request", "today"] = Field(description="`request`: the `decision_date` the caller gave; "
                                                             "`today`: the server's date, because none was given.")
     note: str = Field(description="Where the date came from, in words: an application has no decision date.")
 
 
-class SchemaUsed(_Out):
+class SchemaUsed(OutputModel):
     layout: Literal["current", "older"] = Field(description="`current`: `driftsinformasjon` is an object; "
                                                             "`older`: it is a string (schema version 1.0.2, "
                                                             "which NAV's generated examples follow).")
@@ -88,7 +85,7 @@ class SchemaUsed(_Out):
     version: str | None = Field(description="The application's own `version`.")
 
 
-class MappingReport(_Out):
+class MappingReport(OutputModel):
     soknad_schema: SchemaUsed = Field(description="The schema the application was validated against.")
     decision_date: DecisionDate = Field(description="The decision date used, and where it came from.")
     fields: list[FieldMapping] = Field(description="Every case field the adapter fills or leaves unknown, in the "
@@ -112,7 +109,7 @@ class MappingReport(_Out):
                                              "assessments.")
 
 
-class CandidateEvent(_Out):
+class CandidateEvent(OutputModel):
     reference: str = Field(description="The event's reference (`referanse`, `saksreferanse` for a decision, "
                                        "`dokumentasjonkravreferanse`, `vilkarreferanse`). Derived from the "
                                        "question, fact or duty alone, so a new evaluation of the same application "
@@ -128,7 +125,7 @@ class CandidateEvent(_Out):
                                                 "id): replace them before publishing.")
 
 
-class DigisosEvaluation(_Out):
+class DigisosEvaluation(OutputModel):
     evaluation: Evaluation = Field(description="The engine's answer for the case the application was mapped to, "
                                                "as POST /v1/evaluations gives it.")
     mapping: MappingReport = Field(description="How the application became the case.")

@@ -6,6 +6,7 @@
     answer/    the Evaluation built from what fired: outcomes, reasons, amounts, duties, citations
     verify/    `regelmotor check`: generated cases, the solver, the consistency report
     evaluate.py  the Evaluator that ties them together
+    models.py    the two pydantic bases: strict input (case, rule files, rates), frozen output (answers)
 
 The engine reads no environment variable and imports nothing from the front ends (api/, cli/, digisos/).
 """

@@ -7,7 +7,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from engine.models import OutputModel
 
 
 class DutyStatus(StrEnum):
@@ -18,22 +20,18 @@ class DutyStatus(StrEnum):
     not_applicable = "not_applicable"
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Bilingual(_Out):
+class Bilingual(OutputModel):
     nb: str = Field(description="Norsk bokmål.")
     en: str = Field(description="English.")
 
 
-class Law(_Out):
+class Law(OutputModel):
     act: str = Field(description="The act applied, by its Lovdata id, e.g. LOV-1991-12-13-81.")
     short_name: str = Field(description="The act's short name, e.g. sosialtjenesteloven.")
     version: str = Field(description="The act's version: the year it was passed.")
 
 
-class LegalBasis(_Out):
+class LegalBasis(OutputModel):
     act: str = Field(description="The act the basis is in, by its Lovdata id.")
     short_name: str = Field(description="The act's short name.")
     section: str = Field(description="Paragraf — the section, e.g. 5-1.")
@@ -45,7 +43,7 @@ class LegalBasis(_Out):
     url: str = Field(description="The act on Lovdata.")
 
 
-class Provision(_Out):
+class Provision(OutputModel):
     act: str = Field(description="The act, by its Lovdata id.")
     short_name: str = Field(description="The act's short name.")
     section: str = Field(description="Paragraf — the section.")
@@ -55,7 +53,7 @@ class Provision(_Out):
     valid_to: dt.date | None = Field(description="Gyldig til — the last day it applies; null while in force.")
 
 
-class Reason(_Out):
+class Reason(OutputModel):
     rule_id: str = Field(description="The rule that concluded, e.g. sosialtjenesteloven-1991/5-1/self-supporting "
                                      "(GET /v1/rules/{rule_id} shows it with its statute text).")
     basis: LegalBasis = Field(description="Hjemmel — the rule's exact legal basis.")
@@ -67,21 +65,21 @@ class Reason(_Out):
                                           "help (nødhjelp); more facts may revise it.")
 
 
-class ConsiderationOut(_Out):
+class ConsiderationOut(OutputModel):
     id: str = Field(description="The consideration's id within its rule file.")
     nb: str = Field(description="Hensynet — what to weigh, in Norwegian.")
     en: str = Field(description="What to weigh, in English.")
 
 
-class RateTableUsed(_Out):
+class RateTableUsed(OutputModel):
     id: str = Field(description="The rate table's id, e.g. national-guideline-rates.")
     title: str = Field(description="The table's title (Norwegian).")
     row_from: dt.date = Field(description="The date of the table row that was used.")
     source: str = Field(description="Where that row's figures come from.")
 
 
-class AmountLine(_Out):
-    class Detail(_Out):
+class AmountLine(OutputModel):
+    class Detail(OutputModel):
         label: str = Field(description="One item behind the line, e.g. a household member's rate or an income.")
         amount: Decimal = Field(description="Its monthly amount in kroner.")
 
@@ -94,7 +92,7 @@ class AmountLine(_Out):
     details: list[Detail] = Field(description="The items that make up the line.")
 
 
-class AmountBreakdown(_Out):
+class AmountBreakdown(OutputModel):
     kind: Literal["shortfall", "surplus"] = Field(
         description="shortfall: what the household lacks (entitled); surplus: by how much the means exceed the "
                     "need (not entitled).")
@@ -111,7 +109,7 @@ class AmountBreakdown(_Out):
                                         "assessment.")
 
 
-class Decision(_Out):
+class Decision(OutputModel):
     question: str = Field(description="The provision asked about, e.g. '5-1'.")
     provision: Provision = Field(description="The provision that answers the question, with its validity.")
     outcome: str = Field(description="The outcome: one of those the API description lists (rules/outcomes.yaml).")
@@ -124,7 +122,7 @@ class Decision(_Out):
                                                              "has one and the facts allow it.")
 
 
-class DutyOut(_Out):
+class DutyOut(OutputModel):
     id: str = Field(description="The duty's stable id (GET /v1/rules/{rule_id} shows it).")
     provision: LegalBasis = Field(description="Hjemmel — the duty's exact legal basis.")
     status: DutyStatus = Field(description="open · fulfilled · not_applicable (see the API description).")
@@ -133,14 +131,14 @@ class DutyOut(_Out):
     fulfil_by: Bilingual = Field(description="What the case record must show for the duty to be fulfilled.")
 
 
-class TraceEntry(_Out):
+class TraceEntry(OutputModel):
     step: int = Field(description="The firing's position, from 1.")
     id: str = Field(description="The rule or duty that matched.")
     firing: str = Field(description="concludes, duty_applies, duty_not_applicable or duty_fulfilled.")
     facts: dict[str, Any] = Field(description="The facts the rule or duty looked at (money in kroner).")
 
 
-class Receipt(_Out):
+class Receipt(OutputModel):
     engine_version: str = Field(description="The regelmotor version that answered.")
     rule_files: dict[str, str] = Field(description="sha256 digest of each rule and parameter file.")
     rulebook_digest: str = Field(description="Digest of the whole rule set on file.")
@@ -149,7 +147,7 @@ class Receipt(_Out):
     evaluated_at: dt.datetime = Field(description="When the answer was computed (UTC).")
 
 
-class Evaluation(_Out):
+class Evaluation(OutputModel):
     case_id: str | None = Field(description="The caller's case reference, echoed back.")
     decision_date: dt.date = Field(description="Vedtaksdato — the date the law and the rates were chosen by.")
     law: Law = Field(description="The act applied on the decision date.")

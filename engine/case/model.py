@@ -13,14 +13,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from engine.case.rates import RateTable
 from engine.case.types import CalendarDate, Kroner
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+from engine.models import InputModel
 
 
 class Matter(StrEnum):
@@ -33,11 +30,11 @@ class Matter(StrEnum):
 # --- household -------------------------------------------------------------------------------------------
 
 
-class Child(_Model):
+class Child(InputModel):
     age: int | None = Field(None, ge=0, le=17, description="Barnets alder — the child's age on the decision date.")
 
 
-class Household(_Model):
+class Household(InputModel):
     """Husstanden — the people whose living costs the application covers."""
 
     has_spouse_or_cohabitant: bool | None = Field(
@@ -52,7 +49,7 @@ class Household(_Model):
     )
 
 
-class Applicant(_Model):
+class Applicant(InputModel):
     age: int | None = Field(None, ge=16, le=130, description="Søkerens alder — the applicant's age in years.")
 
 
@@ -76,7 +73,7 @@ class Member(StrEnum):
     child = "child"
 
 
-class Income(_Model):
+class Income(InputModel):
     """Inntekt — one monthly income item of someone in the household."""
 
     kind: IncomeKind = Field(
@@ -95,7 +92,7 @@ class AssetKind(StrEnum):
     other = "other"
 
 
-class Asset(_Model):
+class Asset(InputModel):
     """Formue — an asset owned by someone in the household."""
 
     kind: AssetKind = Field(description="Formuestype — bank deposit, home, vehicle or other.")
@@ -114,7 +111,7 @@ class ExpenseKind(StrEnum):
     other_necessary = "other_necessary"
 
 
-class Expense(_Model):
+class Expense(InputModel):
     """Utgift — a monthly expense that the guideline rate does not cover (housing, power, insurance …)."""
 
     kind: ExpenseKind = Field(description="Utgiftstype — housing (bolig), power and heating (strøm og oppvarming), "
@@ -127,7 +124,7 @@ class RightStatus(StrEnum):
     pending = "pending"
 
 
-class EconomicRight(_Model):
+class EconomicRight(InputModel):
     """Økonomisk rettighet — a benefit the household may be entitled to but does not yet receive."""
 
     kind: str = Field(
@@ -138,7 +135,7 @@ class EconomicRight(_Model):
                                                                      "benefit would pay a month.")
 
 
-class Work(_Model):
+class Work(InputModel):
     can_support_self_through_work: bool | None = Field(
         None,
         description="Kan forsørge seg ved arbeid — the caseworker's assessment that realistic, available work "
@@ -146,7 +143,7 @@ class Work(_Model):
     )
 
 
-class Residence(_Model):
+class Residence(InputModel):
     lawful_residence: bool | None = Field(None, description="Lovlig opphold i riket — lawful residence in Norway.")
 
 
@@ -158,7 +155,7 @@ class AppliedFor(StrEnum):
     individual_plan = "individual_plan"
 
 
-class Request(_Model):
+class Request(InputModel):
     """Søknaden — what the client asks for and how urgent it is."""
 
     acute_need: bool | None = Field(
@@ -168,7 +165,7 @@ class Request(_Model):
     requested_monthly_amount: Kroner | None = Field(None, description="Beløp søkeren ber om per måned.")
 
 
-class LifeSituation(_Model):
+class LifeSituation(InputModel):
     difficult: bool | None = Field(None, description="Vanskelig livssituasjon — a difficult life situation.")
     kind: str | None = Field(
         None, max_length=60, pattern=r"^[a-z_]+$",
@@ -187,7 +184,7 @@ class PlanConsent(StrEnum):
     not_asked = "not_asked"
 
 
-class Services(_Model):
+class Services(InputModel):
     long_term_need: bool | None = Field(None, description="Behov for langvarige tjenester — long-term needs.")
     needs_coordination: bool | None = Field(
         None, description="Behov for koordinerte tjenester — services that need to be seen together."
@@ -218,7 +215,7 @@ class ConditionKind(StrEnum):
     other = "other"
 
 
-class StipulatedCondition(_Model):
+class StipulatedCondition(InputModel):
     """Vilkår — a condition attached to the assistance."""
 
     kind: ConditionKind = Field(description="Aktivitetsvilkår (an activity condition) or another condition.")
@@ -232,7 +229,7 @@ class StipulatedCondition(_Model):
     discussed_with_client: bool | None = Field(None, description="Drøftet med tjenestemottakeren.")
 
 
-class Conditions(_Model):
+class Conditions(InputModel):
     stipulated: list[StipulatedCondition] | None = Field(None, max_length=20, description="Vilkår som er satt.")
     weighty_reasons_against_activity: bool | None = Field(
         None, description="Tungtveiende grunner taler mot aktivitetsvilkår — weighty reasons against activity "
@@ -249,7 +246,7 @@ class Party(StrEnum):
     representative = "representative"
 
 
-class Consultation(_Model):
+class Consultation(InputModel):
     """Samtale — a consultation held on a matter."""
 
     matter: Matter = Field(description="Saken samtalen gjaldt — the matter the consultation was about.")
@@ -257,17 +254,15 @@ class Consultation(_Model):
                                                    "representative the client trusts.")
     date: CalendarDate | None = Field(None, description="Dato for samtalen.")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_enum_values=True)
 
-
-class ClientView(_Model):
+class ClientView(InputModel):
     """Brukerens syn — the client's stated view on a matter."""
 
     matter: Matter = Field(description="The matter the view is about.")
     summary: str | None = Field(None, max_length=500, description="The view in short (never logged).")
 
 
-class Proposal(_Model):
+class Proposal(InputModel):
     """Forslag til vedtak — the proposed outcome on a matter and how it relates to the client's view."""
 
     matter: Matter = Field(description="The matter the proposal decides.")
@@ -286,7 +281,7 @@ class GatheredHow(StrEnum):
     neither = "neither"
 
 
-class InformationGathering(_Model):
+class InformationGathering(InputModel):
     """Innhenting av opplysninger — one piece of information gathered about the client."""
 
     source: str = Field(max_length=60, pattern=r"^[a-z_]+$", description="E.g. bank, employer, tax, nav, gp.")
@@ -303,7 +298,7 @@ class RepresentativeKind(StrEnum):
     none = "none"
 
 
-class Participation(_Model):
+class Participation(InputModel):
     """Brukermedvirkning — the record of how the client took part."""
 
     client_can_take_part: bool | None = Field(
@@ -326,7 +321,7 @@ class Participation(_Model):
 # --- the case --------------------------------------------------------------------------------------------
 
 
-class Case(_Model):
+class Case(InputModel):
     """A case as the case-management system sends it. Only `decision_date` is required."""
 
     case_id: str | None = Field(

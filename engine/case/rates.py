@@ -14,32 +14,28 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from engine.case.types import CalendarDate
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
+from engine.models import InputModel
 
 Rate = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2, allow_inf_nan=False)]
 Text = Annotated[str, Field(max_length=300)]
 CategoryId = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=40)]
 
 
-class Label(_Strict):
+class Label(InputModel):
     nb: Text = Field(description="Norsk bokmål.")
     en: Text = Field(description="English.")
 
 
-class ChildBand(_Strict):
+class ChildBand(InputModel):
     category: CategoryId = Field(description="The rate category of a child in this band.")
     from_age: int = Field(ge=0, le=17, description="The youngest age in the band.")
     to_age: int = Field(ge=0, le=17, description="The oldest age in the band.")
 
 
-class HouseholdRates(_Strict):
+class HouseholdRates(InputModel):
     """Which rate each member of a household gets."""
 
     alone: CategoryId = Field(description="An adult applicant living alone (enslig).")
@@ -49,19 +45,19 @@ class HouseholdRates(_Strict):
                                                                                 "first, from age 0.")
 
 
-class RateRow(_Strict):
+class RateRow(InputModel):
     valid_from: CalendarDate = Field(alias="from", description="Gyldig fra — the row holds from this day until the "
                                                                "next row's.")
     rates: dict[CategoryId, Rate] = Field(max_length=40, description="The monthly rate of each category.")
     source: str = Field(min_length=3, max_length=300, description="Where the row's figures come from.")
 
 
-class Gap(_Strict):
+class Gap(InputModel):
     valid_from: CalendarDate = Field(alias="from", description="The first day of a period whose rates are not on file.")
     valid_to: CalendarDate = Field(alias="to", description="The last day of that period.")
 
 
-class RateTable(_Strict):
+class RateTable(InputModel):
     """A dated table of monthly guideline rates: the national one, or a municipality's own."""
 
     id: str = Field(pattern=r"^[a-z0-9-]+$", max_length=80, description="The table's id, e.g. oslo-2024.")

@@ -8,21 +8,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from engine.case.model import Matter
+from engine.models import InputModel
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Texts(_Strict):
+class Texts(InputModel):
     nb: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
 
-class Validity(_Strict):
+class Validity(InputModel):
     valid_from: dt.date = Field(alias="from")
     valid_to: dt.date | None = Field(None, alias="to")
 
@@ -40,14 +37,14 @@ class Validity(_Strict):
         return self.valid_from <= (other.valid_to or ends) and other.valid_from <= (self.valid_to or ends)
 
 
-class Succession(_Strict):
+class Succession(InputModel):
     """An act that replaced another: which section of the old act became which section of the new."""
 
     act: str
     sections: dict[str, str]
 
 
-class Act(_Strict):
+class Act(InputModel):
     id: str = Field(pattern=r"^LOV-\d{4}-\d{2}-\d{2}(-\d+)?$")
     slug: str = Field(pattern=r"^[a-z0-9-]+$")
     short_name: str
@@ -57,7 +54,7 @@ class Act(_Strict):
     succeeds: Succession | None = None
 
 
-class Basis(_Strict):
+class Basis(InputModel):
     act: str | None = Field(None, description="Another act than the file's own (its id in acts.yaml).")
     section: str = Field(min_length=1)
     ledd: int | None = Field(None, ge=1)
@@ -65,7 +62,7 @@ class Basis(_Strict):
     bokstav: str | None = None
 
 
-class StatuteText(_Strict):
+class StatuteText(InputModel):
     status: Literal["quoted", "unverified"]
     source: str = Field(min_length=3)
     version_date: dt.date | None = None
@@ -75,7 +72,7 @@ class StatuteText(_Strict):
 OutcomeId = Annotated[str, Field(pattern=r"^[a-z_]+$", max_length=40)]
 
 
-class OutcomeSpec(_Strict):
+class OutcomeSpec(InputModel):
     """An outcome a question can have (`rules/outcomes.yaml`)."""
 
     id: OutcomeId
@@ -86,12 +83,12 @@ class OutcomeSpec(_Strict):
                                                 "lists the provision's considerations.")
 
 
-class Conclusion(_Strict):
+class Conclusion(InputModel):
     question: str
     outcome: OutcomeId
 
 
-class RuleSpec(_Strict):
+class RuleSpec(InputModel):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     basis: Basis
     when: str = Field(min_length=1)
@@ -102,7 +99,7 @@ class RuleSpec(_Strict):
                                                  "complete (emergency help); more facts may revise it.")
 
 
-class DutySpec(_Strict):
+class DutySpec(InputModel):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     basis: Basis
     applies_when: str = Field(min_length=1)
@@ -111,18 +108,18 @@ class DutySpec(_Strict):
     fulfil_by: Texts
 
 
-class Consideration(_Strict):
+class Consideration(InputModel):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     nb: str
     en: str
 
 
-class SectionRef(_Strict):
+class SectionRef(InputModel):
     act: str
     section: str
 
 
-class SharedRules(_Strict):
+class SharedRules(InputModel):
     """Take the rules, duties and considerations of an earlier act's provision whose text is the same.
 
     The copies get this file's ids, act and question; the act's `succeeds.sections` (acts.yaml) maps the earlier
@@ -134,7 +131,7 @@ class SharedRules(_Strict):
     note: str = Field(min_length=1, description="Why the rules are the same, and what differs.")
 
 
-class AmountSpec(_Strict):
+class AmountSpec(InputModel):
     """The guideline calculation: shortfall = need - means; each term of the two sums is a line."""
 
     need: str = Field(min_length=1, description="what the household needs a month, as a sum of facts")
@@ -145,7 +142,7 @@ class AmountSpec(_Strict):
                                                 "exceed the need")
 
 
-class ProvisionFile(_Strict):
+class ProvisionFile(InputModel):
     act: str
     section: str
     title: Texts

@@ -1,0 +1,24 @@
+"""The two pydantic bases every model derives from: one for what is read in, one for what is answered.
+
+This module imports nothing from regelmotor, so any layer — the engine's folders and the front ends — can use it
+without an import cycle.
+"""
+
+from pydantic import BaseModel, ConfigDict
+
+
+class InputModel(BaseModel):
+    """What is read from outside — a case, a rule file, a rate table: strict and immutable.
+
+    A key the model does not know is an error, never silently dropped; a field with an alias (`from`, `with`)
+    is read by the alias or by its name; an enum field holds its plain value (the facts and the answer work on
+    strings).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_enum_values=True)
+
+
+class OutputModel(BaseModel):
+    """What is answered — an evaluation, a catalogue entry, a problem: immutable once built."""
+
+    model_config = ConfigDict(frozen=True)
