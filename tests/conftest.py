@@ -1,12 +1,24 @@
 import json
 import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
+from api.app import create_app
+from api.settings import Settings
+from engine.answer.models import Evaluation
 from engine.evaluate import Evaluator
+
+with warnings.catch_warnings():
+    # Starlette 1.x asks for `httpx2` under its test client; `httpx` (the test extra) still works.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
+    from fastapi.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -27,3 +39,28 @@ def load_example(path: Path) -> dict:
 @pytest.fixture(scope="session")
 def evaluator() -> Evaluator:
     return Evaluator()
+
+
+def essence(answer: Evaluation | dict, mode: Literal["json", "python"] = "json") -> dict:
+    """An answer without its time stamp (`receipt.evaluated_at`): what must be the same however it was computed.
+
+    `answer` is an answer as JSON (a dict), or an Evaluation, which is dumped in `mode`: as JSON by default, or as
+    Python values (Decimal, date, enum) with `mode="python"`.
+    """
+    if isinstance(answer, Evaluation):
+        answer = answer.model_dump(mode=mode)
+    return {**answer, "receipt": {k: v for k, v in answer["receipt"].items() if k != "evaluated_at"}}
+
+
+@contextmanager
+def app_client(evaluator: Evaluator, settings: Settings | None = None) -> Iterator[TestClient]:
+    """The service in-process with `settings` (the defaults if none), started and stopped around the block."""
+    with TestClient(create_app(settings or Settings(), evaluator)) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def client(evaluator: Evaluator) -> Iterator[TestClient]:
+    """The service in-process with the default settings, one per test module."""
+    with app_client(evaluator) as test_client:
+        yield test_client

@@ -6,11 +6,9 @@ The real server, started as `regelmotor serve`, is tested in test_api_server.py.
 import datetime as dt
 import json
 import logging
-import warnings
 
 import pytest
 
-from api.app import create_app
 from api.logs import ACCESS_LOGGER, JsonLinesFormatter
 from api.server import add_arguments
 from api.settings import Settings
@@ -19,37 +17,20 @@ from engine.answer.models import DutyStatus
 from engine.case.model import Case
 from engine.evaluate import Evaluator
 from engine.run.runtime import DurableEngine
-from tests.conftest import EXAMPLES, ROOT, load_example
-
-with warnings.catch_warnings():
-    # Starlette 1.x asks for `httpx2` under its test client; `httpx` (the test extra) still works.
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
-    from fastapi.testclient import TestClient
+from tests.conftest import EXAMPLES, ROOT, app_client, essence, load_example
 
 PROBLEM = "application/problem+json"
 KINDERGARTEN = load_example(ROOT / "examples" / "kindergarten-bill.json")["case"]
 
 
-def _essence(answer: dict) -> dict:
-    """An answer without its time stamp: what must be the same however it was computed."""
-    receipt = {k: v for k, v in answer["receipt"].items() if k != "evaluated_at"}
-    return {**answer, "receipt": receipt}
-
-
 def _expected(evaluator: Evaluator, case: dict) -> dict:
-    return _essence(evaluator.evaluate(Case.model_validate(case)).model_dump(mode="json"))
-
-
-@pytest.fixture(scope="module")
-def client(evaluator):
-    with TestClient(create_app(Settings(), evaluator)) as test_client:
-        yield test_client
+    return essence(evaluator.evaluate(Case.model_validate(case)))
 
 
 @pytest.fixture(scope="module")
 def small(evaluator):
     """A service with tight limits: a 4,000-byte body, three cases per batch."""
-    with TestClient(create_app(Settings(max_body_bytes=4000, max_batch_size=3), evaluator)) as test_client:
+    with app_client(evaluator, Settings(max_body_bytes=4000, max_batch_size=3)) as test_client:
         yield test_client
 
 
@@ -81,7 +62,7 @@ def test_every_example_is_answered_as_the_engine_answers_it(client, evaluator, p
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/json"
     answer = response.json()
-    assert _essence(answer) == _expected(evaluator, case)
+    assert essence(answer) == _expected(evaluator, case)
     expected = load_example(path)["expected"]
     assert {d["question"]: d["outcome"] for d in answer["decisions"]} == expected["decisions"]
 
@@ -144,8 +125,8 @@ def test_a_batch_answers_every_case_in_order_and_a_bad_one_only_fails_itself(cli
     assert response.status_code == 200, response.text
     results = response.json()
     assert [(r["index"], r["status"]) for r in results] == [(0, 200), (1, 422), (2, 422), (3, 422), (4, 200)]
-    assert _essence(results[0]["evaluation"]) == _expected(evaluator, KINDERGARTEN)
-    assert _essence(results[4]["evaluation"]) == _expected(evaluator, good)
+    assert essence(results[0]["evaluation"]) == _expected(evaluator, KINDERGARTEN)
+    assert essence(results[4]["evaluation"]) == _expected(evaluator, good)
     assert {e["pointer"] for e in results[1]["problem"]["errors"]} == {"#/1/income/0/kind",
                                                                        "#/1/income/0/monthly_amount"}
     assert results[2]["problem"]["errors"][0]["pointer"] == "#/2"
@@ -176,7 +157,7 @@ def test_an_engine_failure_is_a_500_with_a_correlation_id_and_the_worker_keeps_s
             raise RuntimeError("injected fault quoting kindergarten-bill")
 
     failing = Evaluator(rulebook=evaluator.rulebook, engine=DurableEngine(fault_hook=hook))
-    with TestClient(create_app(Settings(), failing)) as test_client:
+    with app_client(failing) as test_client:
         before = test_client.post("/v1/evaluations", json=KINDERGARTEN).json()
         armed["fail"] = True
         with caplog.at_level(logging.INFO, logger="regelmotor"):
@@ -191,7 +172,7 @@ def test_an_engine_failure_is_a_500_with_a_correlation_id_and_the_worker_keeps_s
         armed["fail"] = False
         after = test_client.post("/v1/evaluations", json=KINDERGARTEN)
         assert after.status_code == 200
-        assert _essence(after.json()) == _essence(before)
+        assert essence(after.json()) == essence(before)
     failures = [r for r in caplog.records if getattr(r, "fields", {}).get("event") == "failure"]
     assert [r.fields["correlation_id"] for r in failures][:1] == ["case-42.attempt-1"]
     assert all(r.fields["error_type"] == "builtins.RuntimeError" and r.fields["frames"] for r in failures)
@@ -284,7 +265,7 @@ def test_errors_are_documented_as_problem_json_with_examples(document, evaluator
                     assert list(response["content"]) == [PROBLEM], (path, method, status)
     post = document["paths"]["/v1/evaluations"]["post"]["responses"]
     first = load_example(EXAMPLES[0])
-    assert _essence(post["200"]["content"]["application/json"]["examples"][EXAMPLES[0].stem]["value"]) == \
+    assert essence(post["200"]["content"]["application/json"]["examples"][EXAMPLES[0].stem]["value"]) == \
         _expected(evaluator, first["case"])
     invalid = post["422"]["content"][PROBLEM]["examples"]["invalid-fields"]["value"]
     assert {e["path"] for e in invalid["errors"]} == {"decision_date", "income.0.monthly_amount"}
@@ -363,7 +344,7 @@ def test_serve_flags_default_to_the_environment_and_win_over_it(monkeypatch):
 
 
 def test_a_service_without_example_files_still_starts(evaluator, tmp_path):
-    with TestClient(create_app(Settings(examples_dir=tmp_path), evaluator)) as test_client:
+    with app_client(evaluator, Settings(examples_dir=tmp_path)) as test_client:
         document = test_client.get("/openapi.json").json()
         assert "examples" not in document["paths"]["/v1/evaluations"]["post"]["requestBody"]["content"][
             "application/json"]

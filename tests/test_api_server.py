@@ -15,15 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.conftest import EXAMPLES, ROOT, load_example
+from tests.conftest import EXAMPLES, ROOT, essence, load_example
 from tests.live_server import live_server
 
 MAX_BODY_BYTES = 200_000  # small enough to test, large enough for a batch of every example
-
-
-def _essence(answer: dict) -> dict:
-    receipt = {k: v for k, v in answer["receipt"].items() if k != "evaluated_at"}
-    return {**answer, "receipt": receipt}
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +27,7 @@ def cli_answers() -> dict[str, dict]:
         done = subprocess.run([sys.executable, "-m", "cli.main", "evaluate", str(path)], cwd=ROOT,
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
-        return path.stem, _essence(json.loads(done.stdout))
+        return path.stem, essence(json.loads(done.stdout))
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         return dict(pool.map(run, EXAMPLES))
@@ -51,10 +46,10 @@ def test_every_example_over_http_equals_the_command_line(server, cli_answers):
         for path in EXAMPLES:
             response = client.post("/v1/evaluations", json=load_example(path)["case"])
             assert response.status_code == 200, (path.stem, response.text)
-            assert _essence(response.json()) == cli_answers[path.stem], path.stem
+            assert essence(response.json()) == cli_answers[path.stem], path.stem
         batch = client.post("/v1/evaluations/batch", json=[load_example(path)["case"] for path in EXAMPLES])
         assert batch.status_code == 200, batch.text
-        assert [_essence(item["evaluation"]) for item in batch.json()] == [cli_answers[p.stem] for p in EXAMPLES]
+        assert [essence(item["evaluation"]) for item in batch.json()] == [cli_answers[p.stem] for p in EXAMPLES]
 
 
 def test_500_requests_from_16_concurrent_clients_are_all_correct(server, cli_answers):
@@ -70,7 +65,7 @@ def test_500_requests_from_16_concurrent_clients_are_all_correct(server, cli_ans
                 name, case = cases[request % len(cases)]
                 try:
                     response = client.post("/v1/evaluations", json=case)
-                    correct = response.status_code == 200 and _essence(response.json()) == cli_answers[name]
+                    correct = response.status_code == 200 and essence(response.json()) == cli_answers[name]
                 except Exception as error:  # noqa: BLE001 — counted and reported below
                     correct = False
                     with lock:

@@ -12,7 +12,6 @@ import pickle
 import signal
 import subprocess
 import sys
-import warnings
 
 import httpx
 import pytest
@@ -21,12 +20,8 @@ from api import auth
 from api.app import create_app
 from api.auth import ApiKeys
 from api.settings import Settings
-from tests.conftest import ROOT, load_example
+from tests.conftest import ROOT, app_client, load_example
 from tests.live_server import live_server, wait_until
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
-    from fastapi.testclient import TestClient
 
 PROBLEM = "application/problem+json"
 KINDERGARTEN = load_example(ROOT / "examples" / "kindergarten-bill.json")["case"]
@@ -38,13 +33,7 @@ DIGEST_ONLY_KEY = "rm-key-whose-digest-alone-is-on-file"
 
 @pytest.fixture(scope="module")
 def secured(evaluator):
-    with TestClient(create_app(Settings(api_keys=ApiKeys.of(KEY, OTHER_KEY)), evaluator)) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def open_service(evaluator):
-    with TestClient(create_app(Settings(), evaluator)) as client:
+    with app_client(evaluator, Settings(api_keys=ApiKeys.of(KEY, OTHER_KEY))) as client:
         yield client
 
 
@@ -58,11 +47,11 @@ def _unauthorized(response) -> dict:
     return body
 
 
-def test_authentication_is_off_by_default(open_service):
+def test_authentication_is_off_by_default(client):
     assert Settings.from_env({}).api_keys.enabled is False
-    assert open_service.post("/v1/evaluations", json=KINDERGARTEN).status_code == 200
-    assert open_service.get("/v1/rules").status_code == 200
-    assert "securitySchemes" not in open_service.get("/openapi.json").json().get("components", {})
+    assert client.post("/v1/evaluations", json=KINDERGARTEN).status_code == 200
+    assert client.get("/v1/rules").status_code == 200
+    assert "securitySchemes" not in client.get("/openapi.json").json().get("components", {})
 
 
 def test_without_a_valid_key_every_route_but_the_open_ones_is_a_401(secured):
@@ -126,7 +115,7 @@ def test_keys_come_from_the_environment_and_a_key_file_with_comments_and_digests
                         f"  sha256:{hashlib.sha256(DIGEST_ONLY_KEY.encode()).hexdigest()}  \n", encoding="ascii")
     keys = ApiKeys.from_env({"REGELMOTOR_API_KEYS": f"{KEY}, {OTHER_KEY}", "REGELMOTOR_API_KEYS_FILE": str(key_file)})
     assert len(keys.digests) == 4
-    with TestClient(create_app(Settings(api_keys=keys), evaluator)) as client:
+    with app_client(evaluator, Settings(api_keys=keys)) as client:
         for key in (KEY, OTHER_KEY, FILE_KEY, DIGEST_ONLY_KEY):
             assert client.get("/v1/rules", headers={"X-API-Key": key}).status_code == 200, key
         _unauthorized(client.get("/v1/rules", headers={"X-API-Key": "rm-file-key-from-the-key-file-43"}))

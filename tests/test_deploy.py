@@ -6,27 +6,14 @@ from __future__ import annotations
 
 import configparser
 import re
-import warnings
 
 import pytest
 import yaml
 
-from api.app import create_app
-from api.settings import Settings
 from tests.conftest import ROOT
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
-    from fastapi.testclient import TestClient
 
 DEPLOY = ROOT / "docs" / "deploy"
 EXTERNAL = re.compile(r"""(?:src|href|url)\s*[=:(]\s*['"]?\s*(?:https?:)?//""", re.IGNORECASE)
-
-
-@pytest.fixture(scope="module")
-def client(evaluator):
-    with TestClient(create_app(Settings(), evaluator)) as test_client:
-        yield test_client
 
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])

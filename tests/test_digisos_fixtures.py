@@ -6,21 +6,14 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import warnings
 
 import pytest
 
-from api.app import create_app
-from api.settings import Settings
 from cli.main import main
 from digisos.events import AVSENDER
 from digisos.schema import digisos_violations
 from digisos.service import evaluate_soknad
 from tests.digisos_data import examples, fragments, invalid, load, whole_applications, with_fragment
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
-    from fastapi.testclient import TestClient
 
 DAY = dt.date(2026, 11, 2)
 PATH = "/v1/digisos/soknad/evaluations"
@@ -30,12 +23,6 @@ VALID = [(p.name, load(p)) for p in examples()] + \
     [(f"{p.parent.name}/{p.name}", with_fragment(load(p), place)) for p, place in fragments() if not invalid(p)]
 INVALID = [(p.name, load(p), ()) for p in whole_applications() if invalid(p)] + \
     [(f"{p.parent.name}/{p.name}", with_fragment(load(p), place), place) for p, place in fragments() if invalid(p)]
-
-
-@pytest.fixture(scope="module")
-def client(evaluator):
-    with TestClient(create_app(Settings(), evaluator)) as test_client:
-        yield test_client
 
 
 def test_the_fixture_lists_are_what_nav_ships():

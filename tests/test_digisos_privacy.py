@@ -3,18 +3,9 @@ command-line output or log line — checked with recognisable values in every fi
 
 import json
 import logging
-import warnings
 
-import pytest
-
-from api.app import create_app
-from api.settings import Settings
 from cli.main import main
 from tests.digisos_data import DAY, item, soknad
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
-    from fastapi.testclient import TestClient
 
 PATH = "/v1/digisos/soknad/evaluations"
 # Values no answer could contain by chance.
@@ -58,12 +49,6 @@ def recognisable() -> dict:
 def _assert_clean(text: str) -> None:
     leaked = [secret for secret in SECRETS if secret in text]
     assert leaked == [], f"personal data in the output: {leaked}"
-
-
-@pytest.fixture(scope="module")
-def client(evaluator):
-    with TestClient(create_app(Settings(), evaluator)) as test_client:
-        yield test_client
 
 
 def _logged(caplog) -> str:

@@ -15,24 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
-import warnings
 from typing import Any
 
 import httpx
 import pytest
 
-from api.app import create_app
 from api.errors import MAX_FIELD_ERRORS
 from api.settings import Settings
 from api.strict_json import MAX_DEPTH
 from engine.case.model import Case
 from engine.evaluate import Evaluator
-from tests.conftest import EXAMPLES, ROOT, load_example
+from tests.conftest import EXAMPLES, ROOT, essence, load_example
 from tests.live_server import live_server
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
-    from fastapi.testclient import TestClient
 
 PROBLEM = "application/problem+json"
 JSON = {"content-type": "application/json"}
@@ -45,19 +39,9 @@ MARK_NUMBER = 987654.321
 MARKS = ("Kari Nordmann", "01017012345", "987654.321", "987654")
 
 
-def _essence(answer: dict) -> dict:
-    return {**answer, "receipt": {k: v for k, v in answer["receipt"].items() if k != "evaluated_at"}}
-
-
 @pytest.fixture(scope="module")
 def expected(evaluator: Evaluator) -> dict:
-    return _essence(evaluator.evaluate(Case.model_validate(KINDERGARTEN)).model_dump(mode="json"))
-
-
-@pytest.fixture(scope="module")
-def client(evaluator):
-    with TestClient(create_app(Settings(), evaluator)) as test_client:
-        yield test_client
+    return essence(evaluator.evaluate(Case.model_validate(KINDERGARTEN)))
 
 
 def _problem(response, status: int, kind: str | None = None) -> dict:
@@ -77,7 +61,7 @@ def _still_serving(client, expected: dict) -> None:
     """The request after a hostile one: answered, and answered correctly."""
     response = client.post("/v1/evaluations", json=KINDERGARTEN)
     assert response.status_code == 200, response.text[:500]
-    assert _essence(response.json()) == expected
+    assert essence(response.json()) == expected
 
 
 def _post(client, body: bytes | str, path: str = "/v1/evaluations", headers: dict | None = None):
@@ -181,7 +165,7 @@ def test_a_batch_over_the_limit_is_a_413_and_one_at_the_limit_is_answered(client
     assert str(limit) in _problem(client.post("/v1/evaluations/batch", json=over), 413, "batch-too-large")["detail"]
     at = client.post("/v1/evaluations/batch", json=[KINDERGARTEN] * limit)
     assert at.status_code == 200 and len(at.json()) == limit
-    assert all(_essence(item["evaluation"]) == expected for item in at.json())
+    assert all(essence(item["evaluation"]) == expected for item in at.json())
     _still_serving(client, expected)
 
 
@@ -445,7 +429,7 @@ def test_every_example_still_evaluates_strictly(client, evaluator):
         case = load_example(path)["case"]
         response = client.post("/v1/evaluations", json=case)
         assert response.status_code == 200, (path.stem, response.text[:300])
-        assert _essence(response.json()) == _essence(
+        assert essence(response.json()) == essence(
             evaluator.evaluate(Case.model_validate(case)).model_dump(mode="json"))
 
 

@@ -12,32 +12,21 @@ from __future__ import annotations
 
 import logging
 import threading
-import warnings
 
 import pytest
 
-from api.app import create_app
 from api.logs import JsonLinesFormatter
-from api.settings import Settings
 from engine.case.model import Case
 from engine.evaluate import Evaluator
 from engine.run import runtime
 from engine.run.runtime import DurableEngine, Firing, Record
-from tests.conftest import EXAMPLES, ROOT, load_example
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
-    from fastapi.testclient import TestClient
+from tests.conftest import EXAMPLES, ROOT, app_client, essence, load_example
 
 PROBLEM = "application/problem+json"
 KINDERGARTEN = load_example(ROOT / "examples" / "kindergarten-bill.json")["case"]
 POISONED = {**KINDERGARTEN, "case_id": "poison-Kari-Nordmann"}
 SECRET = "Kari-Nordmann"  # in the poisoned case and in every injected exception message
 SESSIONS_BEFORE_DURABLE_RULES_RUNS_OUT = 1024
-
-
-def _essence(answer: dict) -> dict:
-    return {**answer, "receipt": {k: v for k, v in answer["receipt"].items() if k != "evaluated_at"}}
 
 
 class PoisonableEvaluator(Evaluator):
@@ -77,7 +66,7 @@ def _nothing_of_the_case_logged(caplog) -> None:
 @pytest.fixture(scope="module")
 def expected(evaluator) -> dict[str, dict]:
     cases = {path.stem: load_example(path)["case"] for path in EXAMPLES}
-    return {name: _essence(evaluator.evaluate(Case.model_validate(case)).model_dump(mode="json"))
+    return {name: essence(evaluator.evaluate(Case.model_validate(case)))
             for name, case in cases.items()}
 
 
@@ -91,18 +80,18 @@ def test_a_failing_rule_action_fails_its_request_only_and_every_session_is_delet
             raise fault(f"injected fault in an action on {SECRET}")
 
     failing = PoisonableEvaluator(rulebook=evaluator.rulebook, engine=DurableEngine(fault_hook=hook))
-    with TestClient(create_app(Settings(), failing)) as client, caplog.at_level(logging.INFO, logger="regelmotor"):
+    with app_client(failing) as client, caplog.at_level(logging.INFO, logger="regelmotor"):
         for attempt in range(attempts):
             correlation = f"fault-{attempt}"
             _engine_failure(client.post("/v1/evaluations", json=POISONED, headers={"X-Correlation-ID": correlation}),
                             correlation)
             if attempt % 200 == 0:
                 response = client.post("/v1/evaluations", json=KINDERGARTEN)
-                assert response.status_code == 200 and _essence(response.json()) == expected["kindergarten-bill"]
+                assert response.status_code == 200 and essence(response.json()) == expected["kindergarten-bill"]
         for name in expected:  # every scenario afterwards, answered as the engine answers it
             case = load_example(ROOT / "examples" / f"{name}.json")["case"]
             response = client.post("/v1/evaluations", json=case)
-            assert response.status_code == 200 and _essence(response.json()) == expected[name], name
+            assert response.status_code == 200 and essence(response.json()) == expected[name], name
     failures = _failures_logged(caplog)
     assert len(failures) == attempts
     assert failures[0]["correlation_id"] == "fault-0"
@@ -142,7 +131,7 @@ def test_a_failure_inside_durable_rules_deletes_the_session_and_fails_that_reque
                                                                                       monkeypatch, caplog):
     native = NativeProxy(runtime.native)
     monkeypatch.setattr(runtime, "native", native)
-    with TestClient(create_app(Settings(), evaluator)) as client, caplog.at_level(logging.INFO, logger="regelmotor"):
+    with app_client(evaluator) as client, caplog.at_level(logging.INFO, logger="regelmotor"):
         native.fail = True
         for _ in range(50):
             _engine_failure(client.post("/v1/evaluations", json=POISONED))
@@ -150,7 +139,7 @@ def test_a_failure_inside_durable_rules_deletes_the_session_and_fails_that_reque
         assert [(item["index"], item["status"]) for item in batch.json()] == [(0, 500), (1, 422)]
         native.fail = False
         response = client.post("/v1/evaluations", json=KINDERGARTEN)
-        assert response.status_code == 200 and _essence(response.json()) == expected["kindergarten-bill"]
+        assert response.status_code == 200 and essence(response.json()) == expected["kindergarten-bill"]
     assert native.asserted and native.asserted == native.deleted, "every session created was deleted"
     assert len(_failures_logged(caplog)) == 51
     _nothing_of_the_case_logged(caplog)
@@ -174,13 +163,13 @@ def test_a_contradiction_in_the_engine_is_a_500_and_concurrent_requests_are_unaf
     failing = PoisonableEvaluator(rulebook=evaluator.rulebook, engine=ContradictoryEngine())
     cases = [(path.stem, load_example(path)["case"]) for path in EXAMPLES]
     problems: list[str] = []
-    with TestClient(create_app(Settings(), failing)) as client, caplog.at_level(logging.INFO, logger="regelmotor"):
+    with app_client(failing) as client, caplog.at_level(logging.INFO, logger="regelmotor"):
 
         def good_client(offset: int) -> None:
             for index in range(offset, offset + 40):
                 name, case = cases[index % len(cases)]
                 response = client.post("/v1/evaluations", json=case)
-                if response.status_code != 200 or _essence(response.json()) != expected[name]:
+                if response.status_code != 200 or essence(response.json()) != expected[name]:
                     problems.append(f"{name}: {response.status_code}")
 
         def poisoned_client() -> None:

@@ -40,7 +40,7 @@ import pytest
 
 from engine.case.model import Case
 from engine.evaluate import Evaluator
-from tests.conftest import EXAMPLES, load_example
+from tests.conftest import EXAMPLES, essence, load_example
 from tests.live_server import LiveServer, live_server, rss_kib, thread_count, wait_until
 
 LOAD_SECONDS = float(os.environ.get("REGELMOTOR_LOAD_SECONDS", "12"))
@@ -49,10 +49,6 @@ WARM_UP_SECONDS = min(60.0, max(4.0, LOAD_SECONDS / 5))
 MAX_REQUESTS = 2_000_000  # a bound on count as well as on time
 MEMORY_TOLERANCE_KIB = 10 * 1024
 PROBLEM = "application/problem+json"
-
-
-def _essence(answer: dict) -> dict:
-    return {**answer, "receipt": {k: v for k, v in answer["receipt"].items() if k != "evaluated_at"}}
 
 
 def _scaled(case: dict[str, Any], factor: Decimal, tag: str) -> dict[str, Any]:
@@ -83,7 +79,7 @@ def pool(evaluator: Evaluator) -> list[tuple[dict, dict]]:
         cases.append(case)
         for factor in ("0.5", "1.37", "2.05"):
             cases.append(_scaled(case, Decimal(factor), f"{path.stem}-{factor}"))
-    return [(case, _essence(evaluator.evaluate(Case.model_validate(case)).model_dump(mode="json")))
+    return [(case, essence(evaluator.evaluate(Case.model_validate(case))))
             for case in cases]
 
 
@@ -144,12 +140,12 @@ def _one_request(client: httpx.Client, rng: random.Random, pool, rule_ids, diges
     if roll < 0.70:
         case, expected = rng.choice(pool)
         response = client.post("/v1/evaluations", json=case)
-        ok = response.status_code == 200 and _essence(response.json()) == expected
+        ok = response.status_code == 200 and essence(response.json()) == expected
         return "evaluation", response.status_code, ok, case.get("case_id") or ""
     if roll < 0.80:
         chosen = rng.sample(pool, 5)
         response = client.post("/v1/evaluations/batch", json=[case for case, _ in chosen])
-        ok = response.status_code == 200 and [_essence(item["evaluation"]) for item in response.json()] == \
+        ok = response.status_code == 200 and [essence(item["evaluation"]) for item in response.json()] == \
             [expected for _, expected in chosen]
         return "batch", response.status_code, ok, ""
     if roll < 0.90:
@@ -284,4 +280,4 @@ def test_a_killed_worker_is_replaced_and_the_service_answers_correctly_throughou
     with httpx.Client(base_url=server.base, timeout=30) as client:
         for case, expected in pool[:40]:
             response = client.post("/v1/evaluations", json=case)
-            assert response.status_code == 200 and _essence(response.json()) == expected
+            assert response.status_code == 200 and essence(response.json()) == expected

@@ -17,25 +17,18 @@ from __future__ import annotations
 import json
 import logging
 import re
-import warnings
 
 import httpx
 import pytest
 import yaml
 
-from api.app import create_app
 from api.logs import JsonLinesFormatter
-from api.settings import Settings
 from engine.case.model import Case
 from engine.evaluate import Evaluator
 from engine.law.rulebook import RULES_DIR
 from engine.run.runtime import DurableEngine
-from tests.conftest import ROOT, load_example
+from tests.conftest import ROOT, app_client, load_example
 from tests.live_server import live_server
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
-    from fastapi.testclient import TestClient
 
 BASE = load_example(ROOT / "examples" / "kindergarten-bill.json")["case"]
 NATIONAL_RATES = yaml.safe_load((RULES_DIR / "parameters" / "national-guideline-rates.yaml").read_text("utf-8"))
@@ -120,7 +113,7 @@ def test_the_marked_case_is_a_real_case_that_uses_every_marked_field(evaluator):
 
 
 def test_logs_and_error_messages_in_process_carry_no_case_content(evaluator, caplog):
-    with TestClient(create_app(Settings(), evaluator)) as client, caplog.at_level(logging.DEBUG):
+    with app_client(evaluator) as client, caplog.at_level(logging.DEBUG):
         for method, path, body, status in _requests(CASE):
             response = client.request(method, path, content=body, headers={"content-type": "application/json"})
             assert response.status_code == status, (path, response.text[:300])
@@ -143,7 +136,7 @@ def test_a_failure_is_logged_without_the_case_or_the_exception_message(evaluator
             raise RuntimeError(f"failed on {MARKERS['view']} {MARKERS['identity number']} {MARKERS['income']}")
 
     failing = Evaluator(rulebook=evaluator.rulebook, engine=DurableEngine(fault_hook=hook))
-    with TestClient(create_app(Settings(), failing)) as client, caplog.at_level(logging.DEBUG):
+    with app_client(failing) as client, caplog.at_level(logging.DEBUG):
         armed["fail"] = True
         response = client.post("/v1/evaluations", json=CASE)
         assert response.status_code == 500
@@ -211,7 +204,7 @@ def _free_text(schema: dict) -> set[str]:
 
 @pytest.mark.parametrize("field", ["fodselsnummer", "personnummer", "fnr", "name", "address", "account_number"])
 def test_an_identity_field_sent_anyway_is_refused_by_its_name_without_its_value(evaluator, field):
-    with TestClient(create_app(Settings(), evaluator)) as client:
+    with app_client(evaluator) as client:
         response = client.post("/v1/evaluations", json={**CASE, field: MARKERS["identity number"]})
         assert response.status_code == 422
         assert [error["path"] for error in response.json()["errors"]] == [field]

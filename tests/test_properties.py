@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import warnings
 from decimal import Decimal
 
 import pytest
 from hypothesis import example, given, settings
 
-from api.app import create_app
-from api.settings import Settings
 from engine.answer.build import ConflictError
 from engine.answer.models import DutyStatus
 from engine.case.facts import observe
@@ -28,6 +25,7 @@ from engine.evaluate import Evaluator
 from engine.run.oracle import OracleEngine
 from engine.run.runtime import DurableEngine, Firing
 from tests import strategies as gen
+from tests.conftest import essence
 
 # The right to assistance for living costs, and assistance in special cases that is only open without it,
 # under each act: question names from the rule files.
@@ -47,11 +45,6 @@ def explaining(evaluator) -> Evaluator:
     """durable-rules with the F forms of the rules compiled too, so that it records `ruled_out` as the oracle does
     (the default engine leaves them out for speed: engine/runtime.py, docs/performance.md)."""
     return Evaluator(rulebook=evaluator.rulebook, engine=DurableEngine(ruled_out=True), rates=evaluator.rates)
-
-
-def _essence(evaluation) -> dict:
-    """The answer without what legitimately differs between two evaluations: the time stamp."""
-    return evaluation.model_dump(mode="json", exclude={"receipt": {"evaluated_at"}})
 
 
 def _outcomes(evaluation) -> dict[str, str]:
@@ -97,8 +90,8 @@ def test_durable_rules_and_the_oracle_agree(evaluator, explaining, oracle, case)
     else:
         # the served engine (no ruled-out firings: missing facts read off the condition trees) gives the same
         # decisions, missing facts included, and duties as the oracle's firings do
-        assert _essence(engine)["decisions"] == _essence(reference)["decisions"]
-        assert _essence(engine)["duties"] == _essence(reference)["duties"]
+        assert essence(engine)["decisions"] == essence(reference)["decisions"]
+        assert essence(engine)["duties"] == essence(reference)["duties"]
         assert {(e.id, e.firing) for e in engine.trace} == {(e.id, e.firing) for e in reference.trace}
 
 
@@ -154,9 +147,9 @@ LISTS_IN_TWO_ORDERS = tuple(
 @example((*LISTS_IN_TWO_ORDERS, [("household", "children"), ("expenses",)]))
 def test_same_case_same_answer_whatever_the_order_of_list_items(evaluator, change):
     case, reordered, _lists = change
-    first = _essence(evaluator.evaluate(case))
-    assert _essence(evaluator.evaluate(case)) == first
-    second = _essence(evaluator.evaluate(reordered))
+    first = essence(evaluator.evaluate(case))
+    assert essence(evaluator.evaluate(case)) == first
+    second = essence(evaluator.evaluate(reordered))
     for answer in (first, second):
         answer["receipt"].pop("input_digest")  # the digest of the input as sent: the order is part of it
     assert second == first
@@ -284,15 +277,6 @@ def test_discretion_in_special_cases_only_without_a_right(oracle, case):
 
 
 # --- over HTTP --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def client(evaluator):
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
-        from fastapi.testclient import TestClient
-    with TestClient(create_app(Settings(), evaluator)) as test_client:
-        yield test_client
 
 
 def _json_number(value):

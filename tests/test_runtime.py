@@ -7,14 +7,9 @@ import pytest
 from engine.case.model import Case
 from engine.evaluate import Evaluator
 from engine.run.runtime import DurableEngine
-from tests.conftest import EXAMPLES, load_example
+from tests.conftest import EXAMPLES, essence, load_example
 
 CASES = [Case.model_validate(load_example(path)["case"]) for path in EXAMPLES]
-
-
-def _essence(evaluation):
-    """The answer without the time stamp: what must be the same however it was computed."""
-    return evaluation.model_dump(exclude={"receipt": {"evaluated_at"}})
 
 
 def test_more_evaluations_than_durable_rules_has_live_sessions(evaluator):
@@ -24,14 +19,14 @@ def test_more_evaluations_than_durable_rules_has_live_sessions(evaluator):
 
 
 def test_eight_threads_give_the_sequential_answers(evaluator):
-    expected = [_essence(evaluator.evaluate(case)) for case in CASES]
+    expected = [essence(evaluator.evaluate(case), mode="python") for case in CASES]
     failures = []
 
     def worker(offset):
         try:
             for round_ in range(15):
                 index = (offset + round_) % len(CASES)
-                if _essence(evaluator.evaluate(CASES[index])) != expected[index]:
+                if essence(evaluator.evaluate(CASES[index]), mode="python") != expected[index]:
                     failures.append(index)
         except Exception as error:  # noqa: BLE001 — reported below, the thread must not die silently
             failures.append(repr(error))
@@ -52,10 +47,10 @@ def test_a_failing_action_fails_that_evaluation_only():
             raise RuntimeError("injected fault")
 
     evaluator = Evaluator(engine=DurableEngine(fault_hook=hook))
-    expected = _essence(evaluator.evaluate(CASES[0]))
+    expected = essence(evaluator.evaluate(CASES[0]), mode="python")
     armed["fail"] = True
     for _ in range(1100):  # would exhaust durable-rules' sessions if a failed one were left behind
         with pytest.raises(RuntimeError, match="injected fault"):
             evaluator.evaluate(CASES[0])
     armed["fail"] = False
-    assert _essence(evaluator.evaluate(CASES[0])) == expected
+    assert essence(evaluator.evaluate(CASES[0]), mode="python") == expected
