@@ -70,7 +70,7 @@ class DutyEntry(OutputModel):
 class RuleDetail(RuleEntry):
     statute: StatuteText = Field(description="The text of the section the rule encodes.")
     condition: str = Field(description="Vilkåret — the condition as the rule file writes it (the rule language of "
-                                       "engine/expressions.py).")
+                                       "engine/law/expressions.py).")
     overrides: list[str] = Field(description="Rules this one is an exception to: where both conditions hold, "
                                              "this rule's conclusion stands.")
     because: Bilingual = Field(description="The reason the answer gives when the rule fires; `{name}` is filled "

@@ -1,7 +1,7 @@
 """POST /v1/evaluations (one case) and POST /v1/evaluations/batch (many, answered item by item).
 
 The handlers are plain `def`: FastAPI runs them in its thread pool, and the engine's own lock
-(`engine/runtime.py`) serialises every call into durable-rules inside the process. Answers are serialised by
+(`engine/run/runtime.py`) serialises every call into durable-rules inside the process. Answers are serialised by
 pydantic exactly as the command line prints them (not re-validated through a response model), so the service
 and `regelmotor evaluate` give the same JSON values apart from the time stamp.
 """

@@ -14,7 +14,7 @@ Python's `json` module, which FastAPI uses, is lenient where a rules engine shou
 
 And a case is validated in pydantic's strict JSON mode: a value must have the JSON type the schema documents —
 `"true"` or `1` is not a boolean, `"17"` or `17.0` is not an age, a number is not a date (and a date written as
-text is `YYYY-MM-DD`: `CalendarDate` in engine/rates.py). Amounts may be JSON numbers or decimal strings, as
+text is `YYYY-MM-DD`: `CalendarDate` in engine/case/types.py). Amounts may be JSON numbers or decimal strings, as
 documented. The problem details never quote the body: they say what is wrong and, for a duplicate key, which of
 the case's own field names it is.
 """

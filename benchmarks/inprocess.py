@@ -11,7 +11,7 @@ Printed, from one run:
   1. evaluations/s and p50/p99 latency, for the mix and for each part of it;
   2. the split of one evaluation's cost: validation, fact derivation, the durable-rules session, building the
      answer (each stage timed on its own over the same cases, so the parts add up to about the whole);
-  3. the same with the pure-Python reference evaluator (engine/oracle.py) in place of durable-rules, and the
+  3. the same with the pure-Python reference evaluator (engine/run/oracle.py) in place of durable-rules, and the
      ratios — of whole evaluations, and of the engine stage alone.
 Times are wall-clock (time.perf_counter_ns); the machine's load when the run started is printed with them, and
 so is the rate per second of this process's CPU time, which other load on a shared machine disturbs much less.

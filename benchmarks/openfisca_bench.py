@@ -16,7 +16,7 @@ Before timing anything the script checks, case by case, that the two agree on th
 stops if they do not. It prints, from one run:
   * per single case: regelmotor's full evaluation (validation → answer) and OpenFisca's simulation for one
     household (building it from the situation, then calculating entitled, shortfall and surplus);
-  * a batch of 10,000: regelmotor one case after another in one process, and with `--jobs 2` (engine/bulk.py,
+  * a batch of 10,000: regelmotor one case after another in one process, and with `--jobs 2` (cli/bulk.py,
     the `regelmotor evaluate --jobs` path, answers written as JSON); OpenFisca vectorised over all households at
     once, with and without converting the cases to its arrays.
 """

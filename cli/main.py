@@ -87,7 +87,7 @@ def cmd_rules(_args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Check the rule files for consistency (engine/check.py); exit 1 when a check fails."""
+    """Check the rule files for consistency (engine/verify/check.py); exit 1 when a check fails."""
     from engine.law.rulebook import RULES_DIR
     from engine.verify.check import MIN_CASES, run_checks
 

@@ -92,13 +92,10 @@ CONSENT_TAX = "skatteetaten_samtykke"
 CONSENT_HOUSING_BANK = "bostotte_samtykke"
 
 # bosituasjon.botype
-HOME_OF_ONES_OWN = frozenset({"eier", "leier", "kommunal"})
 SOMEONE_ELSES_HOME = frozenset({"venner", "foreldre", "familie"})
-NO_HOME = frozenset({"ingen"})
 
-# familie.sivilstatus.status
+# familie.sivilstatus.status (the one other code, `gift`, is married)
 LIVES_AS_COUPLE = frozenset({"samboer"})
-MARRIED = frozenset({"gift"})
 SINGLE = frozenset({"ugift", "enke", "skilt", "separert"})
 
 # personalia.statsborgerskap.verdi (ISO 3166-1 alpha-3): citizens of the Nordic countries. NAV's own rule for
@@ -145,7 +142,6 @@ def _document(code: str, nb: str, en: str) -> Document:
 
 
 PAYSLIP = _document("lonnslipp|arbeid", "Lønnsslipp", "Payslip")
-TAX_RETURN = _document("skattemelding|skattemelding", "Skattemelding", "Tax return")
 SPOUSE_INCOME = _document("skattemelding|ektefelle", "Skattemelding og lønnsslipp for ektefelle eller samboer",
                           "Tax return and payslip of the spouse or cohabitant")
 STUDENT_FINANCE = _document("student|vedtak", "Vedtak om studielån og stipend", "Student finance decision")

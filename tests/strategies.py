@@ -66,10 +66,6 @@ def as_data(case: Case) -> dict:
     return case.model_dump(mode="python", by_alias=True, exclude_none=True)
 
 
-def as_json(case: Case) -> dict:
-    return case.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-
 # --- changes to a case ------------------------------------------------------------------------------------
 
 

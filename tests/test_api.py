@@ -252,7 +252,7 @@ def test_swagger_has_one_named_request_example_per_scenario_file(document):
 def test_every_field_of_every_schema_is_documented(document):
     undocumented = [f"{name}.{field}" for name, schema in document["components"]["schemas"].items()
                     for field, spec in schema.get("properties", {}).items() if not spec.get("description")]
-    assert undocumented == [], "add description= to these fields (engine/case.py, engine/answer.py, api/)"
+    assert undocumented == [], "add description= to these fields (engine/case/model.py, engine/answer/models.py, api/)"
 
 
 def test_errors_are_documented_as_problem_json_with_examples(document, evaluator):

@@ -3,7 +3,7 @@ gets a 500 problem+json with its correlation id, the durable-rules session is de
 logged, and every other request — concurrent or later — is answered correctly.
 
 Faults are injected through `DurableEngine(fault_hook=...)` (an action raises), by wrapping the native
-durable-rules module that engine/runtime.py calls (the engine raises mid-session), and by an engine that reports
+durable-rules module that engine/run/runtime.py calls (the engine raises mid-session), and by an engine that reports
 a contradiction (the answer builder raises ConflictError). A worker process that dies is the subject of
 tests/test_load.py (SIGKILL under load; uvicorn's supervisor replaces it).
 """
@@ -101,7 +101,7 @@ def test_a_failing_rule_action_fails_its_request_only_and_every_session_is_delet
 
 
 class NativeProxy:
-    """durable-rules' native module as engine/runtime.py sees it, failing `assert_fact` on demand and counting
+    """durable-rules' native module as engine/run/runtime.py sees it, failing `assert_fact` on demand and counting
     the sessions created and deleted."""
 
     def __init__(self, real) -> None:

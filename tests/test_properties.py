@@ -43,7 +43,7 @@ def oracle(evaluator) -> Evaluator:
 @pytest.fixture(scope="module")
 def explaining(evaluator) -> Evaluator:
     """durable-rules with the F forms of the rules compiled too, so that it records `ruled_out` as the oracle does
-    (the default engine leaves them out for speed: engine/runtime.py, docs/performance.md)."""
+    (the default engine leaves them out for speed: engine/run/runtime.py, docs/performance.md)."""
     return Evaluator(rulebook=evaluator.rulebook, engine=DurableEngine(ruled_out=True), rates=evaluator.rates)
 
 
@@ -130,7 +130,7 @@ def test_exactly_one_outcome_per_question(evaluator, case):
 
 
 # Found by the property below: the amount's detail lines (expenses, income items, children) followed the order
-# of the case's lists. Fixed in engine/amount.py (canonical order).
+# of the case's lists. Fixed in engine/answer/amount.py (canonical order).
 LISTS_IN_TWO_ORDERS = tuple(
     Case.model_validate({"decision_date": dt.date(2004, 1, 1), "household": {
         "has_spouse_or_cohabitant": False, "shares_home_with_other_adults": False, "children": children},

@@ -1,4 +1,4 @@
-"""The answer's shape (the Evaluation contract of docs/design.md), as pydantic models the API also documents."""
+"""The answer's shape — the Evaluation contract — as pydantic models the API also documents."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 We drive durable-rules' native engine (`durable_rules_engine`, the C core that the `durable.lang`/`durable.engine`
 Python layer wraps) directly. What we rely on, and why it is shaped this way (measured on durable-rules 2.0.28;
-see docs/design.md and docs/performance.md):
+see docs/engine.md and docs/performance.md):
 
 * The library is not thread-safe, so every call into it holds one process-wide lock (module-level, because the
   native engine's rulesets and sessions are process-global, whichever `DurableEngine` object made them).
@@ -151,7 +151,7 @@ class DurableEngine:
     What it records decides the answer: every rule whose condition is true (`concludes`) and, per duty, whether
     it applies, does not apply, or is fulfilled. A rule whose condition is definitely false (`ruled_out`) decides
     nothing; the answer needs it only to list what an undetermined question is missing, and works it out from the
-    rule's condition tree then (engine/evaluate.py). Compiling the F forms of the rules too (`ruled_out=True`)
+    rule's condition tree then (engine/answer/build.py). Compiling the F forms of the rules too (`ruled_out=True`)
     records those firings as well — the property tests compare them with the oracle's — at about twice the cost
     per session (more than a third of the rules and of the actions; docs/performance.md).
     """
