@@ -33,6 +33,7 @@ from engine.answer.models import (
     Receipt,
 )
 from engine.case.facts import VOCABULARY, FactKind, Observations
+from engine.case.glossary import glossary
 from engine.case.model import Case
 from engine.case.types import to_kroner
 from engine.law.expressions import questions_in, truth
@@ -277,7 +278,8 @@ class AnswerBuilder:
             return self.catalogue.duty_answer(duty, DutyStatus.open, APPLIES_OPEN, None)
         unknown = tuple(sorted(self._unknown_paths(duty.applies_facts, self.catalogue.premises(duty), frozenset())))
         reason = Bilingual(
-            nb="Plikten kan gjelde; saken mangler: " + ", ".join(unknown) if unknown else
+            nb="Plikten kan gjelde; saken mangler: " + ", ".join(glossary().field(path) for path in unknown)
+            if unknown else
             "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",
             en="The duty may apply; the case does not give: " + ", ".join(unknown) if unknown else
             "The duty may apply; it depends on a question not yet determined.")
@@ -306,9 +308,9 @@ class AnswerBuilder:
                        evaluated_at=dt.datetime.now(dt.UTC))
 
     def build(self) -> Evaluation:
-        warning = self.observations.rates.table.staleness_warning(self.case.decision_date)
+        stale = self.observations.rates.table.staleness_warning(self.case.decision_date)
         return Evaluation(
             case_id=self.case.case_id, decision_date=self.case.decision_date, law=self.catalogue.law(self.ruleset),
             decisions=[self._decision(q) for q in self.ruleset.question_order],
             duties=[self._duty(duty) for duty in self.ruleset.duties],
-            warnings=[warning] if warning else [], trace=self._trace(), receipt=self._receipt())
+            warnings=[Bilingual(nb=stale.nb, en=stale.en)] if stale else [], trace=self._trace(), receipt=self._receipt())

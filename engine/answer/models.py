@@ -80,7 +80,8 @@ class RateTableUsed(OutputModel):
 
 class AmountLine(OutputModel):
     class Detail(OutputModel):
-        label: str = Field(description="One item behind the line, e.g. a household member's rate or an income.")
+        label: Bilingual = Field(description="One item behind the line, e.g. a household member's rate or an "
+                                             "income.")
         amount: Decimal = Field(description="Its monthly amount in kroner.")
 
     part: Literal["need", "means"] = Field(description="Whether the line adds to the need or to the means.")
@@ -154,7 +155,7 @@ class Evaluation(OutputModel):
     decisions: list[Decision] = Field(description="One answer per question (provision) in force, in dependency "
                                                   "order.")
     duties: list[DutyOut] = Field(description="The duties toward the client, each with its status.")
-    warnings: list[str] = Field(description="What the caseworker should know about the answer, e.g. that the "
+    warnings: list[Bilingual] = Field(description="What the caseworker should know about the answer, e.g. that the "
                                             "newest rates on file were used.")
     trace: list[TraceEntry] = Field(description="Every rule and duty that fired, in order, with the facts it "
                                                 "matched.")

@@ -17,6 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from engine.case.glossary import glossary
 from engine.case.model import Case, GatheredHow, Household, Matter, Party, RepresentativeKind, RightStatus
 from engine.case.rates import RateRow, RateTable
 from engine.case.types import to_ore
@@ -111,9 +112,10 @@ def _sum_ore(amounts: Iterable[Decimal]) -> int:
     return sum((to_ore(amount) for amount in amounts), 0)
 
 
-def _itemised(items: Iterable[tuple[str, Decimal]]) -> Itemised:
-    """Items by code and amount, sorted, each labelled by its code."""
-    return Itemised(tuple(Item(code, code, to_ore(amount)) for code, amount in sorted(items)))
+def _itemised(items: Iterable[tuple[str, Decimal]], codes: str) -> Itemised:
+    """Items by code and amount, sorted, each labelled by the code's Norwegian label and by the code itself."""
+    label = glossary().code
+    return Itemised(tuple(Item(label(codes, code), code, to_ore(amount)) for code, amount in sorted(items)))
 
 
 # --- copied straight from the record ----------------------------------------------------------------------
@@ -152,7 +154,7 @@ def _income_of(kinds: set[str] | None):
         if case.income is None:
             return None
         if kinds is None:
-            return _itemised((item.kind, item.monthly_amount) for item in case.income)
+            return _itemised(((item.kind, item.monthly_amount) for item in case.income), "IncomeKind")
         return _sum_ore(item.monthly_amount for item in case.income if item.kind in kinds)
 
     return read
@@ -179,7 +181,8 @@ def _assets_available(case: Case, _rates: Rates) -> int | None:
 @fact("expenses_total", FactKind.money, ["expenses"], "monthly housing, power, insurance and other expenses",
       nb="boutgifter, strøm, forsikring og andre nødvendige utgifter")
 def _expenses(case: Case, _rates: Rates) -> Itemised | None:
-    return None if case.expenses is None else _itemised((item.kind, item.monthly_amount) for item in case.expenses)
+    return None if case.expenses is None else _itemised(((item.kind, item.monthly_amount) for item in case.expenses),
+                                                        "ExpenseKind")
 
 
 @fact("unclaimed_rights_monthly", FactKind.money, ["economic_rights"],
