@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field, model_serializer
 from starlette.exceptions import HTTPException
 
+from api import norwegian
 from engine.evaluate import LawNotEncoded
 from engine.models import OutputModel
 
@@ -56,6 +57,9 @@ class FieldError(OutputModel):
                                                   "body, e.g. `#/income/0/monthly_amount` (in a batch: "
                                                   "`#/3/income/0/monthly_amount`). Absent for query parameters.")
     message: str = Field(description="What is wrong with the value.")
+    label_nb: str | None = Field(None, description="Feltet — the field's name in Norwegian (the glossary's), e.g. "
+                                                   "`Inntekt nr. 1: Beløp per måned (kr)`.")
+    message_nb: str | None = Field(None, description="Hva som er galt — what is wrong, in Norwegian.")
 
     @model_serializer(mode="wrap")
     def _without_absent(self, handler):
@@ -70,6 +74,7 @@ class Problem(OutputModel):
     title: str = Field(description="The kind of problem, in words; the same for every occurrence.")
     status: int = Field(description="The HTTP status code.")
     detail: str | None = Field(None, description="What went wrong in this occurrence.")
+    detail_nb: str | None = Field(None, description="Hva som gikk galt — the detail in Norwegian.")
     correlation_id: str | None = Field(None, description="The request's correlation id (also in the "
                                                          "`X-Correlation-ID` response header and the service log).")
     errors: list[FieldError] | None = Field(None, description="One entry per invalid field.")
@@ -80,9 +85,10 @@ class Problem(OutputModel):
 
 
 def problem(kind: Kind, detail: str | None, correlation_id: str | None,
-            errors: list[FieldError] | None = None) -> Problem:
+            errors: list[FieldError] | None = None, detail_nb: str | None = None) -> Problem:
+    """`detail_nb` defaults to what the kind of problem means, in Norwegian (api/norwegian.py)."""
     return Problem(type=kind.type, title=kind.title, status=kind.status, detail=detail,
-                   correlation_id=correlation_id, errors=errors)
+                   detail_nb=detail_nb or norwegian.KIND_NB[kind.slug], correlation_id=correlation_id, errors=errors)
 
 
 def problem_response(value: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -134,7 +140,9 @@ def field_errors(errors: list[dict[str, Any]], *, body_prefix: tuple[int | str, 
         pointer = None
         if body_prefix is not None:
             pointer = "#" + "".join(f"/{_escape(part)}" for part in body_prefix + loc)
-        result.append(FieldError(path=".".join(str(part) for part in loc), pointer=pointer, message=error["msg"]))
+        path = ".".join(str(part) for part in loc)
+        result.append(FieldError(path=path, pointer=pointer, message=error["msg"], label_nb=norwegian.field_nb(path),
+                                 message_nb=error.get("msg_nb") or norwegian.message_nb(error, path)))
     return result
 
 
@@ -151,10 +159,11 @@ def invalid_fields(fields: list[FieldError], correlation: str | None, total: int
     """`total` is how many fields were invalid when `fields` lists only some of them."""
     total = max(total or 0, len(fields))
     noun = "field is" if total == 1 else "fields are"
+    in_norwegian = norwegian.invalid_count_nb(total, min(total, MAX_FIELD_ERRORS))
     if total > MAX_FIELD_ERRORS:
         return problem(INVALID_REQUEST, f"{total} {noun} invalid; errors lists the first {MAX_FIELD_ERRORS}.",
-                       correlation, fields[:MAX_FIELD_ERRORS])
-    return problem(INVALID_REQUEST, f"{total} {noun} invalid; see errors.", correlation, fields)
+                       correlation, fields[:MAX_FIELD_ERRORS], in_norwegian)
+    return problem(INVALID_REQUEST, f"{total} {noun} invalid; see errors.", correlation, fields, in_norwegian)
 
 
 def invalid_case(errors: list[dict[str, Any]], correlation: str | None,
@@ -165,9 +174,10 @@ def invalid_case(errors: list[dict[str, Any]], correlation: str | None,
 
 def law_not_encoded(error: LawNotEncoded, correlation: str | None,
                     body_prefix: tuple[int | str, ...] = ()) -> Problem:
-    where = field_errors([{"loc": ("decision_date",), "msg": str(error)}], body_prefix=body_prefix)
+    where = field_errors([{"loc": ("decision_date",), "msg": str(error), "msg_nb": error.nb}],
+                         body_prefix=body_prefix)
     return problem(LAW_NOT_ENCODED, f"{error}; the service encodes only the periods listed by GET /v1/rules.",
-                   correlation, where)
+                   correlation, where, f"{error.nb} GET /v1/rules viser periodene regelverket dekker.")
 
 
 def engine_failure(correlation: str | None) -> Problem:
@@ -222,6 +232,7 @@ async def _on_http_error(request: Request, exc: HTTPException) -> JSONResponse:
     phrase = HTTPStatus(exc.status_code).phrase
     detail = exc.detail if exc.detail and exc.detail != phrase else None
     return problem_response(Problem(type="about:blank", title=phrase, status=exc.status_code, detail=detail,
+                                    detail_nb=norwegian.status_nb(exc.status_code),
                                     correlation_id=correlation_id(request)), headers)
 
 

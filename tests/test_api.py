@@ -131,8 +131,11 @@ def test_a_batch_answers_every_case_in_order_and_a_bad_one_only_fails_itself(cli
                                                                        "#/1/income/0/monthly_amount"}
     assert results[2]["problem"]["errors"][0]["pointer"] == "#/2"
     assert results[3]["problem"]["type"] == "urn:regelmotor:problem:law-not-encoded"
-    assert results[3]["problem"]["errors"][0] == {"path": "decision_date", "pointer": "#/3/decision_date",
-                                                  "message": results[3]["problem"]["errors"][0]["message"]}
+    no_law = results[3]["problem"]["errors"][0]
+    assert no_law == {"path": "decision_date", "pointer": "#/3/decision_date", "message": no_law["message"],
+                      "label_nb": "Vedtaksdato",
+                      "message_nb": "Vedtaksdatoen 1980-06-01 er før 1993-01-01, den tidligste datoen regelverket "
+                                    "dekker."}
     assert all(r["problem"]["correlation_id"] == response.headers["x-correlation-id"] for r in results[1:4])
 
 
