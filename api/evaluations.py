@@ -1,4 +1,5 @@
-"""POST /v1/evaluations (one case) and POST /v1/evaluations/batch (many, answered item by item).
+"""POST /v1/evaluations (one case; `?view=summary` for the short answer) and POST /v1/evaluations/batch (many,
+answered item by item).
 
 The handlers are plain `def`: FastAPI runs them in its thread pool, and the engine's own lock
 (`engine/run/runtime.py`) serialises every call into durable-rules inside the process. Answers are serialised by
@@ -8,7 +9,7 @@ and `regelmotor evaluate` give the same JSON values apart from the time stamp.
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from pydantic import Field, TypeAdapter, ValidationError, WithJsonSchema
 
 from api.errors import (
@@ -30,6 +31,7 @@ from engine.answer.models import Evaluation
 from engine.case.model import Case
 from engine.evaluate import Evaluator, LawNotEncoded
 from engine.models import OutputModel
+from views.summary import Summary, summarise
 
 TAG = "evaluations"
 
@@ -82,19 +84,27 @@ def router(evaluator: Evaluator, settings: Settings, examples: list[Example]) ->
     routes = APIRouter(prefix="/v1/evaluations", tags=[TAG], route_class=StrictJsonRoute)
 
     @routes.post(
-        "", response_model=Evaluation, summary="Evaluate one case",
+        "", response_model=Evaluation | Summary, summary="Evaluate one case",
         description="Answers, for each provision in force on `decision_date`, what the law says about the case: "
                     "the outcome with its legal basis, the facts still missing, what is left to discretion, and "
-                    "the duties toward the client with their status. Pick a scenario under *Examples* to try it.",
+                    "the duties toward the client with their status. Pick a scenario under *Examples* to try it. "
+                    "With `view=summary`, the short answer a caseworker reads (in Norwegian): per question the "
+                    "outcome, the reasons with their citations, the missing facts by name, the considerations and "
+                    "the calculation, and the open duties with what fulfils each — built from the same "
+                    "Evaluation.",
         responses=responses(400, 413, 415, 422, 500, s422="An invalid field (each listed with its path and "
                                                           "message), or no encoded law on the decision date (the "
                                                           "problem names `decision_date`)."),
     )
     def evaluate(
         case: Annotated[Case, Body(openapi_examples=openapi_examples(examples))],
+        view: Annotated[Literal["full", "summary"], Query(
+            description="full: the Evaluation (default); summary: the short answer in Norwegian.")] = "full",
     ) -> Response:
+        evaluation = evaluator.evaluate(case)
+        answer = summarise(evaluation, evaluator.rulebook.outcomes) if view == "summary" else evaluation
         # Serialised by the model itself, as the command line does (no second validation of the answer).
-        return Response(evaluator.evaluate(case).model_dump_json(), media_type="application/json")
+        return Response(answer.model_dump_json(), media_type="application/json")
 
     @routes.post(
         "/batch", response_model=list[BatchItem], summary="Evaluate many cases",

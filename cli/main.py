@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -21,19 +22,39 @@ def _fail(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
-def read_case(path: Path) -> Case:
-    """A bare case, or an example file ({"case": ..., "expected": ...})."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+class BadInput(Exception):
+    """The file cannot be read as a case: the lines say why (every invalid field, one a line)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(lines[0])
+        self.lines = lines
+
+
+def read_case(path: Path) -> tuple[Case, dict[str, Any] | None]:
+    """A bare case, or an example file ({"case": ..., "expected": ...}) with its expectations. Read exactly as the
+    HTTP service reads a body: strict JSON (api/strict_json.py) and the case's documented JSON types."""
+    from api.errors import field_errors
+    from api.strict_json import NotStrictJson, loads, validate_strictly
+
+    try:
+        data = loads(path.read_bytes())
+    except OSError as error:
+        raise BadInput([f"cannot read {path}: {error.strerror}"]) from None
+    except json.JSONDecodeError as error:
+        raise BadInput([f"{path} is not valid JSON: line {error.lineno} column {error.colno}: {error.msg}"]) from None
+    except NotStrictJson as error:
+        raise BadInput([f"{path}: {error}"]) from None
+    expected = None
     if isinstance(data, dict) and "case" in data and "expected" in data:
-        data = data["case"]
-    return Case.model_validate(data)
-
-
-def _first_error(error: ValidationError) -> str:
-    first = error.errors()[0]
-    location = ".".join(str(part) for part in first["loc"]) or "(body)"
-    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-    return f"{location}: {first['msg']}{more}"
+        data, expected = data["case"], data["expected"]
+    try:
+        return validate_strictly(Case, data), expected
+    except ValidationError as error:
+        fields = field_errors(error.errors())
+        lines = [f"{path}: {len(fields)} invalid field{'s' if len(fields) != 1 else ''}"]
+        lines += [f"  {field.path or '(the case)'}: {field.message} — {field.label_nb}: {field.message_nb}"
+                  for field in fields]
+        raise BadInput(lines) from None
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -49,23 +70,49 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.decision_date is not None:
         return _fail("--decision-date is for --format digisos; a case carries its own decision_date")
     if args.jobs is not None or args.file.endswith(".jsonl") or args.file == "-":  # many cases: cli/bulk.py
+        if args.format != "case":
+            return _fail(f"--format {args.format} is for one case; many cases are answered as JSON, one a line")
         from cli.bulk import evaluate_jsonl
 
         return evaluate_jsonl(args.file, args.jobs or 1)
     try:
-        case = read_case(Path(args.file))
-    except OSError as error:
-        return _fail(f"cannot read {args.file}: {error.strerror}")
-    except json.JSONDecodeError as error:
-        return _fail(f"{args.file} is not valid JSON: line {error.lineno} column {error.colno}: {error.msg}")
-    except ValidationError as error:
-        return _fail(f"{args.file}: {_first_error(error)}")
+        case, expected = read_case(Path(args.file))
+    except BadInput as error:
+        for line in error.lines:
+            print(f"regelmotor: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    evaluator = EngineSettings.from_env().evaluator()
     try:
-        evaluation = EngineSettings.from_env().evaluator().evaluate(case)
+        evaluation = evaluator.evaluate(case)
     except LawNotEncoded as error:
         return _fail(str(error))
-    print(evaluation.model_dump_json(indent=2))
-    return 0
+    print(_formatted(evaluation, args.format, evaluator.rulebook))
+    return _report_expectations(args.file, evaluation, expected)
+
+
+def _formatted(evaluation, form: str, rulebook) -> str:
+    if form == "text":
+        from views.summary import summarise, text
+
+        return text(summarise(evaluation, rulebook.outcomes)).rstrip("\n")
+    return evaluation.model_dump_json(indent=2)
+
+
+def _report_expectations(file: str, evaluation, expected: dict[str, Any] | None) -> int:
+    """An example file's expectations, checked on stderr (stdout stays the answer): exit 1 when they fail."""
+    if expected is None:
+        return 0
+    from engine.verify.expected import checked, differences
+
+    found = differences(evaluation, expected)
+    if not found:
+        print(f"regelmotor: {file}: passed — the answer matches the expected {checked(expected)}", file=sys.stderr)
+        return 0
+    print(f"regelmotor: {file}: FAILED — {len(found)} difference{'s' if len(found) != 1 else ''} from "
+          f"the expected {checked(expected)}:", file=sys.stderr)
+    for line in found:
+        print(f"  {line}", file=sys.stderr)
+    return 1
 
 
 def _positive(text: str) -> int:
@@ -111,8 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     evaluate = commands.add_parser("evaluate", help="evaluate one case (JSON) and print the Evaluation")
     evaluate.add_argument("file")
-    evaluate.add_argument("--format", choices=["case", "digisos"], default="case",
-                          help="case: a case or an example file (default); digisos: a JsonSoknad, NAV's application")
+    evaluate.add_argument("--format", choices=["case", "text", "digisos"], default="case",
+                          help="case: a case or an example file, answered as JSON (default); text: the same, "
+                               "answered as a summary to read in a terminal; digisos: a JsonSoknad, NAV's "
+                               "application. An example file's expectations are checked: passed or failed, on "
+                               "stderr (exit 1 when failed)")
     evaluate.add_argument("--jobs", type=_positive, metavar="N",
                           help="FILE is JSON Lines (one case a line; '-' reads stdin; implied by a .jsonl name): "
                                "evaluate it with N worker processes, answers in input order, one line each")

@@ -32,13 +32,17 @@ def test_a_case_that_gives_no_facts_at_all_is_answered(tmp_path):
     assert {d["outcome"] for d in json.loads(done.stdout)["decisions"]} == {"undetermined"}
 
 
-def test_bad_input_gives_one_line_and_exit_code_2(tmp_path):
+def test_bad_input_lists_every_error_and_exits_2(tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text('{"decision_date": "2008-01-01", "income": [{"kind": "wages", "monthly_amount": -5}]}')
+    bad.write_text('{"decision_date": "2008-02-30", "income": [{"kind": "salary", "monthly_amount": -4321.5}]}')
     done = _run("evaluate", str(bad))
-    assert done.returncode == 2
-    assert done.stdout == "" and len(done.stderr.strip().splitlines()) == 1
-    assert "income.0.monthly_amount" in done.stderr
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert lines[0].endswith("3 invalid fields")
+    assert [line.split(":")[1].strip() for line in lines[1:]] == ["decision_date", "income.0.kind",
+                                                                  "income.0.monthly_amount"]
+    assert "Inntekt nr. 1: Beløp per måned (kr): Må være minst 0." in lines[3]
+    assert "4321" not in done.stderr and "salary" not in done.stderr  # the values are never repeated
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
     assert _run("evaluate", str(broken)).returncode == 2
@@ -47,6 +51,47 @@ def test_bad_input_gives_one_line_and_exit_code_2(tmp_path):
     old.write_text('{"decision_date": "1980-01-01"}')
     done = _run("evaluate", str(old))
     assert done.returncode == 2 and "1980-01-01" in done.stderr
+
+
+def test_the_command_line_is_exactly_as_strict_as_http(tmp_path, client):
+    bodies = {
+        "duplicate-key": '{"decision_date": "2008-03-01", "income": [], "income": []}',
+        "nan": '{"decision_date": "2008-03-01", "income": [{"kind": "wages", "monthly_amount": NaN}]}',
+        "text-for-a-boolean": '{"decision_date": "2008-03-01", "residence": {"lawful_residence": "true"}}',
+        "text-for-an-age": '{"decision_date": "2008-03-01", "applicant": {"age": "40"}}',
+        "number-for-a-date": '{"decision_date": 1204329600}',
+        "unknown-field": '{"decision_date": "2008-03-01", "name": "Kari"}',
+    }
+    for name, body in bodies.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(body)
+        done = _run("evaluate", str(path))
+        answer = client.post("/v1/evaluations", content=body, headers={"Content-Type": "application/json"})
+        assert answer.status_code in (400, 422), name
+        assert done.returncode == 2 and done.stdout == "", name
+        for error in answer.json().get("errors", []):
+            assert f"  {error['path']}: {error['message']}" in done.stderr, name
+
+
+def test_text_prints_the_summary_in_norwegian():
+    done = _run("evaluate", "--format", "text", "examples/kindergarten-bill.json")
+    assert done.returncode == 0, done.stderr
+    assert "sosialtjenesteloven § 5-1 Stønad til livsopphold: HAR IKKE KRAV" in done.stdout
+    assert "sosialtjenesteloven § 5-2 Stønad i særlige tilfeller: SKJØNN" in done.stdout
+    assert "Åpne plikter:" in done.stdout and "overskudd 5\u00a0250\u00a0kr" in done.stdout
+
+
+def test_an_example_file_is_checked_against_its_expectations(tmp_path):
+    done = _run("evaluate", "examples/kindergarten-bill.json")
+    assert done.returncode == 0
+    assert "passed — the answer matches the expected 3 outcomes, 10 duties" in done.stderr
+    example = load_example(EXAMPLES[0])
+    example["expected"]["decisions"] = {question: "undetermined" for question in example["expected"]["decisions"]}
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps(example))
+    done = _run("evaluate", str(wrong))
+    assert done.returncode == 1 and json.loads(done.stdout)["decisions"]  # the answer is still printed
+    assert "FAILED" in done.stderr and "expected undetermined, got" in done.stderr
 
 
 def test_rules_lists_the_catalogue():
