@@ -1,0 +1,303 @@
+"""A decision-letter draft (utkast til vedtak) in bokmål, made from an answer and nothing else.
+
+Per question it says what the answer says — never a decision the engine did not make: where the outcome leaves
+discretion, the decision is a marked blank for the caseworker; so are the main considerations (forvaltningsloven
+§ 25 third ledd), the amount and period where the office may give something (the guideline calculation is a
+starting point, never the amount), and the conditions. The reasons name the rules and the facts (§§ 24 and 25);
+the letter ends with the appeal information (§ 27), all from rules/letter.yaml.
+
+While a blank is empty the draft is unfinished: every forvaltningsloven § 25 duty of the answer is listed as open,
+whatever the case record says. A filled blank is the caseworker's own text, put in as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import Field
+
+from engine.answer.models import Decision, DutyStatus, Evaluation
+from engine.case.glossary import glossary, kroner, show
+from engine.law.rulebook import RULES_DIR
+from engine.law.schema import OutcomeSpec
+from engine.models import InputModel, OutputModel
+from views.summary import summarise
+
+LETTER_FILE = RULES_DIR / "letter.yaml"
+REASONS_DUTY = ("forvaltningsloven", "25")  # the duty to give reasons, by act short name and section
+
+
+# --- rules/letter.yaml ------------------------------------------------------------------------------------
+
+
+class OutcomeText(InputModel):
+    sentence: str
+    grants: bool = False
+
+
+class AppealBody(InputModel):
+    valid_from: dt.date = Field(alias="from")
+    name: str
+
+
+class ActText(InputModel):
+    office: str
+    conditions_basis: str
+    appeal_basis: str
+    appeal_bodies: list[AppealBody] = Field(min_length=1)
+
+    def appeal_body(self, day: dt.date) -> str:
+        return [body for body in self.appeal_bodies if body.valid_from <= day][-1].name
+
+
+class Heading(InputModel):
+    heading: str
+    paragraphs: list[str]
+
+
+class ReasonsText(InputModel):
+    heading: str
+    basis: str
+    rules: str
+    facts: str
+    considerations: str
+
+
+class LetterTexts(InputModel):
+    status: str
+    outcomes: dict[str, OutcomeText]
+    acts: dict[str, ActText]
+    appeal: Heading
+    reasons: ReasonsText
+
+
+@cache
+def letter_texts(path: Path = LETTER_FILE) -> LetterTexts:
+    return LetterTexts.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+# --- the letter -------------------------------------------------------------------------------------------
+
+
+class Blank(OutputModel):
+    id: str = Field(description="The blank's id, to fill it in: `<question>/decision`, `<question>/amount`, "
+                                "`<question>/consideration/<id>`, `conditions`.")
+    label: str = Field(description="What the caseworker writes here, in Norwegian.")
+    text: str | None = Field(description="The caseworker's text; null while the blank is empty.")
+
+
+class Paragraph(OutputModel):
+    text: str | None = Field(None, description="A paragraph of the letter; null where the paragraph is a blank.")
+    blank: Blank | None = Field(None, description="A marked blank for the caseworker's judgement.")
+    items: list[str] = Field([], description="A list under the paragraph (rules, facts).")
+    subheading: bool = Field(False, description="The paragraph heads what follows (a provision in the reasons).")
+
+
+class Section(OutputModel):
+    heading: str
+    paragraphs: list[Paragraph]
+    table: list[tuple[str, str]] = Field([], description="Rows of a small table (the guideline calculation).")
+
+
+class OpenDuty(OutputModel):
+    id: str
+    citation: str
+    duty: str = Field(description="What the duty asks, in Norwegian.")
+    why_open: str = Field(description="Why it is open, in Norwegian.")
+
+
+class Letter(OutputModel):
+    draft: bool = Field(True, description="Always true: a draft for the caseworker, never a decision.")
+    title: str
+    case_id: str | None
+    decision_date: dt.date
+    law: str
+    sections: list[Section]
+    blanks: list[Blank] = Field(description="Every blank of the draft, in order.")
+    empty_blanks: int = Field(description="How many blanks are still empty; the draft is unfinished until none is.")
+    open_duties: list[OpenDuty] = Field(description="The duties still open, the duty to give reasons "
+                                                    "(forvaltningsloven § 25) among them while a blank is empty.")
+    note: str = Field(description="What the draft is and is not.")
+
+
+NOTE = ("Utkast laget av regelmotor fra svaret på saken. Det er ikke et vedtak: saksbehandleren fyller ut de "
+        "merkede feltene, kontrollerer opplysningene og treffer vedtaket.")
+
+
+class UnknownBlank(ValueError):
+    """A filled-in blank the draft does not have."""
+
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__(", ".join(ids))
+        self.ids = ids
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+class _Drafter:
+    def __init__(self, evaluation: Evaluation, outcomes: dict[str, OutcomeSpec], filled: dict[str, str]) -> None:
+        self.evaluation, self.outcomes, self.filled = evaluation, outcomes, filled
+        self.texts = letter_texts()
+        self.act = self.texts.acts[evaluation.law.act]
+        self.blanks: list[Blank] = []
+        self.gives_something = False  # some decision asks for an amount and period: conditions may be set
+
+    def blank(self, blank_id: str, label: str) -> Paragraph:
+        text = (self.filled.get(blank_id) or "").strip() or None
+        blank = Blank(id=blank_id, label=label, text=text)
+        self.blanks.append(blank)
+        return Paragraph(blank=blank)
+
+    def _grants(self, decision: Decision) -> bool:
+        text = self.texts.outcomes.get(decision.outcome)
+        return bool(text and text.grants)
+
+    def decisions(self) -> Section:
+        paragraphs: list[Paragraph] = []
+        for decision in self.evaluation.decisions:
+            provision = decision.provision
+            basis = f"{provision.short_name} ({self.evaluation.law.version}) § {provision.section}"
+            text = self.texts.outcomes.get(decision.outcome)
+            what = _lower_first(provision.title)
+            label = self.outcomes[decision.outcome].nb if decision.outcome in self.outcomes else decision.outcome
+            sentence = text.sentence.format(what=what, basis=basis) if text else f"{provision.title}: {label}."
+            paragraphs.append(Paragraph(text=sentence))
+            spec = self.outcomes.get(decision.outcome)
+            if spec and spec.discretion:
+                paragraphs.append(self.blank(f"{decision.question}/decision",
+                                             f"Kontorets avgjørelse om {what}, etter skjønn"))
+            if self._grants(decision):
+                hint = ""
+                if decision.amount and decision.amount.kind == "shortfall":
+                    hint = f" (veiledende beregning: udekket behov {kroner(decision.amount.shortfall)} per måned)"
+                if decision.amount or (spec and spec.discretion):
+                    self.gives_something = True
+                    paragraphs.append(self.blank(f"{decision.question}/amount", f"Beløp og periode{hint}"))
+            if decision.missing_facts:
+                paragraphs.append(Paragraph(text="Opplysninger som mangler:",
+                                            items=[glossary().field(path) for path in decision.missing_facts]))
+        return Section(heading="Vedtak", paragraphs=paragraphs)
+
+    def reasons(self) -> Section:
+        texts = self.texts.reasons
+        paragraphs: list[Paragraph] = []
+        summary = summarise(self.evaluation, self.outcomes)
+        for decision, short in zip(self.evaluation.decisions, summary.decisions, strict=True):
+            if not decision.reasons and not decision.considerations:
+                continue
+            paragraphs.append(Paragraph(text=f"{short.provision} — {short.outcome_label}", subheading=True))
+            paragraphs += [Paragraph(text=reason.text) for reason in short.reasons]
+            paragraphs.append(Paragraph(text=f"{texts.rules}:", items=sorted({r.citation for r in short.reasons})))
+            facts = {f"{fact.label}: {fact.value}" for reason in short.reasons for fact in reason.facts}
+            if facts:
+                paragraphs.append(Paragraph(text=f"{texts.facts}:", items=sorted(facts)))
+            if decision.considerations:
+                paragraphs.append(Paragraph(text=f"{texts.considerations}:"))
+                for consideration in decision.considerations:
+                    paragraphs.append(Paragraph(text=consideration.nb))
+                    paragraphs.append(self.blank(f"{decision.question}/consideration/{consideration.id}",
+                                                 "Kontorets vurdering av dette hensynet"))
+        return Section(heading=f"{texts.heading} ({texts.basis})", paragraphs=paragraphs)
+
+    def calculations(self) -> list[Section]:
+        sections = []
+        for short in summarise(self.evaluation, self.outcomes).decisions:
+            amount = short.amount
+            if amount is None:
+                continue
+            rows = [(line.label, kroner(line.amount)) for line in amount.lines]
+            rows += [("Behov i alt", kroner(amount.need)), ("Midler i alt", kroner(amount.counted_means)),
+                     (amount.label, kroner(amount.difference))]
+            paragraphs = [Paragraph(text=f"{amount.note} ({amount.citation})")]
+            if amount.rate_table:
+                paragraphs.append(Paragraph(text=f"Satser: {amount.rate_table}."))
+            sections.append(Section(heading=f"Veiledende beregning, {short.provision}", paragraphs=paragraphs,
+                                    table=rows))
+        return sections
+
+    def conditions(self) -> Section | None:
+        if not self.gives_something:
+            return None
+        return Section(heading="Vilkår", paragraphs=[
+            self.blank("conditions", f"Vilkår for stønaden og hvorfor, eller «ingen vilkår» "
+                                     f"({self.act.conditions_basis})")])
+
+    def appeal(self) -> Section:
+        values = {"office": self.act.office, "appeal_body": self.act.appeal_body(self.evaluation.decision_date),
+                  "appeal_basis": self.act.appeal_basis}
+        appeal = self.texts.appeal
+        return Section(heading=appeal.heading,
+                       paragraphs=[Paragraph(text=text.format(**values)) for text in appeal.paragraphs])
+
+    def open_duties(self, empty: int) -> list[OpenDuty]:
+        duties = []
+        for duty in self.evaluation.duties:
+            basis = duty.provision
+            gives_reasons = (basis.short_name, basis.section) == REASONS_DUTY
+            if duty.status == DutyStatus.open:
+                duties.append(OpenDuty(id=duty.id, citation=basis.citation, duty=duty.duty.nb,
+                                       why_open=duty.reason.nb))
+            elif gives_reasons and empty and duty.status == DutyStatus.fulfilled:
+                duties.append(OpenDuty(id=duty.id, citation=basis.citation, duty=duty.duty.nb,
+                                       why_open=f"Utkastet har {empty} tomme felt for saksbehandlerens vurdering; "
+                                                "begrunnelsen er ikke ferdig."))
+        return duties
+
+    def letter(self) -> Letter:
+        sections = [self.decisions(), self.reasons(), *self.calculations()]
+        conditions = self.conditions()
+        if conditions:
+            sections.append(conditions)
+        sections.append(self.appeal())
+        unknown = sorted(set(self.filled) - {blank.id for blank in self.blanks})
+        if unknown:
+            raise UnknownBlank(unknown)
+        empty = sum(1 for blank in self.blanks if blank.text is None)
+        law = self.evaluation.law
+        return Letter(title="Utkast til vedtak", case_id=self.evaluation.case_id,
+                      decision_date=self.evaluation.decision_date, law=f"{law.short_name} ({law.version})",
+                      sections=sections, blanks=self.blanks, empty_blanks=empty, open_duties=self.open_duties(empty),
+                      note=NOTE)
+
+
+def draft(evaluation: Evaluation, outcomes: dict[str, OutcomeSpec], filled: dict[str, str] | None = None) -> Letter:
+    """The draft of an answer, with the caseworker's text in the blanks named in `filled` (by blank id). Raises
+    `UnknownBlank` for a filled blank the draft does not have."""
+    return _Drafter(evaluation, outcomes, filled or {}).letter()
+
+
+# --- as text ----------------------------------------------------------------------------------------------
+
+
+def text(letter: Letter, width: int = 88) -> str:
+    """The draft as plain text; an empty blank reads `[FYLLES UT: …]`."""
+
+    def wrap(line: str, indent: str = "", hanging: str = "") -> list[str]:
+        return textwrap.wrap(line, width, initial_indent=indent, subsequent_indent=indent + hanging) or [""]
+
+    out = [f"{letter.title.upper()} — ikke et vedtak før saksbehandleren har fylt ut og kontrollert det", ""]
+    out += wrap(f"Sak: {letter.case_id or '—'}. Vedtaksdato: {show(letter.decision_date)}. Lov: {letter.law}.")
+    for section in letter.sections:
+        out += ["", section.heading, "-" * len(section.heading)]
+        for paragraph in section.paragraphs:
+            if paragraph.blank is not None:
+                blank = paragraph.blank
+                out += wrap(blank.text if blank.text else f"[FYLLES UT: {blank.label}]", "    ")
+            else:
+                out += ([""] if paragraph.subheading else []) + wrap(paragraph.text or "")
+            out += [line for item in paragraph.items for line in wrap(f"- {item}", "  ", "  ")]
+        if section.table:
+            label_width = max(len(label) for label, _ in section.table)
+            out += [f"  {label:<{label_width}}  {value:>14}" for label, value in section.table]
+    if letter.open_duties:
+        out += ["", "Åpne plikter før vedtaket kan treffes", "-" * 37]
+        for duty in letter.open_duties:
+            out += wrap(f"[ ] {duty.duty} ({duty.citation}) {duty.why_open}", "", "    ")
+    out += [""] + wrap(letter.note)
+    return "\n".join(out) + "\n"
