@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import auth, catalogue, digisos, docs_ui, errors, evaluations, health, openapi
+from api import auth, catalogue, digisos, docs_ui, errors, evaluations, health, letters, openapi, parameters
 from api.body_limit import BodyLimitMiddleware
 from api.examples import load_examples
 from api.logs import SERVICE_LOGGER
@@ -50,7 +50,9 @@ def create_app(settings: Settings | None = None, evaluator: Evaluator | None = N
         telemetry={"logs": False},
     )
     app.include_router(evaluations.router(evaluator, settings, examples))
+    app.include_router(letters.router(evaluator, examples))
     app.include_router(catalogue.router(rules))
+    app.include_router(parameters.router(evaluator.rates))
     app.include_router(health.router(evaluator))
     app.include_router(digisos.router(evaluator, settings))
     errors.install(app)

@@ -107,5 +107,9 @@ def message_nb(error: dict[str, Any], path: str) -> str:
 
 
 def field_nb(path: str) -> str:
-    """The field's name in bokmål (the path as it is where the glossary has no name for it)."""
-    return glossary().field(path)
+    """The field's name in bokmål (the path as it is where the glossary has no name for it). A body that wraps
+    the case (POST /v1/letters: `{"case": …, "blanks": …}`) names its fields from `case.`."""
+    words = glossary()
+    if path.startswith("case.") and words.field(path) == path:
+        return words.field(path.removeprefix("case."))
+    return words.field(path)
