@@ -27,19 +27,19 @@ class RateRowOut(OutputModel):
     source: str = Field(description="Kilde — where the row's figures come from.")
 
 
-class Gap(OutputModel):
-    valid_from: dt.date
-    valid_to: dt.date
+class RateGap(OutputModel):
+    valid_from: dt.date = Field(description="The first day of a period whose rates are not on file.")
+    valid_to: dt.date = Field(description="The last day of that period.")
 
 
 class GuidelineRates(OutputModel):
-    id: str
+    id: str = Field(description="The table's id, e.g. national-guideline-rates.")
     title: dict[str, str] = Field(description="The table's title by language.")
-    unit: str
-    categories: list[RateCategory]
+    unit: str = Field(description="What the figures are, e.g. NOK per month.")
+    categories: list[RateCategory] = Field(description="The rate categories, in the table's order.")
     rows: list[RateRowOut] = Field(description="Oldest first.")
     rows_hold_until: dt.date | None = Field(description="The last day the newest row is known to hold.")
-    known_gaps: list[Gap] = Field(description="Periods whose rates are not on file: a date in one uses the row "
+    known_gaps: list[RateGap] = Field(description="Periods whose rates are not on file: a date in one uses the row "
                                               "before it, and the answer warns.")
     note: Bilingual | None = Field(description="What the answer says when a date after `rows_hold_until` uses the "
                                                "newest row.")
@@ -57,7 +57,7 @@ def parameters(table: RateTable) -> Parameters:
                     for key, label in table.categories.items()],
         rows=[RateRowOut(valid_from=row.valid_from, rates=row.rates, source=row.source) for row in table.rows],
         rows_hold_until=table.rows_hold_until,
-        known_gaps=[Gap(valid_from=gap.valid_from, valid_to=gap.valid_to) for gap in table.known_gaps],
+        known_gaps=[RateGap(valid_from=gap.valid_from, valid_to=gap.valid_to) for gap in table.known_gaps],
         note=Bilingual(nb=note.nb, en=note.en) if note else None))
 
 

@@ -240,7 +240,8 @@ def document(client):
 
 def test_the_paths_are_the_contracts(document):
     assert set(document["paths"]) == {"/v1/evaluations", "/v1/evaluations/batch", "/v1/rules",
-                                      "/v1/rules/{rule_id}", "/health", "/v1/digisos/soknad/evaluations"}
+                                      "/v1/rules/{rule_id}", "/health", "/v1/digisos/soknad/evaluations",
+                                      "/v1/letters", "/v1/parameters"}
 
 
 def test_swagger_has_one_named_request_example_per_scenario_file(document):
@@ -278,7 +279,7 @@ def test_the_description_explains_every_outcome_and_duty_status(document, evalua
     text = document["info"]["description"]
     for value in [*evaluator.rulebook.outcomes, *DutyStatus]:
         assert f"`{value}`" in text
-    assert {tag["name"] for tag in document["tags"]} == {"evaluations", "rules", "service"}
+    assert {tag["name"] for tag in document["tags"]} == {"evaluations", "letters", "rules", "service"}
 
 
 def test_swagger_ui_is_served(client):

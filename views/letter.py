@@ -98,25 +98,25 @@ class Paragraph(OutputModel):
 
 
 class Section(OutputModel):
-    heading: str
-    paragraphs: list[Paragraph]
+    heading: str = Field(description="The section's heading.")
+    paragraphs: list[Paragraph] = Field(description="Its paragraphs and blanks, in order.")
     table: list[tuple[str, str]] = Field([], description="Rows of a small table (the guideline calculation).")
 
 
 class OpenDuty(OutputModel):
-    id: str
-    citation: str
+    id: str = Field(description="The duty's id (GET /v1/rules/{rule_id}).")
+    citation: str = Field(description="Hjemmel — the duty's legal basis.")
     duty: str = Field(description="What the duty asks, in Norwegian.")
     why_open: str = Field(description="Why it is open, in Norwegian.")
 
 
 class Letter(OutputModel):
     draft: bool = Field(True, description="Always true: a draft for the caseworker, never a decision.")
-    title: str
-    case_id: str | None
-    decision_date: dt.date
-    law: str
-    sections: list[Section]
+    title: str = Field(description="Utkast til vedtak.")
+    case_id: str | None = Field(description="The caller's case reference, echoed back.")
+    decision_date: dt.date = Field(description="Vedtaksdato.")
+    law: str = Field(description="The act applied, e.g. 'sosialtjenesteloven (1991)'.")
+    sections: list[Section] = Field(description="Vedtak, begrunnelse, beregning, vilkår, klageadgang — in order.")
     blanks: list[Blank] = Field(description="Every blank of the draft, in order.")
     empty_blanks: int = Field(description="How many blanks are still empty; the draft is unfinished until none is.")
     open_duties: list[OpenDuty] = Field(description="The duties still open, the duty to give reasons "

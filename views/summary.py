@@ -54,13 +54,13 @@ class SummaryLine(OutputModel):
 class SummaryAmount(OutputModel):
     kind: str = Field(description="shortfall or surplus.")
     label: str = Field(description="Udekket behov or overskudd.")
-    need: Decimal
-    counted_means: Decimal
+    need: Decimal = Field(description="Behov — the monthly need in kroner.")
+    counted_means: Decimal = Field(description="Midler — the monthly means counted, in kroner.")
     difference: Decimal = Field(description="The shortfall or the surplus, in kroner.")
-    lines: list[SummaryLine]
+    lines: list[SummaryLine] = Field(description="The calculation line by line.")
     rate_table: str | None = Field(description="The rate table and row used, with its source.")
     citation: str = Field(description="The calculation's legal basis.")
-    url: str
+    url: str = Field(description="The section on Lovdata.")
     note: str = Field(description="How to read the figures.")
 
 
@@ -71,17 +71,17 @@ class SummaryDecision(OutputModel):
     outcome: str = Field(description="The outcome's code (rules/outcomes.yaml).")
     outcome_label: str = Field(description="Utfallet — the outcome in Norwegian.")
     discretion: bool = Field(description="The outcome leaves the decision to the caseworker.")
-    reasons: list[SummaryReason]
+    reasons: list[SummaryReason] = Field(description="Why: every rule that concluded the outcome.")
     missing_facts: list[MissingFact] = Field(description="What would settle an undetermined outcome.")
     considerations: list[str] = Field(description="Hensyn — what to weigh where discretion is left.")
-    amount: SummaryAmount | None
+    amount: SummaryAmount | None = Field(description="The guideline calculation, where the answer has one.")
 
 
 class SummaryDuty(OutputModel):
     id: str = Field(description="The duty's id (GET /v1/rules/{rule_id}).")
-    citation: str
-    url: str
-    status: DutyStatus
+    citation: str = Field(description="Hjemmel — the duty's legal basis.")
+    url: str = Field(description="The section on Lovdata.")
+    status: DutyStatus = Field(description="open, fulfilled or not_applicable.")
     status_label: str = Field(description="Åpen, oppfylt or gjelder ikke.")
     duty: str = Field(description="What the duty asks of the office, in Norwegian.")
     fulfil_by: str = Field(description="What the record must show, in Norwegian.")
@@ -89,10 +89,10 @@ class SummaryDuty(OutputModel):
 
 
 class Summary(OutputModel):
-    case_id: str | None
-    decision_date: dt.date
+    case_id: str | None = Field(description="The caller's case reference, echoed back.")
+    decision_date: dt.date = Field(description="Vedtaksdato.")
     law: str = Field(description="The act applied, e.g. 'sosialtjenesteloven (1991)'.")
-    decisions: list[SummaryDecision]
+    decisions: list[SummaryDecision] = Field(description="Per question, in the answer's order.")
     open_duties: list[SummaryDuty] = Field(description="The duties still open: a checklist with what fulfils each.")
     fulfilled_duties: list[SummaryDuty] = Field(description="The duties the record shows fulfilled.")
     warnings: list[str] = Field(description="Merknader — what the caseworker should know, in Norwegian.")
