@@ -19,6 +19,7 @@ from api.examples import load_examples
 from api.logs import SERVICE_LOGGER
 from api.request_context import RequestContextMiddleware
 from api.settings import Settings
+from web import page
 from engine import ENGINE_VERSION
 from engine.evaluate import Evaluator
 
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, evaluator: Evaluator | None = N
     errors.install(app)
     openapi.install(app, evaluator, rules, examples, settings)
     docs_ui.install(app)
+    page.install(app, evaluator, settings, examples)  # the caseworker's page at /
     # Added last = outermost: the request context wraps the body limit, so a 413 is logged and correlated too.
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     auth.install(app, settings.api_keys)  # inside the request context, outside the body limit: no key, no read

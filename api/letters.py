@@ -35,12 +35,19 @@ class LetterRequest(InputModel):
                                         "(forvaltningsloven § 25) stays open in the draft.")
 
 
+def unknown_blanks(error: UnknownBlank, correlation: str | None) -> ProblemException:
+    """A 422 naming each filled-in blank the draft does not have (by its id, a code: never the text)."""
+    return ProblemException(invalid_fields(field_errors(
+        [{"loc": ("blanks", blank), "msg": "the draft has no blank with this id",
+          "msg_nb": "Utkastet har ikke et felt med denne id-en."} for blank in error.ids]), correlation))
+
+
 MEDIA = {"json": "application/json", "pdf": "application/pdf", "text": "text/plain; charset=utf-8"}
 
 
 def router(evaluator: Evaluator, examples: list[Example]) -> APIRouter:
     routes = APIRouter(prefix="/v1/letters", tags=[TAG], route_class=StrictJsonRoute)
-    sample = {e.name: {"summary": e.summary, "value": {"case": e.case}} for e in examples[:3]}
+    sample = {e.name: {"summary": e.title_nb, "value": {"case": e.case}} for e in examples[:3]}
 
     @routes.post(
         "", response_model=Letter, summary="Draft the decision letter",
@@ -64,10 +71,7 @@ def router(evaluator: Evaluator, examples: list[Example]) -> APIRouter:
         try:
             drafted = draft(evaluation, evaluator.rulebook.outcomes, body.blanks)
         except UnknownBlank as error:
-            raise ProblemException(invalid_fields(field_errors(
-                [{"loc": ("blanks", blank), "msg": "the draft has no blank with this id",
-                  "msg_nb": "Utkastet har ikke et felt med denne id-en."} for blank in error.ids]),
-                correlation_id(request))) from None
+            raise unknown_blanks(error, correlation_id(request)) from None
         if format == "pdf":
             return Response(pdf(drafted), media_type=MEDIA["pdf"],
                             headers={"Content-Disposition": 'attachment; filename="utkast-til-vedtak.pdf"'})

@@ -249,7 +249,8 @@ def test_swagger_has_one_named_request_example_per_scenario_file(document):
     assert set(body["examples"]) == {path.stem for path in EXAMPLES}
     for path in EXAMPLES:
         example = load_example(path)
-        assert body["examples"][path.stem]["summary"] == example["expected"]["summary"]
+        assert body["examples"][path.stem]["summary"] == example["expected"]["title_nb"]
+        assert body["examples"][path.stem]["description"].startswith(example["expected"]["summary"])
         assert body["examples"][path.stem]["value"] == example["case"]
 
 
