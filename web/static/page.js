@@ -245,7 +245,8 @@ function showProblems(heading, items) {
 }
 
 function showProblem(problem) {
-  const errors = problem.errors || [];
+  // The page's bodies wrap the case ({"case": …}): a field's path in the form is the path after "case.".
+  const errors = (problem.errors || []).map((error) => ({...error, path: error.path.replace(/^case\./, "")}));
   for (const error of errors) {
     const input = form.elements.namedItem(error.path);
     if (input && input.setAttribute) {
