@@ -1,0 +1,194 @@
+"""The page, the summary, the letter and the parameters over HTTP, in-process: each says what the JSON answer says."""
+
+import re
+
+import pytest
+
+from api.auth import ApiKeys
+from api.settings import Settings
+from engine.case.model import Case
+from tests.conftest import EXAMPLES, app_client, load_example
+from views.compare import compare
+from views.letter import draft
+from views.summary import summarise
+
+KEY = "a-key-long-enough-1234"
+
+
+def _case(name: str) -> dict:
+    return next(load_example(path)["case"] for path in EXAMPLES if path.stem == name)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_page_and_the_summary_say_what_the_json_answer_says(client, path):
+    case = load_example(path)["case"]
+    answer = client.post("/v1/evaluations", json=case).json()
+    summary = client.post("/v1/evaluations?view=summary", json=case).json()
+    page = client.post("/page/answer", json={"case": case}).text
+    outcomes = {d["question"]: d["outcome"] for d in answer["decisions"]}
+    assert {d["question"]: d["outcome"] for d in summary["decisions"]} == outcomes
+    shown = dict(re.findall(r'data-question="([^"]+)" data-outcome="([^"]+)"', page))
+    assert shown == outcomes
+    for decision, short in zip(answer["decisions"], summary["decisions"], strict=True):
+        assert [r["text"] for r in short["reasons"]] == [r["text_nb"] for r in decision["reasons"]]
+        assert [r["citation"] for r in short["reasons"]] == [r["basis"]["citation"] for r in decision["reasons"]]
+        assert [m["path"] for m in short["missing_facts"]] == decision["missing_facts"]
+        assert short["considerations"] == [c["nb"] for c in decision["considerations"]]
+        assert (short["amount"] is None) == (decision["amount"] is None)
+        if decision["amount"]:
+            assert short["amount"]["need"] == decision["amount"]["need"]
+            assert short["amount"]["counted_means"] == decision["amount"]["counted_means"]
+        for text in [short["outcome_label"], *(r["text"] for r in short["reasons"]),
+                     *(m["label"] for m in short["missing_facts"]), *short["considerations"]]:
+            assert _escaped(text) in page
+    for status in ("open", "fulfilled"):
+        ids = [d["id"] for d in answer["duties"] if d["status"] == status]
+        assert [d["id"] for d in summary[f"{status}_duties"]] == ids
+        assert re.findall(rf'data-duty="([^"]+)" data-status="{status}"', page) == ids
+    assert [w["nb"] for w in answer["warnings"]] == summary["warnings"]
+
+
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;") \
+        .replace("'", "&#39;")
+
+
+def test_the_page_is_served_whole_with_nothing_from_another_host(client):
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert '<html lang="nb">' in html and 'href="/docs"' in html
+    for url in re.findall(r'(?:src|href)="([^"#]+)"', html):
+        assert url.startswith(("/", "data:")), url  # local files only: no CDN, no font service
+        if url.startswith("/page/static/"):
+            assert client.get(url).status_code == 200
+    assert "Statlige veiledende retningslinjer" in html and "Rundskriv A-3/2023" in html  # the rates table
+
+
+def test_the_form_has_a_field_for_every_field_of_the_case_model(client):
+    html = client.get("/").text
+    names = set(re.findall(r'name="([^"]+)"', html)) | set(re.findall(r'data-list="([^"]+)"', html))
+    names = {name.replace(".__i__", "") for name in names}
+    missing = [path for path in _leaf_paths(Case) if path not in names]
+    assert missing == []
+
+
+def _leaf_paths(model, prefix=""):
+    import typing
+
+    from pydantic import BaseModel
+
+    for name, spec in model.model_fields.items():
+        path = prefix + (spec.alias or name)
+        inner = [a for a in typing.get_args(spec.annotation) if a is not type(None)] or [spec.annotation]
+        kind = inner[0]
+        if typing.get_origin(kind) is list:
+            item = typing.get_args(kind)[0]
+            yield path
+            if isinstance(item, type) and issubclass(item, BaseModel):
+                yield from _leaf_paths(item, path + ".")
+        elif isinstance(kind, type) and issubclass(kind, BaseModel) and kind.__name__ != "RateTable":
+            yield from _leaf_paths(kind, path + ".")
+        else:
+            yield path
+
+
+def test_a_scenario_is_served_to_the_page_by_name(client):
+    assert client.get("/page/examples/kindergarten-bill").json() == _case("kindergarten-bill")
+    assert client.get("/page/examples/no-such-scenario").status_code == 404
+
+
+def test_the_page_shows_what_changed_since_the_previous_answer(client, evaluator):
+    before = _case("kindergarten-bill")
+    after = {**before, "income": [{**before["income"][0], "monthly_amount": 5000}, before["income"][1]]}
+    html = client.post("/page/answer", json={"case": after, "previous": before}).text
+    assert '<tr data-change="outcome"><th scope="row">sosialtjenesteloven § 5-1 Stønad til livsopphold</th>' \
+           '<td class="before">har ikke krav</td>' in html
+    changes = compare(*(summarise(evaluator.evaluate(Case.model_validate(c)), evaluator.rulebook.outcomes)
+                        for c in (before, after)))
+    assert [(c.kind, c.before, c.after) for c in changes] == [
+        ("outcome", "har ikke krav", "har krav"),
+        ("amount", "Overskudd 5\u00a0250\u00a0kr (behov 12\u00a0720\u00a0kr, midler 17\u00a0970\u00a0kr)",
+         "Udekket behov 6\u00a0750\u00a0kr (behov 12\u00a0720\u00a0kr, midler 5\u00a0970\u00a0kr)"),
+        ("outcome", "skjønn", "ikke aktuelt"),
+        ("duty", "Åpen", "Gjelder ikke")]
+    same = client.post("/page/answer", json={"case": before, "previous": before}).text
+    assert "Ingen endring i utfall" in same
+
+
+def test_the_page_answers_a_bad_case_as_the_api_does(client):
+    bad = {"case": {"decision_date": "2008-03-01", "applicant": {"age": 12}}}
+    answer = client.post("/page/answer", json=bad)
+    assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json"
+    error = answer.json()["errors"][0]
+    assert (error["path"], error["label_nb"], error["message_nb"]) == ("case.applicant.age", "Søkerens alder",
+                                                                      "Må være minst 16.")
+    duplicate = client.post("/page/answer", content='{"case": {"decision_date": "2008-03-01"}, "case": {}}',
+                            headers={"Content-Type": "application/json"})
+    assert duplicate.status_code == 400
+
+
+def test_with_api_keys_the_page_is_open_and_its_answers_need_a_key(evaluator):
+    with app_client(evaluator, Settings(api_keys=ApiKeys.of(KEY))) as client:
+        assert client.get("/").status_code == 200
+        assert 'id="api-key"' in client.get("/").text
+        assert client.get("/page/static/page.js").status_code == 200
+        assert client.get("/page/examples/kindergarten-bill").status_code == 200
+        case = {"case": _case("kindergarten-bill")}
+        assert client.post("/page/answer", json=case).status_code == 401
+        assert client.post("/page/answer", json=case, headers={"X-API-Key": KEY}).status_code == 200
+        assert client.post("/v1/letters", json=case).status_code == 401
+
+
+# --- the letter over HTTP ---------------------------------------------------------------------------------
+
+
+def test_the_letter_is_drafted_as_json_pdf_and_text(client, evaluator):
+    case = _case("kindergarten-bill")
+    answer = client.post("/v1/letters", json={"case": case})
+    assert answer.status_code == 200
+    expected = draft(evaluator.evaluate(Case.model_validate(case)), evaluator.rulebook.outcomes)
+    assert answer.json() == expected.model_dump(mode="json")
+    pdf = client.post("/v1/letters?format=pdf", json={"case": case})
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    assert "attachment" in pdf.headers["content-disposition"]
+    text = client.post("/v1/letters?format=text", json={"case": case, "blanks": {"conditions": "Ingen vilkår."}})
+    assert text.headers["content-type"].startswith("text/plain")
+    assert "Ingen vilkår." in text.text and "[FYLLES UT: Kontorets avgjørelse" in text.text
+
+
+def test_a_letter_blank_the_draft_does_not_have_is_a_422_naming_it(client):
+    answer = client.post("/v1/letters", json={"case": _case("kindergarten-bill"), "blanks": {"5-1/decision": "x"}})
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["path"] == "blanks.5-1/decision"
+    assert answer.json()["errors"][0]["message_nb"] == "Utkastet har ikke et felt med denne id-en."
+    too_long = client.post("/v1/letters", json={"case": _case("kindergarten-bill"),
+                                                "blanks": {"conditions": "x" * 4001}})
+    assert too_long.status_code == 422 and "4001" not in too_long.text
+
+
+# --- parameters and the catalogue ---------------------------------------------------------------------------
+
+
+def test_the_parameters_are_the_rate_table_by_date_with_sources(client, evaluator):
+    rates = client.get("/v1/parameters").json()["guideline_rates"]
+    table = evaluator.rates
+    assert [row["valid_from"] for row in rates["rows"]] == [row.valid_from.isoformat() for row in table.rows]
+    assert all(row["source"] for row in rates["rows"])
+    assert [c["id"] for c in rates["categories"]] == list(table.categories)
+    first = rates["rows"][0]
+    assert first == {"valid_from": "2002-01-01", "source": "Sosialdepartementet, via kvinnerogfamilie.no",
+                     "rates": {"single": "4000", "couple": "6660", "sharing": "3330", "child_0_5": "1530",
+                               "child_6_10": "2020", "child_11_17": "2550"}}
+
+
+def test_the_catalogue_takes_the_act_by_the_name_the_answers_show(client):
+    both = {entry["id"] for entry in client.get("/v1/rules", params={"act": "sosialtjenesteloven"}).json()}
+    old = {entry["id"] for entry in client.get("/v1/rules", params={"act": "sosialtjenesteloven (1991)"}).json()}
+    new = {entry["id"] for entry in client.get("/v1/rules", params={"act": "sotjl-2009"}).json()}
+    assert old and new and both == old | new
+    assert old == {entry["id"] for entry in client.get("/v1/rules", params={"act": "LOV-1991-12-13-81"}).json()}
+    fvl = client.get("/v1/rules", params={"act": "forvaltningsloven"}).json()
+    assert fvl and all(entry["basis"]["short_name"] == "forvaltningsloven" for entry in fvl)
+    unknown = client.get("/v1/rules", params={"act": "barnevernloven"})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["message_nb"].startswith("Ukjent lov")
