@@ -20,7 +20,7 @@ KIND_NB = {
     "content-too-large": "Innholdet er større enn tjenesten tar imot.",
     "batch-too-large": "Listen har flere saker enn tjenesten tar imot i én forespørsel.",
     "unsupported-media-type": "Innholdet må sendes som JSON (Content-Type: application/json).",
-    "invalid-request": "Forespørselen har ugyldige felt; se errors.",
+    "invalid-request": "Forespørselen har ugyldige felt; de er listet med navn og feilen.",
     "law-not-encoded": "Regelverket som gjaldt på vedtaksdatoen, er ikke lagt inn.",
     "engine-failure": "Regelmotoren feilet på denne forespørselen. Feilen er logget under korrelasjons-id-en; saken "
                       "er ikke logget. Andre forespørsler påvirkes ikke.",
@@ -40,8 +40,8 @@ def status_nb(status: int) -> str:
 def invalid_count_nb(total: int, listed: int) -> str:
     noun = "felt er ugyldig" if total == 1 else "felt er ugyldige"
     if total > listed:
-        return f"{total} {noun}; errors viser de {listed} første."
-    return f"{total} {noun}; se errors."
+        return f"{total} {noun}; de {listed} første er listet."
+    return f"{total} {noun}; de er listet med navn og feilen."
 
 
 def _enum_nb(path: str) -> str:
@@ -53,7 +53,7 @@ def _enum_nb(path: str) -> str:
 _TYPES_NB: dict[str, str] = {
     "missing": "Feltet må fylles ut.",
     "extra_forbidden": "Feltet finnes ikke i saken; fjern det.",
-    "bool_type": "Skal være ja eller nei (true eller false).",
+    "bool_type": "Skal være ja eller nei (en JSON-sannhetsverdi).",
     "int_type": "Skal være et helt tall.",
     "int_parsing": "Skal være et helt tall.",
     "int_from_float": "Skal være et helt tall.",
