@@ -19,9 +19,9 @@ from api.examples import load_examples
 from api.logs import SERVICE_LOGGER
 from api.request_context import RequestContextMiddleware
 from api.settings import Settings
-from web import page
 from engine import ENGINE_VERSION
 from engine.evaluate import Evaluator
+from web import page
 
 log = logging.getLogger(SERVICE_LOGGER)
 

@@ -50,8 +50,9 @@ def load_examples(directory: Path | None) -> list[Example]:
             data = json.loads(path.read_text(encoding="utf-8"))
             Case.model_validate(data["case"])
             expected = data["expected"]
-            examples.append(Example(name=path.stem, title_nb=str(expected["title_nb"]), summary=str(expected["summary"]),
-                                    source=str(expected.get("source", "")), case=data["case"], expected=expected))
+            examples.append(Example(name=path.stem, title_nb=str(expected["title_nb"]),
+                                    summary=str(expected["summary"]), source=str(expected.get("source", "")),
+                                    case=data["case"], expected=expected))
         except (OSError, ValueError, KeyError, TypeError, ValidationError) as error:
             log.warning("example left out", extra={"fields": {"event": "examples", "file": path.name,
                                                              "error_type": type(error).__name__}})

@@ -313,4 +313,5 @@ class AnswerBuilder:
             case_id=self.case.case_id, decision_date=self.case.decision_date, law=self.catalogue.law(self.ruleset),
             decisions=[self._decision(q) for q in self.ruleset.question_order],
             duties=[self._duty(duty) for duty in self.ruleset.duties],
-            warnings=[Bilingual(nb=stale.nb, en=stale.en)] if stale else [], trace=self._trace(), receipt=self._receipt())
+            warnings=[Bilingual(nb=stale.nb, en=stale.en)] if stale else [], trace=self._trace(),
+            receipt=self._receipt())
