@@ -69,6 +69,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return evaluate_soknad_file(args.file, args.decision_date)
     if args.decision_date is not None:
         return _fail("--decision-date is for --format digisos; a case carries its own decision_date")
+    if args.pdf is not None and args.format != "letter":
+        return _fail("--pdf is for --format letter")
     if args.jobs is not None or args.file.endswith(".jsonl") or args.file == "-":  # many cases: cli/bulk.py
         if args.format != "case":
             return _fail(f"--format {args.format} is for one case; many cases are answered as JSON, one a line")
@@ -86,15 +88,24 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         evaluation = evaluator.evaluate(case)
     except LawNotEncoded as error:
         return _fail(str(error))
-    print(_formatted(evaluation, args.format, evaluator.rulebook))
+    print(_formatted(evaluation, args.format, evaluator.rulebook, args.pdf))
     return _report_expectations(args.file, evaluation, expected)
 
 
-def _formatted(evaluation, form: str, rulebook) -> str:
+def _formatted(evaluation, form: str, rulebook, pdf_path: str | None) -> str:
     if form == "text":
         from views.summary import summarise, text
 
         return text(summarise(evaluation, rulebook.outcomes)).rstrip("\n")
+    if form == "letter":
+        from views.letter import draft, text
+
+        letter = draft(evaluation, rulebook.outcomes)
+        if pdf_path:
+            from views.letter_pdf import pdf
+
+            Path(pdf_path).write_bytes(pdf(letter))
+        return text(letter).rstrip("\n")
     return evaluation.model_dump_json(indent=2)
 
 
@@ -158,11 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     evaluate = commands.add_parser("evaluate", help="evaluate one case (JSON) and print the Evaluation")
     evaluate.add_argument("file")
-    evaluate.add_argument("--format", choices=["case", "text", "digisos"], default="case",
+    evaluate.add_argument("--format", choices=["case", "text", "letter", "digisos"], default="case",
                           help="case: a case or an example file, answered as JSON (default); text: the same, "
-                               "answered as a summary to read in a terminal; digisos: a JsonSoknad, NAV's "
-                               "application. An example file's expectations are checked: passed or failed, on "
-                               "stderr (exit 1 when failed)")
+                               "answered as a summary to read in a terminal; letter: the same, answered as a "
+                               "decision-letter draft; digisos: a JsonSoknad, NAV's application. An example file's "
+                               "expectations are checked: passed or failed, on stderr (exit 1 when failed)")
+    evaluate.add_argument("--pdf", metavar="FILE", help="with --format letter: also write the draft as a PDF")
     evaluate.add_argument("--jobs", type=_positive, metavar="N",
                           help="FILE is JSON Lines (one case a line; '-' reads stdin; implied by a .jsonl name): "
                                "evaluate it with N worker processes, answers in input order, one line each")

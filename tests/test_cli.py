@@ -98,3 +98,13 @@ def test_rules_lists_the_catalogue():
     done = _run("rules")
     assert done.returncode == 0
     assert "sosialtjenesteloven-1991/5-1/not-self-supporting" in done.stdout
+
+
+def test_letter_prints_the_draft_and_writes_it_as_a_pdf(tmp_path):
+    pdf = tmp_path / "utkast.pdf"
+    done = _run("evaluate", "--format", "letter", "--pdf", str(pdf), "examples/kindergarten-bill.json")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("UTKAST TIL VEDTAK")
+    assert "[FYLLES UT: Kontorets avgjørelse om stønad i særlige tilfeller, etter skjønn]" in done.stdout
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert _run("evaluate", "--pdf", str(pdf), "examples/kindergarten-bill.json").returncode == 2
