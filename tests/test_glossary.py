@@ -20,7 +20,8 @@ from engine.case.model import Case
 from engine.law.rulebook import RULES_DIR
 from tests.conftest import EXAMPLES, load_example
 from tests.test_page import _leaf_paths
-from views.letter import draft, text
+from views.letter import draft
+from views.letter import text as letter_text
 from views.summary import summarise
 
 ENUMS = [value for value in vars(model).values()
@@ -76,9 +77,9 @@ def _rule_file_texts():
     for path in sorted(RULES_DIR.rglob("*.yaml")):
         if path.name.endswith(".cases.yaml") or path.name == "letter.yaml":
             continue
-        for where, text in _nb_texts(yaml.safe_load(path.read_text(encoding="utf-8")),
-                                     path.relative_to(RULES_DIR).as_posix()):
-            yield where, PLACEHOLDER.sub("", text)  # `{income_total}` is the case's figure in the answer
+        for where, written in _nb_texts(yaml.safe_load(path.read_text(encoding="utf-8")),
+                                        path.relative_to(RULES_DIR).as_posix()):
+            yield where, PLACEHOLDER.sub("", written)  # `{income_total}` is the case's figure in the answer
 
 
 def _letter_texts():
@@ -128,7 +129,7 @@ def test_every_norwegian_text_of_an_answer_is_norwegian(path, evaluator):
                       *(label for line in decision.amount.lines for label, _ in line.details)]
     for duty in answer.duties:
         texts += [duty.duty.nb, duty.fulfil_by.nb, duty.reason.nb]
-    letter = text(draft(answer, evaluator.rulebook.outcomes)).replace(answer.case_id or "\0", "")
+    letter = letter_text(draft(answer, evaluator.rulebook.outcomes)).replace(answer.case_id or "\0", "")
     found = {text: offences(text) for text in [*texts, letter]}
     assert {text[:120]: words for text, words in found.items() if words} == {}
 
