@@ -69,6 +69,14 @@ class ConsiderationOut(OutputModel):
     id: str = Field(description="The consideration's id within its rule file.")
     nb: str = Field(description="Hensynet — what to weigh, in Norwegian.")
     en: str = Field(description="What to weigh, in English.")
+    source: str | None = Field(None, description="The source the consideration rests on (the circular, the "
+                                                 "preparatory works, ombud practice), with its date.")
+
+
+class ScopeOut(OutputModel):
+    id: str = Field(description="The limit's id, e.g. emergency_help.")
+    nb: str = Field(description="What the conclusion is limited to, in Norwegian.")
+    en: str = Field(description="What the conclusion is limited to, in English.")
 
 
 class RateTableUsed(OutputModel):
@@ -116,10 +124,21 @@ class Decision(OutputModel):
     reasons: list[Reason] = Field(description="Every rule that concluded this outcome, with its legal basis.")
     missing_facts: list[str] = Field(description="Case-field paths whose values would settle an undetermined "
                                                  "outcome.")
-    considerations: list[ConsiderationOut] = Field(description="What the caseworker must weigh when the outcome "
-                                                               "is discretionary.")
+    considerations: list[ConsiderationOut] = Field(description="What the caseworker must weigh: the provision's "
+                                                               "considerations when the outcome is discretionary, "
+                                                               "and those the case's facts call for.")
+    scope: ScopeOut | None = Field(None, description="The limit the law sets on what the outcome gives (emergency "
+                                                     "help: the immediate need, a short period); null when none.")
     amount: AmountBreakdown | None = Field(None, description="The guideline calculation, where the provision "
-                                                             "has one and the facts allow it.")
+                                                             "has one, the facts allow it and no scope limits the "
+                                                             "outcome.")
+
+
+class NeedAnswer(OutputModel):
+    id: str = Field(description="The need's id, as the case gave it (request.needs[].id).")
+    kind: str = Field(description="The need's kind, as the case gave it.")
+    decisions: list[Decision] = Field(description="The need's own answer under each provision answered per need "
+                                                  "(the right to assistance, assistance in special cases).")
 
 
 class DutyOut(OutputModel):
@@ -134,7 +153,8 @@ class DutyOut(OutputModel):
 class TraceEntry(OutputModel):
     step: int = Field(description="The firing's position, from 1.")
     id: str = Field(description="The rule or duty that matched.")
-    firing: str = Field(description="concludes, duty_applies, duty_not_applicable or duty_fulfilled.")
+    firing: str = Field(description="concludes, duty_applies, duty_not_applicable, duty_fulfilled or "
+                                    "consideration_applies.")
     facts: dict[str, Any] = Field(description="The facts the rule or duty looked at (money in kroner).")
 
 
@@ -153,6 +173,8 @@ class Evaluation(OutputModel):
     law: Law = Field(description="The act applied on the decision date.")
     decisions: list[Decision] = Field(description="One answer per question (provision) in force, in dependency "
                                                   "order.")
+    needs: list[NeedAnswer] = Field(description="Each need the application lists (request.needs), with its own "
+                                                "answers, in the order the case gave them.")
     duties: list[DutyOut] = Field(description="The duties toward the client, each with its status.")
     warnings: list[str] = Field(description="What the caseworker should know about the answer, e.g. that the "
                                             "newest rates on file were used.")

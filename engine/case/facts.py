@@ -17,7 +17,18 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from engine.case.model import Case, GatheredHow, Household, Matter, Party, RepresentativeKind, RightStatus
+from engine.case.model import (
+    AssetKind,
+    Case,
+    GatheredHow,
+    Household,
+    Matter,
+    Member,
+    Need,
+    Party,
+    RepresentativeKind,
+    RightStatus,
+)
 from engine.case.rates import RateRow, RateTable
 from engine.case.types import to_ore
 
@@ -54,25 +65,35 @@ class Rates:
 
 
 Reader = Callable[[Case, Rates], Any]
+NeedReader = Callable[[Need], Any]
+NEED_PATH = "request.needs"  # a need fact's paths are relative to one item of this list
 
 
 @dataclass(frozen=True)
 class FactSpec:
     name: str
     kind: FactKind
-    paths: tuple[str, ...]
+    paths: tuple[str, ...]  # case-field paths; for a need fact, paths within the need (request.needs.<i>.…)
     description: str
-    read: Reader
+    read: Reader | None  # a fact of the case
     nb: str = ""  # a Norwegian label, for the lines of an amount breakdown
+    read_need: NeedReader | None = None  # a fact of one need the application lists
+
+    @property
+    def per_need(self) -> bool:
+        return self.read_need is not None
 
 
 @dataclass
 class Observations:
-    """Every known fact of a case (unknown facts are absent), with the items behind the summed ones."""
+    """Every known fact of a case (unknown facts are absent), with the items behind the summed ones; and, for each
+    need the application lists, that need's own facts (`needs`: need id → facts), which its answers read besides
+    the case's."""
 
     values: dict[str, Any]
     items: dict[str, tuple[Item, ...]] = field(default_factory=dict)
     rates: Rates | None = None
+    needs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 VOCABULARY: dict[str, FactSpec] = {}
@@ -107,6 +128,18 @@ def _copy(name: str, kind: FactKind, path: str, description: str) -> None:
     fact(name, kind, [path], description)(lambda case, _rates: _get(case, path))
 
 
+def need_fact(name: str, kind: FactKind, attribute: str, description: str) -> None:
+    """A fact of one need: the need's attribute, copied."""
+    if name in VOCABULARY:
+        raise ValueError(f"fact {name} declared twice")
+
+    def read(need: Need) -> Any:
+        value = getattr(need, attribute)
+        return to_ore(value) if kind == FactKind.money and value is not None else value
+
+    VOCABULARY[name] = FactSpec(name, kind, (attribute,), description, None, read_need=read)
+
+
 def _sum_ore(amounts: Iterable[Decimal]) -> int:
     return sum((to_ore(amount) for amount in amounts), 0)
 
@@ -121,6 +154,11 @@ def _itemised(items: Iterable[tuple[str, Decimal]]) -> Itemised:
 for _name, _kind, _path, _text in [
     ("lawful_residence", FactKind.boolean, "residence.lawful_residence", "lawful residence in Norway"),
     ("acute_need", FactKind.boolean, "request.acute_need", "no food or shelter here and now"),
+    ("means_at_hand", FactKind.boolean, "request.means_at_hand",
+     "money at hand today that would meet the immediate need"),
+    ("state_accommodation_available", FactKind.boolean, "residence.state_accommodation_available",
+     "in, or can get, state accommodation"),
+    ("partner", FactKind.code, "household.partner", "the partner is a spouse or a cohabitant"),
     ("can_support_self_through_work", FactKind.boolean, "work.can_support_self_through_work",
      "realistic work would cover the living costs"),
     ("applicant_age", FactKind.count, "applicant.age", "the applicant's age"),
@@ -147,10 +185,13 @@ for _name, _kind, _path, _text in [
 # --- sums and counts over itemised lists -------------------------------------------------------------------
 
 
-def _income_of(kinds: set[str] | None):
+def _income_of(kinds: set[str] | None = None, member: Member | None = None):
+    """All income items (itemised), or the sum of those of some kinds, or the sum of one member's."""
     def read(case: Case, _rates: Rates) -> Itemised | int | None:
         if case.income is None:
             return None
+        if member is not None:
+            return _sum_ore(item.monthly_amount for item in case.income if item.belongs_to == member)
         if kinds is None:
             return _itemised((item.kind, item.monthly_amount) for item in case.income)
         return _sum_ore(item.monthly_amount for item in case.income if item.kind in kinds)
@@ -159,21 +200,37 @@ def _income_of(kinds: set[str] | None):
 
 
 fact("income_total", FactKind.money, ["income"], "all monthly income in the household",
-     nb="all inntekt i husstanden")(_income_of(None))
+     nb="all inntekt i husstanden")(_income_of())
 fact("income_child_benefit", FactKind.money, ["income"], "monthly child benefit (barnetrygd)",
      nb="barnetrygd")(_income_of({"child_benefit"}))
+fact("income_child_benefit_abroad", FactKind.money, ["income"], "monthly child benefit paid by another state",
+     nb="barnetrygd fra utlandet")(_income_of({"child_benefit_abroad"}))
 fact("income_children_leisure_work", FactKind.money, ["income"],
      "children's monthly income from leisure and holiday work",
      nb="barns inntekt fra fritids- og feriearbeid")(_income_of({"children_leisure_work"}))
+fact("income_cohabitant", FactKind.money, ["income"], "a cohabitant's monthly income",
+     nb="samboerens inntekt")(_income_of(member=Member.cohabitant))
 
 
-@fact("assets_not_needed_for_daily_living", FactKind.money, ["assets"],
-      "assets the caseworker judged not necessary for daily living",
-      nb="formue som ikke er nødvendig for livsoppholdet")
-def _assets_available(case: Case, _rates: Rates) -> int | None:
-    if case.assets is None or any(asset.needed_for_daily_living is None for asset in case.assets):
+@fact("bank_deposits_not_needed", FactKind.money, ["assets"],
+      "bank deposits the caseworker judged not necessary for daily living",
+      nb="bankinnskudd som ikke er nødvendig for livsoppholdet")
+def _deposits_available(case: Case, _rates: Rates) -> int | None:
+    if case.assets is None:
         return None
-    return _sum_ore(asset.value for asset in case.assets if asset.needed_for_daily_living is False)
+    deposits = [asset for asset in case.assets if asset.kind == AssetKind.bank_deposit]
+    if any(asset.needed_for_daily_living is None for asset in deposits):
+        return None
+    return _sum_ore(asset.value for asset in deposits if asset.needed_for_daily_living is False)
+
+
+@fact("other_assets_not_judged_needed", FactKind.count, ["assets"],
+      "assets other than bank deposits (a home, a vehicle, other property) not judged necessary for daily living")
+def _other_assets(case: Case, _rates: Rates) -> int | None:
+    if case.assets is None:
+        return None
+    return sum(1 for asset in case.assets
+               if asset.kind != AssetKind.bank_deposit and asset.needed_for_daily_living is not True)
 
 
 @fact("expenses_total", FactKind.money, ["expenses"], "monthly housing, power, insurance and other expenses",
@@ -182,23 +239,18 @@ def _expenses(case: Case, _rates: Rates) -> Itemised | None:
     return None if case.expenses is None else _itemised((item.kind, item.monthly_amount) for item in case.expenses)
 
 
-@fact("unclaimed_rights_monthly", FactKind.money, ["economic_rights"],
-      "expected monthly amount of economic rights not yet claimed",
-      nb="økonomiske rettigheter som ikke er gjort gjeldende")
-def _unclaimed(case: Case, _rates: Rates) -> int | None:
-    if case.economic_rights is None:
-        return None
-    unclaimed = [r for r in case.economic_rights if r.status == RightStatus.not_claimed]
-    if any(right.expected_monthly_amount is None for right in unclaimed):
-        return None
-    return _sum_ore(right.expected_monthly_amount for right in unclaimed)
+def _rights(status: RightStatus):
+    def read(case: Case, _rates: Rates) -> int | None:
+        rights = case.economic_rights
+        return None if rights is None else sum(1 for right in rights if right.status == status)
+
+    return read
 
 
-@fact("pending_rights", FactKind.count, ["economic_rights"], "economic rights claimed and still pending")
-def _pending(case: Case, _rates: Rates) -> int | None:
-    if case.economic_rights is None:
-        return None
-    return sum(1 for right in case.economic_rights if right.status == RightStatus.pending)
+fact("rights_not_claimed", FactKind.count, ["economic_rights"], "economic rights not yet claimed")(
+    _rights(RightStatus.not_claimed))
+fact("pending_rights", FactKind.count, ["economic_rights"], "economic rights claimed and still pending")(
+    _rights(RightStatus.pending))
 
 
 @fact("guideline_rate_monthly", FactKind.money,
@@ -357,26 +409,50 @@ for _attribute, _text in [
         _proposal_flag(Matter.financial_assistance, _attribute))
 
 
+# --- per need: what one need of the application says -------------------------------------------------------
+
+for _name, _kind, _attribute, _text in [
+    ("need_amount", FactKind.money, "amount", "what the need costs"),
+    ("need_part_of_living_costs", FactKind.boolean, "part_of_living_costs",
+     "the caseworker judged the expense part of the living costs"),
+    ("need_help_could_overcome_or_adapt", FactKind.boolean, "help_could_overcome_or_adapt",
+     "help with the need would let the person overcome or adapt to the situation"),
+]:
+    need_fact(_name, _kind, _attribute, _text)
+
+
+def _known(value: Any) -> Any:
+    """A fact's value as the engine holds it: enum members by value."""
+    return value.value if isinstance(value, StrEnum) else value
+
+
 def observe(case: Case, table: RateTable) -> Observations:
-    """Every known fact of the case, read with the given rate table."""
+    """Every known fact of the case, and of each need it lists, read with the given rate table."""
     rates = Rates(table, table.row_on(case.decision_date))
     values: dict[str, Any] = {}
     items: dict[str, tuple[Item, ...]] = {}
-    for name, read in _READERS if len(_READERS) == len(VOCABULARY) else _readers():
+    case_readers, need_readers = _READERS if _READERS else _readers()
+    for name, read in case_readers:
         value = read(case, rates)
         if value is None:
             continue
         if isinstance(value, Itemised):
             items[name] = value.items
             value = sum(item.ore for item in value.items)
-        values[name] = value.value if isinstance(value, StrEnum) else value
-    return Observations(values, items, rates)
+        values[name] = _known(value)
+    needs = {}
+    for need in _get(case, "request.needs") or ():
+        facts = ((name, read(need)) for name, read in need_readers)
+        needs[need.id] = {name: _known(value) for name, value in facts if value is not None}
+    return Observations(values, items, rates, needs)
 
 
-_READERS: list[tuple[str, Reader]] = []
+_READERS: list[list[tuple[str, Any]]] = []
 
 
-def _readers() -> list[tuple[str, Reader]]:
-    """(name, reader) of every fact, in vocabulary order: looked up once rather than per case."""
-    _READERS[:] = [(spec.name, spec.read) for spec in VOCABULARY.values()]
+def _readers() -> list[list[tuple[str, Any]]]:
+    """(name, reader) of every case fact and of every need fact, in vocabulary order: looked up once rather than
+    per case (the vocabulary is complete once this module is imported)."""
+    _READERS[:] = [[(s.name, s.read) for s in VOCABULARY.values() if not s.per_need],
+                   [(s.name, s.read_need) for s in VOCABULARY.values() if s.per_need]]
     return _READERS
