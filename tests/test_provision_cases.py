@@ -1,8 +1,9 @@
 """Each provision's own cases (`rules/<act>/<section>.cases.yaml`, beside its rule file), through the engine.
 
 A case asserts only its provision's question and duties: the outcome, the rules that concluded it, the missing
-facts where it is undetermined, the guideline calculation where there is one, and the status of each of the
-provision's duties. So adding or changing another provision breaks none of them.
+facts where it is undetermined, the limit on the outcome (`scope`, none unless stated), the guideline calculation
+where there is one, the considerations where it states them, the answer for each need it states, and the status
+of each of the provision's duties. So adding or changing another provision breaks none of them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,17 @@ from engine.law.rulebook import CASES_SUFFIX, RULES_DIR, load_rulebook
 RULEBOOK = load_rulebook()
 PROVISIONS = {provision.path: provision for provision in RULEBOOK.provisions}
 CASE_FILES = sorted(RULES_DIR.glob(f"*/*{CASES_SUFFIX}"))
-EXPECTATIONS = {"outcome", "rules", "missing_facts", "amount", "duties"}
+EXPECTATIONS = {"outcome", "rules", "missing_facts", "scope", "amount", "considerations", "needs", "duties"}
+
+
+def _check_decision(decision, expect: dict, prefix: str) -> None:
+    """The outcome, the rules that concluded it, missing facts, scope and (where stated) the considerations."""
+    assert decision.outcome == expect["outcome"]
+    assert [r.rule_id for r in decision.reasons] == [f"{prefix}/{r}" for r in expect["rules"]]
+    assert decision.missing_facts == expect.get("missing_facts", [])
+    assert (decision.scope and decision.scope.id) == expect.get("scope")
+    if "considerations" in expect:
+        assert [c.id for c in decision.considerations] == expect["considerations"]
 
 
 def _cases() -> list[tuple[str, str, dict]]:
@@ -47,9 +58,11 @@ def test_provision_case(provision_path, name, entry, evaluator):
         assert expect.keys() <= {"duties"}, "a provision without a question has only duties to assert"
     else:
         decision = next(d for d in evaluation.decisions if d.question == question)
-        assert decision.outcome == expect["outcome"]
-        assert [r.rule_id for r in decision.reasons] == [f"{provision.id_prefix}/{r}" for r in expect["rules"]]
-        assert decision.missing_facts == expect.get("missing_facts", [])
+        _check_decision(decision, expect, provision.id_prefix)
+        for need_id, need_expect in expect.get("needs", {}).items():
+            need = next(n for n in evaluation.needs if n.id == need_id)
+            _check_decision(next(d for d in need.decisions if d.question == question), need_expect,
+                            provision.id_prefix)
         if "amount" in expect:
             assert decision.amount is not None
             assert {key: getattr(decision.amount, key) for key in expect["amount"]} == expect["amount"]

@@ -347,7 +347,7 @@ class AnswerBuilder:
 
     def _needs(self) -> list[NeedAnswer]:
         needs = self.case.request.needs if self.case.request and self.case.request.needs else []
-        return [NeedAnswer(id=need.id, kind=need.kind.value, decisions=AnswerBuilder(
+        return [NeedAnswer(id=need.id, kind=str(need.kind), decisions=AnswerBuilder(
                     self.catalogue, self.ruleset, self.case, self.observations, self.need_records[need.id],
                     self.records_ruled_out, need=index).decisions())
                 for index, need in enumerate(needs)]

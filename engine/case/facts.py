@@ -431,7 +431,7 @@ def observe(case: Case, table: RateTable) -> Observations:
     rates = Rates(table, table.row_on(case.decision_date))
     values: dict[str, Any] = {}
     items: dict[str, tuple[Item, ...]] = {}
-    case_readers, need_readers = _READERS if _READERS else _readers()
+    case_readers, need_readers = _READERS if sum(map(len, _READERS)) == len(VOCABULARY) else _readers()
     for name, read in case_readers:
         value = read(case, rates)
         if value is None:
@@ -452,7 +452,7 @@ _READERS: list[list[tuple[str, Any]]] = []
 
 def _readers() -> list[list[tuple[str, Any]]]:
     """(name, reader) of every case fact and of every need fact, in vocabulary order: looked up once rather than
-    per case (the vocabulary is complete once this module is imported)."""
+    per case (again if a fact is added, as the tests of adding a provision do)."""
     _READERS[:] = [[(s.name, s.read) for s in VOCABULARY.values() if not s.per_need],
                    [(s.name, s.read_need) for s in VOCABULARY.values() if s.per_need]]
     return _READERS
