@@ -24,6 +24,7 @@ from engine.case.model import Case
 from engine.evaluate import Evaluator
 from engine.run.oracle import OracleEngine
 from engine.run.runtime import DurableEngine, Firing
+from engine.verify.check import sessions
 from tests import strategies as gen
 from tests.conftest import essence
 
@@ -56,12 +57,15 @@ def _statuses(evaluation) -> dict[str, DutyStatus]:
 
 
 def _records(evaluator: Evaluator, case: Case) -> set:
+    """Every firing of every session a case is evaluated in (the case's, and one per need), by session."""
     ruleset = evaluator.rulebook.ruleset_on(case.decision_date)
-    return set(evaluator.engine.run(ruleset, observe(case, case.rate_table or evaluator.rates).values))
+    observations = observe(case, case.rate_table or evaluator.rates)
+    return {(index, record) for index, (facts, _) in enumerate(sessions(observations))
+            for record in evaluator.engine.run(ruleset, facts)}
 
 
 def _listed(records) -> list[str]:
-    return sorted(f"{r.item_id} {r.firing.value}" for r in records)
+    return sorted(f"session {index}: {r.item_id} {r.firing.value}" for index, r in records)
 
 
 def _evaluate_or_conflict(evaluator: Evaluator, case: Case):
@@ -83,7 +87,7 @@ def test_durable_rules_and_the_oracle_agree(evaluator, explaining, oracle, case)
     assert engine_records == oracle_records, (
         f"only durable-rules: {_listed(engine_records - oracle_records)}; "
         f"only the oracle: {_listed(oracle_records - engine_records)}")
-    assert _records(evaluator, case) == {r for r in engine_records if r.firing != Firing.ruled_out}
+    assert _records(evaluator, case) == {(i, r) for i, r in engine_records if r.firing != Firing.ruled_out}
     engine, reference = _evaluate_or_conflict(evaluator, case), _evaluate_or_conflict(oracle, case)
     if isinstance(engine, ConflictError) or isinstance(reference, ConflictError):
         assert str(engine) == str(reference)
@@ -93,6 +97,7 @@ def test_durable_rules_and_the_oracle_agree(evaluator, explaining, oracle, case)
         assert essence(engine)["decisions"] == essence(reference)["decisions"]
         assert essence(engine)["duties"] == essence(reference)["duties"]
         assert {(e.id, e.firing) for e in engine.trace} == {(e.id, e.firing) for e in reference.trace}
+        assert essence(engine)["needs"] == essence(reference)["needs"]
 
 
 # --- one answer per question ------------------------------------------------------------------------------
@@ -101,10 +106,12 @@ def test_durable_rules_and_the_oracle_agree(evaluator, explaining, oracle, case)
 @given(gen.cases())
 def test_no_rule_conflict_is_reachable(oracle, case):
     ruleset = oracle.rulebook.ruleset_on(case.decision_date)
-    fired = {r.item_id for r in _records(oracle, case) if r.firing == Firing.concludes}
-    for question, rules in ruleset.rules_by_question.items():
-        concluded = {(rule.outcome, rule.id) for rule in rules if rule.id in fired}
-        assert len({outcome for outcome, _ in concluded}) <= 1, f"question {question}: {sorted(concluded)}"
+    records = _records(oracle, case)
+    for session in {index for index, _ in records}:
+        fired = {r.item_id for index, r in records if index == session and r.firing == Firing.concludes}
+        for question, rules in ruleset.rules_by_question.items():
+            concluded = {(rule.outcome, rule.id) for rule in rules if rule.id in fired}
+            assert len({outcome for outcome, _ in concluded}) <= 1, f"question {question}: {sorted(concluded)}"
 
 
 @given(gen.cases())
@@ -150,8 +157,15 @@ def test_same_case_same_answer_whatever_the_order_of_list_items(evaluator, chang
     first = essence(evaluator.evaluate(case))
     assert essence(evaluator.evaluate(case)) == first
     second = essence(evaluator.evaluate(reordered))
-    for answer in (first, second):
+    for answer, sent in ((first, case), (second, reordered)):
         answer["receipt"].pop("input_digest")  # the digest of the input as sent: the order is part of it
+        # a need's missing facts name it by its place in the list as sent: name it by its id instead
+        places = {f"request.needs.{i}.": f"request.needs[{n.id}]." for i, n in enumerate(gen.needs_of(sent))}
+        for need in answer["needs"]:
+            for decision in need["decisions"]:
+                decision["missing_facts"] = sorted(
+                    next((path.replace(k, v) for k, v in places.items() if path.startswith(k)), path)
+                    for path in decision["missing_facts"])
     assert second == first
 
 
@@ -274,6 +288,25 @@ def test_discretion_in_special_cases_only_without_a_right(oracle, case):
     for special, right in SPECIAL_CASES.items():
         if outcomes.get(special) == "discretionary":
             assert outcomes[right] != "entitled"
+
+
+# --- need by need -----------------------------------------------------------------------------------------
+
+
+@given(gen.pairs(gen.another_need))
+def test_a_needs_special_case_answer_never_depends_on_another_need(oracle, change):
+    """§ 5-2 / § 19 is judged expense by expense: adding, changing or removing one need leaves every other need's
+    answer as it was."""
+    case, changed, kept = change
+
+    def special(evaluation) -> dict:
+        return {need.id: [essence_of(d) for d in need.decisions if d.question in SPECIAL_CASES]
+                for need in evaluation.needs if need.id in kept}
+
+    def essence_of(decision) -> tuple:
+        return decision.outcome, [r.rule_id for r in decision.reasons], decision.missing_facts
+
+    assert special(oracle.evaluate(changed)) == special(oracle.evaluate(case))
 
 
 # --- over HTTP --------------------------------------------------------------------------------------------

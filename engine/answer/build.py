@@ -350,7 +350,7 @@ class AnswerBuilder:
         return [NeedAnswer(id=need.id, kind=str(need.kind), decisions=AnswerBuilder(
                     self.catalogue, self.ruleset, self.case, self.observations, self.need_records[need.id],
                     self.records_ruled_out, need=index).decisions())
-                for index, need in enumerate(needs)]
+                for index, need in sorted(enumerate(needs), key=lambda pair: pair[1].id)]
 
     def build(self) -> Evaluation:
         warning = self.observations.rates.table.staleness_warning(self.case.decision_date)

@@ -174,7 +174,7 @@ class Evaluation(OutputModel):
     decisions: list[Decision] = Field(description="One answer per question (provision) in force, in dependency "
                                                   "order.")
     needs: list[NeedAnswer] = Field(description="Each need the application lists (request.needs), with its own "
-                                                "answers, in the order the case gave them.")
+                                                "answers, by id.")
     duties: list[DutyOut] = Field(description="The duties toward the client, each with its status.")
     warnings: list[str] = Field(description="What the caseworker should know about the answer, e.g. that the "
                                             "newest rates on file were used.")
