@@ -412,6 +412,8 @@ for _attribute, _text in [
 # --- per need: what one need of the application says -------------------------------------------------------
 
 for _name, _kind, _attribute, _text in [
+    ("need_kind", FactKind.code, "kind", "what the need is: the immediate need (no food or shelter here and now), "
+                                         "living costs for the period, or a particular expense"),
     ("need_amount", FactKind.money, "amount", "what the need costs"),
     ("need_part_of_living_costs", FactKind.boolean, "part_of_living_costs",
      "the caseworker judged the expense part of the living costs"),

@@ -12,6 +12,7 @@ law, so none of them can leak.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from pydantic import Field, model_validator
 
@@ -173,6 +174,7 @@ class AppliedFor(StrEnum):
 
 
 class NeedKind(StrEnum):
+    immediate = "immediate"
     living_costs = "living_costs"
     kindergarten = "kindergarten"
     after_school_care = "after_school_care"
@@ -189,9 +191,10 @@ class Need(InputModel):
 
     id: str = Field(max_length=40, pattern=r"^[A-Za-z0-9._:-]+$",
                     description="The caller's key for the need, echoed back with its answer.")
-    kind: NeedKind = Field(description="Living costs for the period, a kindergarten or after-school-care (SFO) bill, "
-                                       "a deposit, a dental bill, furniture, an electricity arrear, a training "
-                                       "programme, or another expense.")
+    kind: NeedKind = Field(description="The immediate need (no food or shelter here and now: nødhjelp), living costs "
+                                       "for the period, a kindergarten or after-school-care (SFO) bill, a deposit, "
+                                       "a dental bill, furniture, an electricity arrear, a training programme, or "
+                                       "another expense.")
     amount: Kroner | None = Field(None, description="Beløp — what the need costs.")
     part_of_living_costs: bool | None = Field(
         None, description="Inngår i livsoppholdet — the caseworker's judgement that the expense is part of the "
@@ -202,11 +205,17 @@ class Need(InputModel):
                           "or adapt to a difficult life situation (sotjl § 19 / 1991 § 5-2).")
 
 
+# The id of the immediate need that `request.acute_need: true` stands for, when the application lists none.
+ACUTE_NEED_ID = "acute_need"
+
+
 class Request(InputModel):
     """Søknaden — what the client asks for and how urgent it is."""
 
     acute_need: bool | None = Field(
-        None, description="Akutt nødsituasjon — no food or no shelter here and now (the need for emergency help)."
+        None, description="Akutt nødsituasjon — no food or no shelter here and now. It stands for a need of kind "
+                          "`immediate` in `needs` (added with id `acute_need` when none is listed), which is "
+                          "answered as a need of its own; a listed immediate need makes it true."
     )
     means_at_hand: bool | None = Field(
         None, description="Midler her og nå — the client has money at hand today (cash, an account balance) that "
@@ -215,15 +224,32 @@ class Request(InputModel):
     )
     needs: list[Need] | None = Field(None, max_length=20, description="Behov — living costs and particular expenses "
                                                                       "applied for, each answered on its own.")
+    applied_for: list[AppliedFor] | None = Field(None, max_length=10, description="Hva det søkes om.")
+    requested_monthly_amount: Kroner | None = Field(None, description="Beløp søkeren ber om per måned.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _acute_need_is_the_immediate_need(cls, data: Any) -> Any:
+        """`acute_need: true` and a listed need of kind `immediate` say the same: each completes the other."""
+        if not isinstance(data, dict):
+            return data
+        needs = list(data.get("needs") or ())
+        listed = any((need.get("kind") if isinstance(need, dict) else need.kind) == NeedKind.immediate
+                     for need in needs)
+        if listed and data.get("acute_need") is None:
+            return {**data, "acute_need": True}
+        if data.get("acute_need") is True and not listed:
+            return {**data, "needs": [*needs, {"id": ACUTE_NEED_ID, "kind": NeedKind.immediate.value}]}
+        return data
 
     @model_validator(mode="after")
-    def _needs_have_distinct_ids(self) -> Request:
+    def _needs_agree(self) -> Request:
         ids = [need.id for need in self.needs or ()]
         if len(set(ids)) != len(ids):
             raise ValueError("each need must have its own id")
+        if self.acute_need is False and any(need.kind == NeedKind.immediate for need in self.needs or ()):
+            raise ValueError("an immediate need is listed, so the need is acute: acute_need cannot be false")
         return self
-    applied_for: list[AppliedFor] | None = Field(None, max_length=10, description="Hva det søkes om.")
-    requested_monthly_amount: Kroner | None = Field(None, description="Beløp søkeren ber om per måned.")
 
 
 class LifeSituation(InputModel):
