@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from engine.case.model import Case, Matter, Need, Party, PlanConsent
+from engine.case.model import Case, Matter, Need, NeedKind, Party, PlanConsent
 from engine.law.rulebook import Rulebook, load_rulebook
 from engine.verify import casegen
 
@@ -150,7 +150,9 @@ def another_need(draw, case: Case) -> tuple[Case, set[str]]:
     data = copy.deepcopy(as_data(case))
     request = data.setdefault("request", {})
     needs = request.get("needs") or []
-    how = draw(st.sampled_from(["add", "change", "remove"] if needs else ["add"]))
+    # The immediate need stays what it is while `acute_need` stands for it; another need can be changed.
+    changeable = [i for i, need in enumerate(needs) if need["kind"] != NeedKind.immediate]
+    how = draw(st.sampled_from(["add", "change", "remove"] if changeable else ["add"]))
     context = casegen.Context(decision_date=data["decision_date"], absent=draw(st.sampled_from([0, 3])),
                               rulebook=rulebook())
     fresh = casegen.model_data(Need, HypothesisSource(draw), context)
@@ -160,7 +162,7 @@ def another_need(draw, case: Case) -> tuple[Case, set[str]]:
         needs.append({**fresh, "id": "another-need"})
         touched = "another-need"
     else:
-        index = draw(st.integers(0, len(needs) - 1))
+        index = draw(st.sampled_from(changeable))
         touched = needs[index]["id"]
         if how == "change":
             needs[index] = {**fresh, "id": touched}

@@ -159,14 +159,17 @@ def test_same_case_same_answer_whatever_the_order_of_list_items(evaluator, chang
     second = essence(evaluator.evaluate(reordered))
     for answer, sent in ((first, case), (second, reordered)):
         answer["receipt"].pop("input_digest")  # the digest of the input as sent: the order is part of it
-        # a need's missing facts name it by its place in the list as sent: name it by its id instead
-        places = {f"request.needs.{i}.": f"request.needs[{n.id}]." for i, n in enumerate(gen.needs_of(sent))}
         for need in answer["needs"]:
             for decision in need["decisions"]:
-                decision["missing_facts"] = sorted(
-                    next((path.replace(k, v) for k, v in places.items() if path.startswith(k)), path)
-                    for path in decision["missing_facts"])
+                decision["missing_facts"] = _needs_by_id(decision["missing_facts"], sent)
     assert second == first
+
+
+def _needs_by_id(paths: list[str], case: Case) -> list[str]:
+    """Missing facts with a need named by its id rather than by its place in the list as sent."""
+    places = {f"request.needs.{i}.": f"request.needs[{n.id}]." for i, n in enumerate(gen.needs_of(case))}
+    return sorted(next((path.replace(k, v) for k, v in places.items() if path.startswith(k)), path)
+                  for path in paths)
 
 
 # --- monotonic need ---------------------------------------------------------------------------------------
@@ -192,11 +195,12 @@ def test_more_need_never_takes_entitlement_away(oracle, change):
 
 # --- more information, more evidence -----------------------------------------------------------------------
 
-# Found by the information property below (issue 4 report). Emergency help (§ 5-1 / § 18) is concluded on an
-# acute need *while the means or the need are unknown*. Filling in the household then shows that the means
-# cover the need: § 5-1 turns from entitled to not_entitled (still determined), and § 5-2, which was
-# not_applicable because of the right under § 5-1, now turns on the life situation, which the case never gave.
-# The rule files now mark emergency help `provisional`; the property holds for everything not resting on it.
+# Found by the information property below (issue 4 report). Emergency help (§ 5-1 / § 18) used to be concluded
+# for the household on an acute need *while the means or the need were unknown*. Filling in the household then
+# showed that the means cover the need: § 5-1 turned from entitled to not_entitled, and § 5-2, which was
+# not_applicable because of the right under § 5-1, turned on the life situation, which the case never gave. Emergency
+# help is now answered on the immediate need (a need of its own, on the money at hand), never on the household's
+# month, so the property holds for every question and every need without exception (issue 12).
 EMERGENCY_THEN_MEANS_SUFFICE = (
     Case.model_validate({"decision_date": dt.date(2004, 1, 1), "household": {"children": [],
                          "shares_home_with_other_adults": False}, "income": [], "expenses": [],
@@ -221,30 +225,22 @@ CONSENT_TO_A_PLAN = (
     "consent: consented")
 
 
-def _resting_on_provisional(evaluator: Evaluator, evaluation) -> set[str]:
-    """Questions whose outcome depends, through `outcome(...)` in their rules, on a question concluded by a
-    rule the rule files mark provisional (concluded before the facts are complete)."""
-    provisional = {d.question for d in evaluation.decisions if any(r.provisional for r in d.reasons)}
-    ruleset = evaluator.rulebook.ruleset_on(evaluation.decision_date)
-    resting: set[str] = set()
-    for question in ruleset.question_order:  # premises come first
-        premises = set().union(*(rule.depends_on for rule in ruleset.rules_by_question[question]))
-        if premises & (provisional | resting):
-            resting.add(question)
-    return resting
-
-
 @given(gen.pairs(gen.filled_in))
 @example(EMERGENCY_THEN_MEANS_SUFFICE)
 def test_filling_in_an_unknown_fact_never_makes_an_outcome_undetermined(oracle, change):
+    """Neither the case's answers nor a need's: a need listed before is still listed after, under its id."""
     case, fuller, field = change
-    evaluation = oracle.evaluate(case)
-    before, after = _outcomes(evaluation), _outcomes(oracle.evaluate(fuller))
-    exempt = _resting_on_provisional(oracle, evaluation)
-    for question, outcome in before.items():
-        if outcome != "undetermined" and question not in exempt:
-            assert after[question] != "undetermined", (
-                f"filling in {'.'.join(map(str, field))}: § {question} went from {outcome} to undetermined")
+    before, after = _all_outcomes(oracle.evaluate(case)), _all_outcomes(oracle.evaluate(fuller))
+    for key, outcome in before.items():
+        if outcome != "undetermined":
+            assert after[key] != "undetermined", (
+                f"filling in {'.'.join(map(str, field))}: {key} went from {outcome} to undetermined")
+
+
+def _all_outcomes(evaluation) -> dict[tuple[str, str], str]:
+    """The outcome of every question, for the case (need "") and for each need (by its id)."""
+    return {("", question): outcome for question, outcome in _outcomes(evaluation).items()} | {
+        (need.id, d.question): d.outcome for need in evaluation.needs for d in need.decisions}
 
 
 @given(gen.pairs(gen.more_evidence))
@@ -299,14 +295,12 @@ def test_a_needs_special_case_answer_never_depends_on_another_need(oracle, chang
     answer as it was."""
     case, changed, kept = change
 
-    def special(evaluation) -> dict:
-        return {need.id: [essence_of(d) for d in need.decisions if d.question in SPECIAL_CASES]
-                for need in evaluation.needs if need.id in kept}
+    def special(sent: Case) -> dict:
+        return {need.id: [(d.outcome, [r.rule_id for r in d.reasons], _needs_by_id(d.missing_facts, sent))
+                          for d in need.decisions if d.question in SPECIAL_CASES]
+                for need in oracle.evaluate(sent).needs if need.id in kept}
 
-    def essence_of(decision) -> tuple:
-        return decision.outcome, [r.rule_id for r in decision.reasons], decision.missing_facts
-
-    assert special(oracle.evaluate(changed)) == special(oracle.evaluate(case))
+    assert special(changed) == special(case)
 
 
 # --- over HTTP --------------------------------------------------------------------------------------------

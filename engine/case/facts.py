@@ -25,6 +25,7 @@ from engine.case.model import (
     Matter,
     Member,
     Need,
+    NeedKind,
     Party,
     RepresentativeKind,
     RightStatus,
@@ -153,7 +154,6 @@ def _itemised(items: Iterable[tuple[str, Decimal]]) -> Itemised:
 
 for _name, _kind, _path, _text in [
     ("lawful_residence", FactKind.boolean, "residence.lawful_residence", "lawful residence in Norway"),
-    ("acute_need", FactKind.boolean, "request.acute_need", "no food or shelter here and now"),
     ("means_at_hand", FactKind.boolean, "request.means_at_hand",
      "money at hand today that would meet the immediate need"),
     ("state_accommodation_available", FactKind.boolean, "residence.state_accommodation_available",
@@ -180,6 +180,14 @@ for _name, _kind, _path, _text in [
      "the client can express views and take part"),
 ]:
     _copy(_name, _kind, _path, _text)
+
+
+@fact("acute_need", FactKind.boolean, ["request.acute_need"],
+      "no food or shelter here and now: request.acute_need, or an immediate need listed")
+def _acute_need(case: Case, _rates: Rates) -> bool | None:
+    if any(need.kind == NeedKind.immediate for need in _get(case, "request.needs") or ()):
+        return True
+    return _get(case, "request.acute_need")
 
 
 # --- sums and counts over itemised lists -------------------------------------------------------------------

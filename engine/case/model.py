@@ -12,9 +12,8 @@ law, so none of them can leak.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from engine.case.rates import RateTable
 from engine.case.types import CalendarDate, Kroner
@@ -207,6 +206,7 @@ class Need(InputModel):
 
 # The id of the immediate need that `request.acute_need: true` stands for, when the application lists none.
 ACUTE_NEED_ID = "acute_need"
+MAX_NEEDS = 20
 
 
 class Request(InputModel):
@@ -215,41 +215,36 @@ class Request(InputModel):
     acute_need: bool | None = Field(
         None, description="Akutt nødsituasjon — no food or no shelter here and now. It stands for a need of kind "
                           "`immediate` in `needs` (added with id `acute_need` when none is listed), which is "
-                          "answered as a need of its own; a listed immediate need makes it true."
+                          "answered as a need of its own."
     )
     means_at_hand: bool | None = Field(
         None, description="Midler her og nå — the client has money at hand today (cash, an account balance) that "
                           "would meet the immediate need. Income received earlier in the period and already spent "
                           "is not at hand."
     )
-    needs: list[Need] | None = Field(None, max_length=20, description="Behov — living costs and particular expenses "
-                                                                      "applied for, each answered on its own.")
+    needs: list[Need] | None = Field(None, max_length=MAX_NEEDS, validate_default=True,
+                                     description="Behov — living costs and particular expenses applied for, each "
+                                                 "answered on its own.")
     applied_for: list[AppliedFor] | None = Field(None, max_length=10, description="Hva det søkes om.")
     requested_monthly_amount: Kroner | None = Field(None, description="Beløp søkeren ber om per måned.")
 
-    @model_validator(mode="before")
+    @field_validator("needs")
     @classmethod
-    def _acute_need_is_the_immediate_need(cls, data: Any) -> Any:
-        """`acute_need: true` and a listed need of kind `immediate` say the same: each completes the other."""
-        if not isinstance(data, dict):
-            return data
-        needs = list(data.get("needs") or ())
-        listed = any((need.get("kind") if isinstance(need, dict) else need.kind) == NeedKind.immediate
-                     for need in needs)
-        if listed and data.get("acute_need") is None:
-            return {**data, "acute_need": True}
-        if data.get("acute_need") is True and not listed:
-            return {**data, "needs": [*needs, {"id": ACUTE_NEED_ID, "kind": NeedKind.immediate.value}]}
-        return data
-
-    @model_validator(mode="after")
-    def _needs_agree(self) -> Request:
-        ids = [need.id for need in self.needs or ()]
+    def _needs_agree(cls, needs: list[Need] | None, info: ValidationInfo) -> list[Need] | None:
+        """Each need has its own id; and `acute_need: true` stands for the immediate need, so it is listed (with id
+        `acute_need`) when the application lists none, and refused beside `acute_need: false`."""
+        acute = info.data.get("acute_need")
+        listed = any(need.kind == NeedKind.immediate for need in needs or ())
+        if acute is False and listed:
+            raise ValueError("an immediate need is listed, so the need is acute: acute_need cannot be false")
+        if acute is True and not listed:
+            needs = [*(needs or ()), Need(id=ACUTE_NEED_ID, kind=NeedKind.immediate)]
+        ids = [need.id for need in needs or ()]
         if len(set(ids)) != len(ids):
             raise ValueError("each need must have its own id")
-        if self.acute_need is False and any(need.kind == NeedKind.immediate for need in self.needs or ()):
-            raise ValueError("an immediate need is listed, so the need is acute: acute_need cannot be false")
-        return self
+        if len(ids) > MAX_NEEDS:
+            raise ValueError(f"at most {MAX_NEEDS} needs, the immediate need acute_need stands for included")
+        return needs
 
 
 class LifeSituation(InputModel):
