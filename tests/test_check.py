@@ -66,18 +66,19 @@ def test_a_seeded_conflict_fails_the_check_and_names_both_rules(rules_copy):
     assert "FAIL  conflicts:" in done.stdout
 
 
-@pytest.mark.parametrize("overrides", [[], ["emergency-help"]])
+@pytest.mark.parametrize("overrides", [[], ["need-emergency-help"]])
 def test_an_exception_must_say_which_rule_it_overrides(rules_copy, overrides):
     five_one = rules_copy / "sosialtjenesteloven-1991" / "5-1.yaml"
-    _edit(five_one, _add_rule({"id": "seeded-exception", "when": "acute_need and can_support_self_through_work",
-                               "then": {"question": "5-1", "outcome": "not_entitled"}, "overrides": overrides}))
+    _edit(five_one, _add_rule({"id": "seeded-exception", "when": "immediate_need and can_support_self_through_work",
+                               "then": {"question": "5-1", "outcome": "not_entitled", "per": "need"},
+                               "overrides": overrides}))
     report = check.run_checks(rules_copy, min_cases=200, max_cases=800, confirm=False)
     conflicts = next(f for f in report.findings if f.name == "conflicts")
     if overrides:
         assert conflicts.ok, conflicts.details
     else:
         assert not conflicts.ok
-        assert any("sosialtjenesteloven-1991/5-1/emergency-help (entitled) and sosialtjenesteloven-1991/5-1/"
+        assert any("sosialtjenesteloven-1991/5-1/need-emergency-help (entitled) and sosialtjenesteloven-1991/5-1/"
                    "seeded-exception (not_entitled) can hold together" in line for line in conflicts.details)
 
 
