@@ -80,7 +80,8 @@ class RuleDetail(RuleEntry):
 class DutyDetail(DutyEntry):
     statute: StatuteText = Field(description="The text of the section the duty rests on (its rule file's).")
     applies_when: str = Field(description="When the duty applies, as the rule file writes it.")
-    fulfilled_when: str = Field(description="What in the case record fulfils it, as the rule file writes it.")
+    fulfilled_when: str = Field(description="What in the case record fulfils it, as the rule file writes it (a "
+                                            "choice: its options joined by `or`).")
     fulfil_by: Bilingual = Field(description="What the caseworker should record to fulfil it.")
 
 
@@ -118,7 +119,7 @@ def _duty(rulebook: Rulebook, duty: Duty) -> DutyDetail:
     return DutyDetail(id=duty.id, kind="duty", provision=_provision(duty.provision),
                       basis=_basis(rulebook, spec.basis, duty.provision),
                       duty=Bilingual(nb=spec.duty.nb, en=spec.duty.en), statute=_statute(duty.provision),
-                      applies_when=spec.applies_when, fulfilled_when=spec.fulfilled_when,
+                      applies_when=spec.applies_when, fulfilled_when=spec.fulfilled_source,
                       fulfil_by=Bilingual(nb=spec.fulfil_by.nb, en=spec.fulfil_by.en))
 
 

@@ -36,8 +36,8 @@ def test_time_stamps_follow_the_format():
 def test_references_are_derived_from_the_question_or_duty_alone():
     assert sak_reference("18") == "regelmotor-sak-18"
     assert sak_reference("4-3a") == "regelmotor-sak-4-3a"
-    assert condition_reference("sotjl-2009/20a/set-activity-conditions") == \
-        "regelmotor-vilkar-sotjl-2009-20a-set-activity-conditions"
+    assert condition_reference("sotjl-2009/20a/activity-conditions") == \
+        "regelmotor-vilkar-sotjl-2009-20a-activity-conditions"
 
 
 def test_a_suggested_decision_only_where_the_law_leaves_no_discretion(evaluator):
@@ -92,8 +92,8 @@ def test_the_activity_condition_only_where_the_law_requires_it(evaluator):
     document["data"]["begrunnelse"]["hvorforSoke"] = "Jeg har ingen mat."
     document["data"]["personalia"]["fodselsdato"] = "2000-01-01"  # 26: under 30
     [vilkar] = _by_type(evaluate_soknad(document, evaluator, DAY), "vilkar")
-    assert vilkar.reference == "regelmotor-vilkar-sotjl-2009-20a-set-activity-conditions"
-    assert vilkar.basis[0] == "duty:sotjl-2009/20a/set-activity-conditions"
+    assert vilkar.reference == "regelmotor-vilkar-sotjl-2009-20a-activity-conditions"
+    assert vilkar.basis[0] == "duty:sotjl-2009/20a/activity-conditions"
     document["data"]["personalia"]["fodselsdato"] = "1990-01-01"  # 36
     assert _by_type(evaluate_soknad(document, evaluator, DAY), "vilkar") == []
     document["data"]["personalia"]["fodselsdato"] = "2000-01-01"

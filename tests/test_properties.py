@@ -199,10 +199,10 @@ EMERGENCY_THEN_MEANS_SUFFICE = (
 # coordinator), i.e. open them. The rule files now let those duties apply unless the client refuses.
 CONSENT_TO_A_PLAN = (
     Case.model_validate({"decision_date": dt.date(2004, 1, 1), "services": {
-        "long_term_need": True, "needs_coordination": True, "providers": ["nav", "gp"],
+        "long_term_need": True, "needs_coordination": True, "needed": ["financial_assistance", "gp"],
         "compulsory_mental_health_care": False, "individual_plan_consent": "not_asked"}}),
     Case.model_validate({"decision_date": dt.date(2004, 1, 1), "services": {
-        "long_term_need": True, "needs_coordination": True, "providers": ["nav", "gp"],
+        "long_term_need": True, "needs_coordination": True, "needed": ["financial_assistance", "gp"],
         "compulsory_mental_health_care": False, "individual_plan_consent": "consented"}}),
     "consent: consented")
 
