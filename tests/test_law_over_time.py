@@ -17,7 +17,7 @@ from engine.evaluate import Evaluator, LawNotEncoded
 from engine.law.rulebook import RULES_DIR
 from tests.conftest import ROOT, load_example
 
-SUCCESSOR = {"5-1": "18", "5-2": "19", "4-3a": "28"}
+SUCCESSOR = {"5-1": "18", "5-2": "19", "5-4": "21", "4-3a": "28"}
 
 
 def _evaluate(evaluator, name):

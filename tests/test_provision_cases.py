@@ -46,7 +46,7 @@ def test_provision_case(provision_path, name, entry, evaluator):
     expect = entry["expect"]
     question = provision.spec.question
     if question is None:
-        assert expect.keys() <= {"duties", "bases", "options"}, "a provision without a question has only duties to assert"
+        assert expect.keys() <= {"duties", "bases", "options"}, "a provision without a question has duties only"
     else:
         decision = next(d for d in evaluation.decisions if d.question == question)
         assert decision.outcome == expect["outcome"]
