@@ -303,8 +303,8 @@ fact("information_items_without_client_knowledge", FactKind.count, ["participati
      "pieces of information gathered neither with the client nor with the client's knowledge")(
     _gathered_failing(lambda item: None if item.how is None else item.how != GatheredHow.neither))
 fact("information_items_not_put_to_client", FactKind.count, ["participation.information_gathering"],
-     "pieces of information the client has not been told of and given the chance to comment on")(
-    _gathered_failing(lambda item: item.client_could_comment))
+     "pieces of information from others the client has not been told of and given the chance to comment on")(
+    _gathered_failing(lambda item: True if item.how == GatheredHow.with_client else item.client_could_comment))
 
 
 @fact("conditions_stipulated", FactKind.count, ["conditions.stipulated"], "conditions attached to the assistance")
