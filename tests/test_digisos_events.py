@@ -36,20 +36,22 @@ def test_time_stamps_follow_the_format():
 def test_references_are_derived_from_the_question_or_duty_alone():
     assert sak_reference("18") == "regelmotor-sak-18"
     assert sak_reference("4-3a") == "regelmotor-sak-4-3a"
-    assert condition_reference("sotjl-2009/20a/set-activity-conditions") == \
-        "regelmotor-vilkar-sotjl-2009-20a-set-activity-conditions"
+    assert condition_reference("sotjl-2009/20a/activity-conditions") == \
+        "regelmotor-vilkar-sotjl-2009-20a-activity-conditions"
 
 
 def test_a_suggested_decision_only_where_the_law_leaves_no_discretion(evaluator):
-    # The kindergarten scenario: § 18 not entitled, § 19 discretionary, § 28 not entitled; and the kindergarten bill,
-    # a need of its own, with its own saker: outside § 18 (not entitled), § 19 discretionary.
+    # The kindergarten scenario: § 18 not entitled, § 19 discretionary, § 28 not entitled, § 21 (the forms of
+    # assistance) no matter of its own, so like the plan not shown to the applicant; and the kindergarten bill, a
+    # need of its own, with its own saker: outside § 18 (not entitled), § 19 discretionary.
     case = Case.model_validate(load_example(ROOT / "examples" / "kindergarten-bill.json")["case"])
     evaluation = evaluator.evaluate(case)
     _, report = mapped(soknad())
     events = candidate_events(evaluation, report, evaluator.rulebook.ruleset_on(case.decision_date))
     statuses = {c.reference: c.event["status"] for c in _by_type(events, "saksStatus")}
     assert statuses == {"regelmotor-sak-18": "UNDER_BEHANDLING", "regelmotor-sak-19": "UNDER_BEHANDLING",
-                        "regelmotor-sak-2": "BEHANDLES_IKKE", "regelmotor-sak-28": "IKKE_INNSYN",
+                        "regelmotor-sak-2": "BEHANDLES_IKKE", "regelmotor-sak-21": "IKKE_INNSYN",
+                        "regelmotor-sak-28": "IKKE_INNSYN",
                         "regelmotor-sak-18-kindergarten-november": "UNDER_BEHANDLING",
                         "regelmotor-sak-19-kindergarten-november": "UNDER_BEHANDLING"}
     titles = {c.reference: c.event["tittel"] for c in _by_type(events, "saksStatus")}
@@ -116,8 +118,8 @@ def _conditions_events(evaluator, case: dict) -> list:
 
 def test_the_activity_condition_only_where_the_law_requires_it(evaluator):
     [vilkar] = _conditions_events(evaluator, UNDER_30_ENTITLED)  # living costs granted under § 18, aged 26
-    assert vilkar.reference == "regelmotor-vilkar-sotjl-2009-20a-set-activity-conditions"
-    assert vilkar.basis[0] == "duty:sotjl-2009/20a/set-activity-conditions"
+    assert vilkar.reference == "regelmotor-vilkar-sotjl-2009-20a-activity-conditions"
+    assert vilkar.basis[0] == "duty:sotjl-2009/20a/activity-conditions"
     assert vilkar.event["saksreferanse"] == "regelmotor-sak-18"
     assert _conditions_events(evaluator, {**UNDER_30_ENTITLED, "applicant": {"age": 36}}) == []
     assert _conditions_events(evaluator, {**UNDER_30_ENTITLED, "decision_date": "2016-12-31"}) == []  # before § 20 a

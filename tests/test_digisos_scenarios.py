@@ -87,4 +87,4 @@ def test_the_young_adult_gets_emergency_help_on_the_immediate_need_and_no_activi
     assert {d.question: d.outcome for d in answer.evaluation.decisions}["18"] == "undetermined"
     assert [c for c in answer.candidate_events if c.event["type"] == "vilkar"] == []
     duties = {d.id: d.status for d in answer.evaluation.duties}
-    assert duties["sotjl-2009/20a/set-activity-conditions"] == "open"
+    assert duties["sotjl-2009/20a/activity-conditions"] == "open"

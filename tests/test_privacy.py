@@ -59,7 +59,7 @@ CASE = {
     "economic_rights": [{"kind": MARKERS["right"], "status": "pending"}],
     "request": {"acute_need": False, "requested_monthly_amount": 7777.77},
     "life_situation": {"difficult": True, "kind": MARKERS["situation"], "help_could_overcome_or_adapt": True},
-    "services": {"providers": [MARKERS["provider"]]},
+    "services": {"needed": [MARKERS["provider"]]},
     "participation": {
         "client_can_take_part": True,
         "client_views": [{"matter": "financial_assistance",
@@ -177,7 +177,7 @@ def test_no_field_of_the_case_model_can_hold_an_identity_number_name_or_address(
     # Free text — a string without a pattern, a format or a list of values — is where personal data could be
     # typed in. These are the only places; a new one needs a privacy review (and this list updated).
     assert _free_text(schema) == {"ClientView.summary", "Label.en", "Label.nb", "RateRow.source",
-                                  "RateTable.title.*", "RateTable.unit", "Services.providers[]"}
+                                  "RateTable.title.*", "RateTable.unit", "Services.needed[]"}
 
 
 def _free_text(schema: dict) -> set[str]:

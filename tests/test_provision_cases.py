@@ -2,8 +2,10 @@
 
 A case asserts only its provision's question and duties: the outcome, the rules that concluded it, the missing
 facts where it is undetermined, the limit on the outcome (`scope`, none unless stated), the guideline calculation
-where there is one, the considerations where it states them, the answer for each need it states, and the status
-of each of the provision's duties. So adding or changing another provision breaks none of them.
+where there is one, the considerations where it states them, the answer for each need it states, the status of
+each of the provision's duties, and where the case says so the legal basis a duty cites (`bases`, as the citation
+reads) and which options of a choice the record fulfils (`options`). So adding or changing another provision
+breaks none of them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from engine.law.rulebook import CASES_SUFFIX, RULES_DIR, load_rulebook
 RULEBOOK = load_rulebook()
 PROVISIONS = {provision.path: provision for provision in RULEBOOK.provisions}
 CASE_FILES = sorted(RULES_DIR.glob(f"*/*{CASES_SUFFIX}"))
-EXPECTATIONS = {"outcome", "rules", "missing_facts", "scope", "amount", "considerations", "needs", "duties"}
+EXPECTATIONS = {"outcome", "rules", "missing_facts", "scope", "amount", "considerations", "needs", "duties", "bases",
+                "options"}
 
 
 def _check_decision(decision, expect: dict, prefix: str) -> None:
@@ -55,7 +58,7 @@ def test_provision_case(provision_path, name, entry, evaluator):
     expect = entry["expect"]
     question = provision.spec.question
     if question is None:
-        assert expect.keys() <= {"duties"}, "a provision without a question has only duties to assert"
+        assert expect.keys() <= {"duties", "bases", "options"}, "a provision without a question has duties only"
     else:
         decision = next(d for d in evaluation.decisions if d.question == question)
         _check_decision(decision, expect, provision.id_prefix)
@@ -68,7 +71,10 @@ def test_provision_case(provision_path, name, entry, evaluator):
             assert {key: getattr(decision.amount, key) for key in expect["amount"]} == expect["amount"]
         else:
             assert decision.amount is None
-    own = {d.id.removeprefix(f"{provision.id_prefix}/"): d.status.value for d in evaluation.duties
+    own = {d.id.removeprefix(f"{provision.id_prefix}/"): d for d in evaluation.duties
            if d.id.startswith(f"{provision.id_prefix}/")}
-    assert own == expect.get("duties", {})
+    assert {name: duty.status.value for name, duty in own.items()} == expect.get("duties", {})
+    assert {name: own[name].provision.citation for name in expect.get("bases", {})} == expect.get("bases", {})
+    assert {name: {o.id: o.fulfilled for o in own[name].options} for name in expect.get("options", {})} == \
+        expect.get("options", {})
 
