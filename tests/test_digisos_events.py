@@ -43,7 +43,7 @@ def test_references_are_derived_from_the_question_or_duty_alone():
 def test_a_suggested_decision_only_where_the_law_leaves_no_discretion(evaluator):
     # The kindergarten scenario: § 18 not entitled, § 19 discretionary, § 28 not entitled, § 21 (the forms of
     # assistance) no matter of its own, so like the plan not shown to the applicant; and the kindergarten bill, a
-    # need of its own, with its own saker: outside § 18 (not entitled), § 19 discretionary.
+    # need of its own, with its own saker: outside § 18 (not entitled), § 19 discretionary, § 21 not shown.
     case = Case.model_validate(load_example(ROOT / "examples" / "kindergarten-bill.json")["case"])
     evaluation = evaluator.evaluate(case)
     _, report = mapped(soknad())
@@ -53,7 +53,8 @@ def test_a_suggested_decision_only_where_the_law_leaves_no_discretion(evaluator)
                         "regelmotor-sak-2": "BEHANDLES_IKKE", "regelmotor-sak-21": "IKKE_INNSYN",
                         "regelmotor-sak-28": "IKKE_INNSYN",
                         "regelmotor-sak-18-kindergarten-november": "UNDER_BEHANDLING",
-                        "regelmotor-sak-19-kindergarten-november": "UNDER_BEHANDLING"}
+                        "regelmotor-sak-19-kindergarten-november": "UNDER_BEHANDLING",
+                        "regelmotor-sak-21-kindergarten-november": "IKKE_INNSYN"}
     titles = {c.reference: c.event["tittel"] for c in _by_type(events, "saksStatus")}
     assert titles["regelmotor-sak-19-kindergarten-november"] == \
         "Barnehage: stønad i særlige tilfeller (sosialtjenesteloven § 19)"

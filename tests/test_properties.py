@@ -54,7 +54,9 @@ def _outcomes(evaluation) -> dict[str, str]:
 
 
 def _statuses(evaluation) -> dict[str, DutyStatus]:
-    return {d.id: d.status for d in evaluation.duties}
+    """Every duty's status: the case's by id, and those owed on a need's decision by need and id."""
+    return {d.id: d.status for d in evaluation.duties} | {
+        f"{need.id}: {d.id}": d.status for need in evaluation.needs for d in need.duties}
 
 
 def _records(evaluator: Evaluator, case: Case) -> set:
@@ -163,6 +165,8 @@ def test_same_case_same_answer_whatever_the_order_of_list_items(evaluator, chang
         for need in answer["needs"]:
             for decision in need["decisions"]:
                 decision["missing_facts"] = _needs_by_id(decision["missing_facts"], sent)
+            for duty in need["duties"]:  # "may apply; the case does not give: <paths>"
+                duty["reason"] = {language: _reason_by_id(text, sent) for language, text in duty["reason"].items()}
     assert second == first
 
 
@@ -171,6 +175,12 @@ def _needs_by_id(paths: list[str], case: Case) -> list[str]:
     places = {f"request.needs.{i}.": f"request.needs[{n.id}]." for i, n in enumerate(gen.needs_of(case))}
     return sorted(next((path.replace(k, v) for k, v in places.items() if path.startswith(k)), path)
                   for path in paths)
+
+
+def _reason_by_id(text: str, case: Case) -> str:
+    """A duty's reason with the missing facts it lists named by need id (see `_needs_by_id`)."""
+    head, colon, paths = text.partition(": ")
+    return head + colon + ", ".join(_needs_by_id(paths.split(", "), case)) if "request.needs." in paths else text
 
 
 # --- monotonic need ---------------------------------------------------------------------------------------
@@ -298,7 +308,7 @@ def test_every_reason_and_duty_cites_a_provision_in_force(oracle, case):
         assert provision.valid_from <= day and (provision.valid_to is None or day <= provision.valid_to)
         for reason in decision.reasons:
             assert in_force(reason.basis.act, reason.basis.section), f"{reason.rule_id} cites {reason.basis.citation}"
-    for duty in evaluation.duties:
+    for duty in evaluation.duties + [duty for need in evaluation.needs for duty in need.duties]:
         assert in_force(duty.provision.act, duty.provision.section), f"{duty.id} cites {duty.provision.citation}"
 
 

@@ -350,8 +350,10 @@ class AnswerBuilder:
         return self.catalogue.duty_answer(duty, status, reason, unknown, options)
 
     def _duties(self) -> list[DutyOut]:
-        statuses = {duty.id: self._status(duty) for duty in self.ruleset.duties}
-        return [self._duty(duty, statuses) for duty in self.ruleset.duties]
+        """This session's duties: the case's, or (given a need) those owed on the need's own decision."""
+        duties = [duty for duty in self.ruleset.duties if duty.per_need == (self.need is not None)]
+        statuses = {duty.id: self._status(duty) for duty in duties}
+        return [self._duty(duty, statuses) for duty in duties]
 
     # --- the whole answer --------------------------------------------------------------------------------
 
@@ -377,10 +379,13 @@ class AnswerBuilder:
 
     def _needs(self) -> list[NeedAnswer]:
         needs = self.case.request.needs if self.case.request and self.case.request.needs else []
-        return [NeedAnswer(id=need.id, kind=str(need.kind), decisions=AnswerBuilder(
-                    self.catalogue, self.ruleset, self.case, self.observations, self.need_records[need.id],
-                    self.records_ruled_out, need=index).decisions())
-                for index, need in sorted(enumerate(needs), key=lambda pair: pair[1].id)]
+        answers = []
+        for index, need in sorted(enumerate(needs), key=lambda pair: pair[1].id):
+            builder = AnswerBuilder(self.catalogue, self.ruleset, self.case, self.observations,
+                                    self.need_records[need.id], self.records_ruled_out, need=index)
+            answers.append(NeedAnswer(id=need.id, kind=str(need.kind), decisions=builder.decisions(),
+                                      duties=builder._duties()))
+        return answers
 
     def build(self) -> Evaluation:
         warning = self.observations.rates.table.staleness_warning(self.case.decision_date)

@@ -134,13 +134,6 @@ class Decision(OutputModel):
                                                              "outcome.")
 
 
-class NeedAnswer(OutputModel):
-    id: str = Field(description="The need's id, as the case gave it (request.needs[].id).")
-    kind: str = Field(description="The need's kind, as the case gave it.")
-    decisions: list[Decision] = Field(description="The need's own answer under each provision answered per need "
-                                                  "(the right to assistance, assistance in special cases).")
-
-
 class DutyOptionOut(OutputModel):
     id: str = Field(description="The option's id within its duty.")
     fulfil_by: Bilingual = Field(description="What the case record must show for this option.")
@@ -158,6 +151,15 @@ class DutyOut(OutputModel):
     fulfil_by: Bilingual = Field(description="What the case record must show for the duty to be fulfilled.")
     options: list[DutyOptionOut] = Field([], description="For duties that exclude each other, shown as one choice: "
                                                          "the ways to fulfil it; any one of them does.")
+
+
+class NeedAnswer(OutputModel):
+    id: str = Field(description="The need's id, as the case gave it (request.needs[].id).")
+    kind: str = Field(description="The need's kind, as the case gave it.")
+    decisions: list[Decision] = Field(description="The need's own answer under each provision answered per need "
+                                                  "(the right to assistance, assistance in special cases).")
+    duties: list[DutyOut] = Field([], description="The duties owed on the need's own decision (an enkeltvedtak of "
+                                                  "its own), with their status; the case's duties are in `duties`.")
 
 
 class TraceEntry(OutputModel):

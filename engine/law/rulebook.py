@@ -164,6 +164,13 @@ class Duty:
     def fulfilled_facts(self) -> frozenset[str]:
         return frozenset(facts_in(self.fulfilled))
 
+    @cached_property
+    def per_need(self) -> bool:
+        """Whether the duty reads a need's facts or answers: then it is owed on each need's decision, and shown with
+        that need's answer (an enkeltvedtak on one need carries its own duties)."""
+        return any(bool(_need_facts(condition)) or any(q.endswith(NEED_SUFFIX) for q in questions_in(condition))
+                   for condition in (self.applies, self.fulfilled))
+
 
 @dataclass(frozen=True)
 class Weighing:
@@ -486,6 +493,9 @@ def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
     for duty in duties.values():
         if duty.after is not None and (duty.after not in duties or duty.after == duty.id):
             raise RuleFileError(f"{duty.id}: after names {duty.spec.after}, which is no other duty of its file")
+        if duty.after is not None and duties[duty.after].per_need != duty.per_need:
+            raise RuleFileError(f"{duty.id}: after names {duty.spec.after}, which is owed on another decision "
+                                "(the case's or a need's) than this duty")
 
     overridden_by: dict[str, list[str]] = {full_id: [] for full_id in written}
     for full_id, (provision, spec, _) in written.items():
