@@ -12,6 +12,7 @@ law, so none of them can leak.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
@@ -189,8 +190,9 @@ class Services(InputModel):
     needs_coordination: bool | None = Field(
         None, description="Behov for koordinerte tjenester — services that need to be seen together."
     )
-    providers: list[str] | None = Field(
-        None, max_length=20, description="Tjenesteytere — the providers involved, e.g. nav, gp, mental_health."
+    providers: list[Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z_]+$")]] | None = Field(
+        None, max_length=20, description="Tjenesteytere — the providers involved, as codes, e.g. nav, gp, "
+                                         "mental_health."
     )
     qualification_programme: bool | None = Field(
         None, description="Deltar i kvalifiseringsprogrammet — takes part in the qualification programme."
