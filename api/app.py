@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from uvicorn.config import STARTUP_FAILURE
 
 from api import auth, catalogue, digisos, docs_ui, errors, evaluations, health, openapi
 from api.body_limit import BodyLimitMiddleware
@@ -26,7 +27,7 @@ log = logging.getLogger(SERVICE_LOGGER)
 
 
 def create_app(settings: Settings | None = None, evaluator: Evaluator | None = None) -> FastAPI:
-    settings = settings or Settings.from_env()
+    settings = settings or _settings_from_env()
     evaluator = evaluator or settings.engine.evaluator()
     examples = load_examples(settings.examples_dir)
     rules = catalogue.Catalogue(evaluator.rulebook)
@@ -57,9 +58,22 @@ def create_app(settings: Settings | None = None, evaluator: Evaluator | None = N
     openapi.install(app, evaluator, rules, examples, settings)
     docs_ui.install(app)
     # Added last = outermost: the request context wraps the body limit, so a 413 is logged and correlated too.
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
+                       by_path={digisos.PATH: settings.max_digisos_body_bytes})
     auth.install(app, settings.api_keys)  # inside the request context, outside the body limit: no key, no read
     app.add_middleware(RequestContextMiddleware)
     app.state.evaluator = evaluator
     app.state.settings = settings
     return app
+
+
+def _settings_from_env() -> Settings:
+    """A worker's settings. `regelmotor serve` checked them before it started the workers; if they have gone bad
+    since (a key file or rate table edited before a reload, or before a worker is replaced), the worker logs one
+    line and exits with uvicorn's start-up failure code, on which the process manager stops instead of starting
+    the worker again and again — each time with a traceback."""
+    try:
+        return Settings.from_env()
+    except ValueError as error:  # its message names the setting and what is wrong, never a value (settings.py)
+        log.error("invalid settings", extra={"fields": {"event": "invalid_settings", "error": str(error)}})
+        raise SystemExit(STARTUP_FAILURE) from None

@@ -64,5 +64,19 @@ def serve(args: argparse.Namespace) -> int:
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
                 log_config=log_config(args.log_level), log_level=args.log_level,
                 access_log=False,  # ours (api/request_context.py) logs without paths, queries or addresses
-                server_header=False)
+                server_header=False, **CONNECTION_LIMITS)
     return 0
+
+
+# uvicorn's own limits on what a connection may cost (SECURITY.md, "Every request is bounded"):
+CONNECTION_LIMITS = {
+    # h11, whose parser refuses a request line and headers over `h11_max_incomplete_event_size` (400) as they
+    # arrive. httptools, which uvicorn prefers when it is installed, has no such limit: a 40 MB header cost
+    # seconds of CPU before the 401. h11 costs more CPU per request (docs/performance.md gives the figures).
+    "http": os.environ.get("REGELMOTOR_HTTP", "h11"),
+    "h11_max_incomplete_event_size": 16_384,  # an API key and a correlation id need well under 1 KB
+    # Connections and requests at once, per worker; beyond it uvicorn answers 503 at once. Each request may
+    # hold a body of up to 1 MiB and its parse (api/strict_json.py), and the work is done by one engine.
+    "limit_concurrency": 64,
+    "timeout_keep_alive": 5,  # seconds an idle keep-alive connection is kept (uvicorn's default, made explicit)
+}
