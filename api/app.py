@@ -11,10 +11,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 from uvicorn.config import STARTUP_FAILURE
 
-from api import auth, catalogue, digisos, docs_ui, errors, evaluations, health, openapi
+from api import auth, catalogue, digisos, docs_ui, errors, evaluations, health, openapi, strict_json
 from api.body_limit import BodyLimitMiddleware
 from api.examples import load_examples
 from api.logs import SERVICE_LOGGER
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None, evaluator: Evaluator | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.body_readers = anyio.CapacityLimiter(strict_json.READERS)
         evaluator.warm_up()  # compile every rule set now: no request pays for it
         app.openapi()  # and the document with its evaluated examples
         log.info("ready", extra={"fields": {"event": "ready", "engine_version": ENGINE_VERSION,

@@ -33,8 +33,9 @@ from engine.models import OutputModel
 
 TAG = "evaluations"
 # JSON values in one body, a batch included. The largest case the model allows (every list full, a rate table of
-# 200 rows of 40 rates) holds about 12,000; a batch of 100 ordinary cases about 10,000.
-MAX_VALUES = 50_000
+# 200 rows of 40 rates) holds about 12,000; a batch of 100 ordinary cases about 10,000. A body of this many wrong
+# values costs about 0.2 s of CPU to refuse (tests/test_cost.py): every one is an error in the case model.
+MAX_VALUES = 30_000
 
 
 class BatchSuccess(OutputModel):
@@ -65,7 +66,7 @@ def evaluate_batch(evaluator: Evaluator, items: list[Any], correlation: str) -> 
             case = validate_strictly(Case, item)  # the JSON types the schema documents, as for one case
             results.append(BatchSuccess(index=index, status=200, evaluation=evaluator.evaluate(case)))
         except ValidationError as error:
-            failure = invalid_case(error.errors(), correlation, body_prefix=(index,))
+            failure = invalid_case(error, correlation, body_prefix=(index,))
             results.append(BatchFailure(index=index, status=failure.status, problem=failure))
         except LawNotEncoded as error:
             failure = law_not_encoded(error, correlation, body_prefix=(index,))

@@ -185,10 +185,9 @@ def _add_response_examples(schema: dict[str, Any], evaluator: Evaluator, catalog
 def _invalid_case_problem(correlation: str) -> Problem:
     try:
         Case.model_validate(_INVALID_CASE)
-        found = []  # cannot happen: 30 February is no date
     except ValidationError as error:
-        found = error.errors()
-    return errors.invalid_case(found, correlation)
+        return errors.invalid_case(error, correlation)
+    raise AssertionError("30 February is no date")
 
 
 def _no_law_problem(evaluator: Evaluator, correlation: str) -> Problem | None:

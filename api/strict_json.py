@@ -29,6 +29,7 @@ names (`api/errors.py`).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -36,10 +37,11 @@ from collections.abc import Callable, Coroutine
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from api.errors import (
     CONTENT_TOO_LARGE,
@@ -123,14 +125,24 @@ class _Inexact(float):
     """A float that is not the number its JSON text wrote; marked by the parser, found by `_path_of_inexact`."""
 
 
-def _exact_float(text: str) -> float:
-    number = float(text)
-    if math.isinf(number):  # 1e999: valid JSON syntax, but no number this service (or a double) can hold
-        raise NotStrictJson("A number in the body is too large to be represented.")
-    shortest = repr(number)
-    if shortest != text and Decimal(shortest) != Decimal(text):  # "1.50" is 1.5; "1.0000000000000000000001" is not 1.0
+def _float_reader() -> Callable[[str], float]:
+    """A `parse_float` hook for one document: it refuses infinity and marks the first number a double does not
+    hold as written; after that one (the only one a problem names) it no longer compares."""
+    marked = False
+
+    def read(text: str) -> float:
+        nonlocal marked
+        number = float(text)
+        if math.isinf(number):  # 1e999: valid JSON syntax, but no number this service (or a double) can hold
+            raise NotStrictJson("A number in the body is too large to be represented.")
+        if marked or text == repr(number):
+            return number
+        if Decimal(repr(number)) == Decimal(text):  # "1.50" is 1.5; "1.0000000000000000000001" is not 1.0
+            return number
+        marked = True
         return _Inexact(number)
-    return number
+
+    return read
 
 
 def loads(body: bytes, max_values: int) -> Any:
@@ -145,7 +157,7 @@ def loads(body: bytes, max_values: int) -> Any:
         raise NotStrictJson("The body is not UTF-8 text; JSON is sent as UTF-8.") from None
     try:
         document = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants,
-                              parse_float=_exact_float)
+                              parse_float=_float_reader())
     except RecursionError:
         raise NotStrictJson(f"The JSON is nested more than {MAX_DEPTH} levels deep.") from None
     except json.JSONDecodeError:
@@ -233,13 +245,20 @@ def read_body(body: bytes, max_values: int, model: type[BaseModel] | None, corre
     try:  # the validated model is the body: FastAPI takes an instance of its type as it is
         return model.model_validate_json(body, strict=True)
     except ValidationError as error:
-        raise ProblemException(invalid_case(error.errors(), correlation)) from None
+        raise ProblemException(invalid_case(error, correlation)) from None
 
 
 def inexact_number(error: InexactNumber, correlation: str | None) -> Problem:
     message = ("has more significant digits than a double holds (about 15); send amounts with at most two "
                "decimals (tallet har flere sifre enn tjenesten kan lese nøyaktig)")
     return invalid_fields(field_errors([{"loc": error.path, "msg": message}]), correlation)
+
+
+# Bodies read at once in one worker, each in a thread of its own. The threads share one core (the GIL), so more
+# would not read faster; the limit bounds the memory that reading takes (tests/test_cost.py measures the most one
+# body can take) and leaves a thread free for a light request while two large ones are read. The app makes the
+# limiter in its lifespan, in the worker's event loop (api/app.py).
+READERS = 4
 
 
 class StrictJsonRequest(Request):
@@ -249,8 +268,8 @@ class StrictJsonRequest(Request):
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
             body = await self.body()
-            self._json = await run_in_threadpool(read_body, body, self.max_values, self.body_model,
-                                                 correlation_id(self))
+            reading = functools.partial(read_body, body, self.max_values, self.body_model, correlation_id(self))
+            self._json = await anyio.to_thread.run_sync(reading, limiter=self.app.state.body_readers)
         return self._json
 
 
