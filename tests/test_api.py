@@ -322,12 +322,25 @@ def test_a_correlation_id_of_the_services_own_form_is_kept_and_anything_else_rep
 
 def test_limits_come_from_the_environment_and_bad_values_are_refused():
     settings = Settings.from_env({"REGELMOTOR_MAX_BODY_BYTES": "5000", "REGELMOTOR_MAX_BATCH_SIZE": "7",
-                                  "REGELMOTOR_EXAMPLES_DIR": "/nowhere"})
-    assert (settings.max_body_bytes, settings.max_batch_size, str(settings.examples_dir)) == (5000, 7, "/nowhere")
+                                  "REGELMOTOR_MAX_DIGISOS_BODY_BYTES": "3000", "REGELMOTOR_EXAMPLES_DIR": "/nowhere"})
+    assert (settings.max_body_bytes, settings.max_batch_size, settings.max_digisos_body_bytes,
+            str(settings.examples_dir)) == (5000, 7, 3000, "/nowhere")
     assert Settings.from_env({}) == Settings()
-    for bad in ({"REGELMOTOR_MAX_BODY_BYTES": "1MB"}, {"REGELMOTOR_MAX_BATCH_SIZE": "0"}):
+    for bad in ({"REGELMOTOR_MAX_BODY_BYTES": "1MB"}, {"REGELMOTOR_MAX_BATCH_SIZE": "0"},
+                {"REGELMOTOR_MAX_DIGISOS_BODY_BYTES": "-1"}):
         with pytest.raises(ValueError, match="REGELMOTOR_MAX_"):
             Settings.from_env(bad)
+
+
+def test_a_digisos_application_has_a_lower_body_limit_than_a_case(evaluator):
+    settings = Settings(max_body_bytes=20_000, max_digisos_body_bytes=10_000)
+    padding = {"case_id": "x" * 15_000}  # 15 KB: over the Digisos limit, under the cases' one
+    with app_client(evaluator, settings) as client:
+        soknad = client.post("/v1/digisos/soknad/evaluations", json=padding)
+        assert soknad.status_code == 413 and "at most 10000 bytes" in soknad.json()["detail"]
+        case = client.post("/v1/evaluations", json={**KINDERGARTEN, **padding})
+        assert case.status_code == 422 and case.json()["errors"][0]["path"] == "case_id"  # read, then judged
+        assert client.post("/v1/evaluations", json={**KINDERGARTEN, "case_id": "x" * 25_000}).status_code == 413
 
 
 def test_serve_flags_default_to_the_environment_and_win_over_it(monkeypatch):
