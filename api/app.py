@@ -7,7 +7,9 @@ calls `create_app` itself in each worker (`api/server.py` passes it as a factory
 
 from __future__ import annotations
 
+import gc
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -38,10 +40,24 @@ def create_app(settings: Settings | None = None, evaluator: Evaluator | None = N
         app.state.body_readers = anyio.CapacityLimiter(strict_json.READERS)
         evaluator.warm_up()  # compile every rule set now: no request pays for it
         app.openapi()  # and the document with its evaluated examples
+        # Two process-wide settings for the light requests beside a large one (benchmarks/heavy_clients.py), put
+        # back when the app stops (the tests start many apps in one process):
+        # - a thread that wants the GIL asks the one holding it to let go after this interval (Python's default is
+        #   5 ms). A light request changes threads a few times on its way; while a large body was being read in a
+        #   thread, each change waited up to 5 ms and a light request's p99 rose to 300 ms.
+        # - the objects made so far (the rule book, compiled schemas, the OpenAPI document: some 100,000) are left
+        #   out of the garbage collector's full collections, which took 50 ms each, holding the GIL, whenever a
+        #   large body's objects set one off.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(0.001)
+        gc.collect()
+        gc.freeze()
         log.info("ready", extra={"fields": {"event": "ready", "engine_version": ENGINE_VERSION,
                                             "rulebook_digest": evaluator.rulebook.digest,
                                             "request_examples": len(examples)}})
         yield
+        gc.unfreeze()
+        sys.setswitchinterval(interval)
 
     app = FastAPI(
         title=openapi.TITLE, version=ENGINE_VERSION, description=openapi.description(settings, evaluator.rulebook),

@@ -29,7 +29,7 @@ from api.errors import (
 )
 from api.logs import SERVICE_LOGGER
 from api.settings import Settings
-from api.strict_json import strict_json_route
+from api.strict_json import StrictJsonRoute
 from digisos.answer import DigisosEvaluation
 from digisos.schema import MAX_VIOLATIONS, SoknadInvalid
 from digisos.service import evaluate_soknad
@@ -38,9 +38,6 @@ from engine.evaluate import Evaluator, LawNotEncoded
 
 TAG = "digisos"
 PATH = "/v1/digisos/soknad/evaluations"
-# JSON values in one application. NAV's example applications hold 85 to 130; one with a year of register payments
-# (each with its components) a few thousand. Validating against the schema costs about 10 µs a value.
-MAX_VALUES = 20_000
 ONCE = "given more than once; give the decision date once (vedtaksdatoen oppgis én gang)"
 log = logging.getLogger(SERVICE_LOGGER)
 
@@ -84,7 +81,7 @@ def load_scenarios(directory: Path | None) -> dict[str, dict[str, Any]]:
 
 
 def router(evaluator: Evaluator, settings: Settings) -> APIRouter:
-    routes = APIRouter(tags=[TAG], route_class=strict_json_route(MAX_VALUES))  # duplicate keys, NaN, deep nesting
+    routes = APIRouter(tags=[TAG], route_class=StrictJsonRoute)  # duplicate keys, NaN, deep nesting: 400
     scenarios = load_scenarios(settings.examples_dir / "digisos" if settings.examples_dir else None)
 
     @routes.post(

@@ -7,6 +7,7 @@ field with its path and message. It never carries a stack trace or the case's co
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, get_args
@@ -193,10 +194,24 @@ def invalid_fields(fields: list[FieldError], correlation: str | None, total: int
 
 
 def invalid_case(error: ValidationError, correlation: str | None, body_prefix: tuple[int | str, ...] = ()) -> Problem:
-    # Without urls, contexts and inputs: a body of 30,000 wrong values has as many errors, and they cost less so.
-    errors = error.errors(include_url=False, include_context=False, include_input=False)
-    listed = field_errors(errors[:MAX_FIELD_ERRORS], body_prefix=body_prefix)
-    return invalid_fields(listed, correlation, total=len(errors))
+    listed = field_errors(_first_errors(error, MAX_FIELD_ERRORS), body_prefix=body_prefix)
+    return invalid_fields(listed, correlation, total=error.error_count())
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _first_errors(error: ValidationError, count: int) -> list[dict[str, Any]]:
+    """The first `count` of pydantic's errors. A body of 30,000 wrong values has as many errors, and
+    `error.errors()` makes a dict of every one: 145 ms holding the GIL, the event loop stalled with it.
+    `error.json()` writes them all in Rust (6 ms), and only the first `count` are decoded from it."""
+    text = error.json(include_url=False, include_context=False, include_input=False)  # '[{…},{…}]', compact
+    errors, index = [], 1
+    while len(errors) < count and text[index] != "]":
+        item, index = _DECODER.raw_decode(text, index)
+        errors.append(item)
+        index += text[index] == ","
+    return errors
 
 
 def law_not_encoded(error: LawNotEncoded, correlation: str | None,

@@ -25,17 +25,13 @@ from api.errors import (
 from api.examples import Example, batch_openapi_example, openapi_examples
 from api.request_context import log_failure
 from api.settings import Settings
-from api.strict_json import strict_json_route, validate_strictly
+from api.strict_json import StrictJsonRoute, validate_strictly
 from engine.answer.models import Evaluation
 from engine.case.model import Case
 from engine.evaluate import Evaluator, LawNotEncoded
 from engine.models import OutputModel
 
 TAG = "evaluations"
-# JSON values in one body, a batch included. The largest case the model allows (every list full, a rate table of
-# 200 rows of 40 rates) holds about 12,000; a batch of 100 ordinary cases about 10,000. A body of this many wrong
-# values costs about 0.2 s of CPU to refuse (tests/test_cost.py): every one is an error in the case model.
-MAX_VALUES = 30_000
 
 
 class BatchSuccess(OutputModel):
@@ -83,7 +79,7 @@ def batch_json(results: list[BatchSuccess | BatchFailure]) -> bytes:
 
 
 def router(evaluator: Evaluator, settings: Settings, examples: list[Example]) -> APIRouter:
-    routes = APIRouter(prefix="/v1/evaluations", tags=[TAG], route_class=strict_json_route(MAX_VALUES))
+    routes = APIRouter(prefix="/v1/evaluations", tags=[TAG], route_class=StrictJsonRoute)
 
     @routes.post(
         "", response_model=Evaluation, summary="Evaluate one case",

@@ -16,9 +16,9 @@ Python's `json` module, which FastAPI uses, is lenient where a rules engine shou
 * **Integers past Python's digit limit** (4300 digits) are refused (400) instead of failing inside the parser.
 
 The cost of a body is bounded before it is parsed: the values in it (objects, arrays, strings, numbers, literals)
-are counted over its bytes, and a body holding more than its route allows is refused (413) unparsed. Parsing,
-checking and validating then run in a worker thread, off the event loop, so that one large body does not hold up
-the light requests beside it.
+and the objects and arrays among them are counted over its bytes, and a body holding more than `MAX_VALUES` or
+`MAX_CONTAINERS` is refused (413) unparsed. Parsing, checking and validating then run in a worker thread, off the
+event loop, so that one large body does not hold up the light requests beside it.
 
 And a case is validated in pydantic's strict JSON mode: a value must have the JSON type the schema documents —
 `"true"` or `1` is not a boolean, `"17"` or `17.0` is not an age, a number is not a date (and a date written as
@@ -58,6 +58,13 @@ from api.errors import (
 
 M = TypeVar("M", bound=BaseModel)
 MAX_DEPTH = 32  # objects and arrays inside one another; a case needs five, a batch one more
+# What one body may hold. The largest case the model allows (every list full, a rate table of 200 rows of 40
+# rates) holds 11,500 values in 1,200 objects and arrays; a batch of 100 of the richest scenario in examples/
+# 10,600 in 4,100; NAV's example applications 85-130 in 31-40. Within these limits no body costs more than about
+# 0.15 s of CPU (tests/test_cost.py), and no single call into pydantic's parser and validator, which keep the GIL
+# throughout, takes much more than 10 ms: an object costs about 2 µs there, a value that is an error about 2 µs.
+MAX_VALUES = 20_000
+MAX_CONTAINERS = 5_000
 
 
 class NotStrictJson(ValueError):
@@ -65,11 +72,7 @@ class NotStrictJson(ValueError):
 
 
 class TooManyValues(ValueError):
-    """The body holds more values than the route reads."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"The body holds more than {limit} JSON values (objects, arrays, strings, numbers, "
-                         "literals); send less in one request.")
+    """The body holds more values, or more objects and arrays, than the service reads in one request."""
 
 
 class InexactNumber(ValueError):
@@ -87,20 +90,22 @@ class InexactNumber(ValueError):
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
 
 
-def count_values(body: bytes, limit: int) -> int:
-    """How many values the JSON text holds (exactly, for valid JSON), counted over its bytes without parsing it.
+def count_values(body: bytes) -> tuple[int, int]:
+    """How many values, and how many objects and arrays among them, the JSON text holds (exactly, for valid JSON),
+    counted over its bytes without parsing it.
 
     Each value but the first follows a `[`, `,` or `:`: so there are 1 + commas + non-empty arrays and objects of
     them. Brackets and commas inside strings are text, so the strings are blanked first; that pass (about 60 ms
-    per MiB at worst) is skipped when the raw counts — an upper bound — are within `limit` already.
+    per MiB at worst) is skipped when the raw counts — an upper bound — are within the limits already.
     """
-    upper = 1 + body.count(b",") + body.count(b"[") + body.count(b"{")
-    if upper <= limit:
-        return upper
+    containers = body.count(b"[") + body.count(b"{")
+    values = 1 + body.count(b",") + containers
+    if values <= MAX_VALUES and containers <= MAX_CONTAINERS:
+        return values, containers
     skeleton = _STRING.sub(b'""', body).translate(None, b" \t\r\n")
     containers = skeleton.count(b"[") + skeleton.count(b"{")
     empty = skeleton.count(b"[]") + skeleton.count(b"{}")
-    return 1 + skeleton.count(b",") + containers - empty
+    return 1 + skeleton.count(b",") + containers - empty, containers
 
 
 # --- parsing -------------------------------------------------------------------------------------------------
@@ -145,12 +150,16 @@ def _float_reader() -> Callable[[str], float]:
     return read
 
 
-def loads(body: bytes, max_values: int) -> Any:
+def loads(body: bytes) -> Any:
     """Parse a request body as strict JSON. Raises `TooManyValues` (before parsing), `json.JSONDecodeError` (with its
     position) for a syntax error, `InexactNumber` (with its place) and `NotStrictJson` for everything else this
     module refuses."""
-    if count_values(body, max_values) > max_values:
-        raise TooManyValues(max_values)
+    values, containers = count_values(body)
+    if values > MAX_VALUES:
+        raise TooManyValues(f"The body holds {values} JSON values; at most {MAX_VALUES} in one request.")
+    if containers > MAX_CONTAINERS:
+        raise TooManyValues(f"The body holds {containers} JSON objects and arrays; at most {MAX_CONTAINERS} in one "
+                            "request.")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -228,11 +237,11 @@ def validate_strictly(model: type[M], data: Any) -> M:
 # --- the request and the route -------------------------------------------------------------------------------
 
 
-def read_body(body: bytes, max_values: int, model: type[BaseModel] | None, correlation: str | None) -> Any:
+def read_body(body: bytes, model: type[BaseModel] | None, correlation: str | None) -> Any:
     """The body as strict JSON, validated as `model` when there is one; a ProblemException otherwise. CPU-bound:
     called in a worker thread."""
     try:
-        document = loads(body, max_values)
+        document = loads(body)
     except TooManyValues as error:
         raise ProblemException(problem(CONTENT_TOO_LARGE, str(error), correlation)) from None
     except NotStrictJson as error:
@@ -254,47 +263,54 @@ def inexact_number(error: InexactNumber, correlation: str | None) -> Problem:
     return invalid_fields(field_errors([{"loc": error.path, "msg": message}]), correlation)
 
 
+# A body larger than this is read in a worker thread; a smaller one (an ordinary case is 1-3 KB, and is read in
+# about 0.1 ms) on the event loop, which spares it two hand-overs of the GIL: while a large body is being read in
+# a thread, each hand-over can wait for the parser or pydantic, which hold the GIL for up to some 20 ms at a time.
+INLINE_BYTES = 16_384
 # Bodies read at once in one worker, each in a thread of its own. The threads share one core (the GIL), so more
 # would not read faster; the limit bounds the memory that reading takes (tests/test_cost.py measures the most one
-# body can take) and leaves a thread free for a light request while two large ones are read. The app makes the
-# limiter in its lifespan, in the worker's event loop (api/app.py).
+# body can take). The app makes the limiter in its lifespan, in the worker's event loop (api/app.py).
 READERS = 4
 
 
 class StrictJsonRequest(Request):
     body_model: type[BaseModel] | None = None
-    max_values: int = 0
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
             body = await self.body()
-            reading = functools.partial(read_body, body, self.max_values, self.body_model, correlation_id(self))
-            self._json = await anyio.to_thread.run_sync(reading, limiter=self.app.state.body_readers)
+            if len(body) <= INLINE_BYTES:
+                self._json = read_body(body, self.body_model, correlation_id(self))
+            else:
+                reading = functools.partial(_read_in_thread, body, self.body_model, correlation_id(self))
+                self._json, refused = await anyio.to_thread.run_sync(reading, limiter=self.app.state.body_readers)
+                if refused is not None:
+                    raise ProblemException(refused)
         return self._json
 
 
-class StrictJsonRoute(APIRoute):
-    """An APIRoute whose JSON body is read by `read_body`, holding at most `max_values` values; a body declared as
-    a pydantic model is validated once, in strict JSON mode, and handed to FastAPI as the model instance (which it
-    does not validate again). A router takes a subclass with its own limit: `strict_json_route(max_values)`."""
+def _read_in_thread(body: bytes, model: type[BaseModel] | None, correlation: str | None) -> tuple[Any, Problem | None]:
+    """`read_body`, with a refusal returned rather than raised: an exception carries its frames, and with them the
+    parsed document and pydantic's errors (20,000 of them, at worst), which would be freed on the event loop,
+    holding it up; returned, they are freed here."""
+    try:
+        return read_body(body, model, correlation), None
+    except ProblemException as refused:
+        return None, refused.problem
 
-    max_values: int = 0
+
+class StrictJsonRoute(APIRoute):
+    """An APIRoute whose JSON body is read by `read_body`; a body declared as a pydantic model is validated once, in
+    strict JSON mode, and handed to FastAPI as the model instance (which it does not validate again)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         annotation = getattr(getattr(self.body_field, "field_info", None), "annotation", None)
         model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-        max_values = self.max_values
 
         async def strict_handler(request: Request) -> Response:
             strict = StrictJsonRequest(request.scope, request.receive)
             strict.body_model = model
-            strict.max_values = max_values
             return await handler(strict)
 
         return strict_handler
-
-
-def strict_json_route(max_values: int) -> type[StrictJsonRoute]:
-    """The route class for a router whose bodies hold at most `max_values` JSON values."""
-    return type("StrictJsonRoute", (StrictJsonRoute,), {"max_values": max_values})

@@ -21,9 +21,8 @@ import httpx
 import pytest
 
 from api.errors import MAX_FIELD_ERRORS
-from api.evaluations import MAX_VALUES
 from api.settings import Settings
-from api.strict_json import MAX_DEPTH
+from api.strict_json import MAX_CONTAINERS, MAX_DEPTH, MAX_VALUES
 from engine.case.model import Case
 from engine.evaluate import Evaluator
 from tests.conftest import EXAMPLES, ROOT, essence, load_example
@@ -72,13 +71,13 @@ def _post(client, body: bytes | str, path: str = "/v1/evaluations", headers: dic
 
 # --- malformed and non-strict JSON: 400 ------------------------------------------------------------------
 
-NESTED_ARRAYS = "[" * 10_000 + "]" * 10_000
-NESTED_OBJECTS = '{"a":' * 20_000 + "1" + "}" * 20_000
+NESTED_ARRAYS = "[" * 4_000 + "]" * 4_000  # fewer objects and arrays than MAX_CONTAINERS: parsed, then too deep
+NESTED_OBJECTS = '{"a":' * 4_000 + "1" + "}" * 4_000
 JUST_TOO_DEEP = '{"decision_date": "2008-03-01", "household": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}"
 
 BAD_JSON = {
-    "nested 10,000 arrays deep": NESTED_ARRAYS,
-    "nested 20,000 objects deep": NESTED_OBJECTS,
+    "nested 4,000 arrays deep": NESTED_ARRAYS,
+    "nested 4,000 objects deep": NESTED_OBJECTS,
     f"nested {MAX_DEPTH + 1} levels deep": JUST_TOO_DEEP,
     "a duplicate key at the top": '{"decision_date": "2008-03-01", "decision_date": "2009-03-01"}',
     "a duplicate key inside": '{"decision_date": "2008-03-01", "work": {"can_support_self_through_work": true, '
@@ -212,17 +211,33 @@ def test_wrong_values_up_to_the_limit_are_answered_with_at_most_the_first_errors
 
 TOO_MANY_VALUES = {
     "nested 100,000 arrays deep": "[" * 100_000 + "]" * 100_000,
-    "half a million zeros": "[" + ",".join(["0"] * 500_000) + "]",
+    "100,000 zeros": "[" + ",".join(["0"] * 100_000) + "]",
     "one value over the limit": json.dumps({"decision_date": "2008-03-01",
                                             "participation": {"information_gathering": [1] * (MAX_VALUES - 3)}}),
 }
 
 
 @pytest.mark.parametrize("body", list(TOO_MANY_VALUES.values()), ids=list(TOO_MANY_VALUES))
-@pytest.mark.parametrize("path", ["/v1/evaluations", "/v1/evaluations/batch"])
+@pytest.mark.parametrize("path", ["/v1/evaluations", "/v1/evaluations/batch", "/v1/digisos/soknad/evaluations"])
 def test_a_body_of_more_values_than_the_limit_is_a_413_before_it_is_parsed(client, expected, body, path):
     problem = _problem(_post(client, body, path), 413, "content-too-large")
-    assert f"more than {MAX_VALUES} JSON values" in problem["detail"]
+    assert f"at most {MAX_VALUES} in one request" in problem["detail"]
+    _still_serving(client, expected)
+
+
+TOO_MANY_CONTAINERS = {
+    "empty objects": "[" + ",".join(["{}"] * MAX_CONTAINERS) + "]",
+    "arrays in strings are text, these are not": '["[[[", ' + ",".join(["[]"] * MAX_CONTAINERS) + "]",
+}
+
+
+@pytest.mark.parametrize("body", list(TOO_MANY_CONTAINERS.values()), ids=list(TOO_MANY_CONTAINERS))
+def test_a_body_of_more_objects_and_arrays_than_the_limit_is_a_413(client, expected, body):
+    problem = _problem(_post(client, body, "/v1/evaluations/batch"), 413, "content-too-large")
+    assert f"at most {MAX_CONTAINERS} in one request" in problem["detail"]
+    at_limit = "[" + ",".join(["[]"] * (MAX_CONTAINERS - 1)) + ', "[[[[{{{"]'  # brackets in a string are text
+    assert _post(client, at_limit, "/v1/evaluations/batch").status_code == 413  # a batch of more than 100
+    assert "batch" in _post(client, at_limit, "/v1/evaluations/batch").json()["type"]
     _still_serving(client, expected)
 
 
