@@ -354,7 +354,7 @@ def test_the_decision_date_says_where_it_came_from(evaluator):
     assert answer.mapping.decision_date.source == "today"
     answer = evaluate_soknad(soknad(), evaluator, dt.date(2009, 6, 1))
     assert answer.mapping.decision_date.source == "request"
-    assert [d.question for d in answer.evaluation.decisions] == ["4-3a", "5-1", "5-2"]  # the 1991 act
+    assert [d.question for d in answer.evaluation.decisions] == ["4-3a", "5-1", "5-2", "5-4"]  # the 1991 act
 
 
 def test_an_application_in_the_older_layout_is_mapped_too():

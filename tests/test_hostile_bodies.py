@@ -372,9 +372,9 @@ BAD_VALUES = {
     **{f"an amount as the text {text!r}": ("income", [{"kind": "wages", "monthly_amount": text}],
                                            "income.0.monthly_amount")
        for text in ("١٢٣", "１２", "5_000", " 5", "5 ", "+5", "1e3", "5.", ".5", "0x10", "")},
-    "a provider of no characters": ("services", {"providers": ["nav", ""]}, "services.providers.1"),
-    "a provider of 61 characters": ("services", {"providers": ["n" * 61]}, "services.providers.0"),
-    "a provider in capitals": ("services", {"providers": ["NAV"]}, "services.providers.0"),
+    "a service of no characters": ("services", {"needed": ["gp", ""]}, "services.needed.1"),
+    "a service of 61 characters": ("services", {"needed": ["g" * 61]}, "services.needed.0"),
+    "a service not written as a code": ("services", {"needed": ["Fastlege Hansen"]}, "services.needed.0"),
 }
 
 

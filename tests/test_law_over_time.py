@@ -17,7 +17,7 @@ from engine.evaluate import Evaluator, LawNotEncoded
 from engine.law.rulebook import RULES_DIR
 from tests.conftest import ROOT, load_example
 
-SUCCESSOR = {"5-1": "18", "5-2": "19", "4-3a": "28"}
+SUCCESSOR = {"5-1": "18", "5-2": "19", "5-4": "21", "4-3a": "28"}
 
 
 def _evaluate(evaluator, name):
@@ -43,7 +43,7 @@ def test_activity_conditions_duty_starts_on_2017_01_01(evaluator):
     before = {d.id for d in _evaluate(evaluator, "activity-conditions-2016-12-31").duties}
     after = {d.id: d.status for d in _evaluate(evaluator, "activity-conditions-2017-01-01").duties}
     assert not any("/20a/" in duty for duty in before)
-    assert after["sotjl-2009/20a/set-activity-conditions"] == "open"
+    assert after["sotjl-2009/20a/activity-conditions"] == "open"
 
 
 def test_child_benefit_stops_counting_on_2022_09_01(evaluator):

@@ -61,7 +61,7 @@ CASE = {
     "economic_rights": [{"kind": MARKERS["right"], "status": "pending"}],
     "request": {"acute_need": False, "requested_monthly_amount": 7777.77},
     "life_situation": {"difficult": True, "kind": MARKERS["situation"], "help_could_overcome_or_adapt": True},
-    "services": {"providers": [MARKERS["provider"]]},
+    "services": {"needed": [MARKERS["provider"]]},
     "participation": {
         "client_can_take_part": True,
         "client_views": [{"matter": "financial_assistance",

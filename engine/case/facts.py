@@ -17,7 +17,17 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from engine.case.model import Case, GatheredHow, Household, Matter, Party, RepresentativeKind, RightStatus
+from engine.case.model import (
+    Case,
+    DecisionResult,
+    FormOfAssistance,
+    GatheredHow,
+    Household,
+    Matter,
+    Party,
+    RepresentativeKind,
+    RightStatus,
+)
 from engine.case.rates import RateRow, RateTable
 from engine.case.types import to_ore
 
@@ -138,8 +148,14 @@ for _name, _kind, _path, _text in [
     ("individual_plan_made_with_client", FactKind.boolean, "services.individual_plan_made_with_client",
      "the individual plan was made together with the client"),
     ("coordinator_appointed", FactKind.boolean, "services.coordinator_appointed", "a coordinator is appointed"),
+    ("individual_plan_consent_given_by", FactKind.code, "services.individual_plan_consent_given_by",
+     "who answered the offer of a plan: client, guardian or representative"),
+    ("takes_part_in_institution_plan", FactKind.boolean, "services.takes_part_in_institution_plan",
+     "the office takes part in the plan the mental-health institution makes"),
     ("client_can_take_part", FactKind.boolean, "participation.client_can_take_part",
      "the client can express views and take part"),
+    ("guardianship_need_reported", FactKind.boolean, "participation.guardianship_need_reported",
+     "the need for a guardian is reported to the county governor"),
 ]:
     _copy(_name, _kind, _path, _text)
 
@@ -194,11 +210,25 @@ def _unclaimed(case: Case, _rates: Rates) -> int | None:
     return _sum_ore(right.expected_monthly_amount for right in unclaimed)
 
 
-@fact("pending_rights", FactKind.count, ["economic_rights"], "economic rights claimed and still pending")
-def _pending(case: Case, _rates: Rates) -> int | None:
-    if case.economic_rights is None:
-        return None
-    return sum(1 for right in case.economic_rights if right.status == RightStatus.pending)
+def _rights(status: RightStatus, unguided: bool):
+    def read(case: Case, _rates: Rates) -> int | None:
+        rights = case.economic_rights
+        if rights is None or (unguided and any(r.guidance_given is None for r in rights if r.status == status)):
+            return None
+        return sum(1 for r in rights if r.status == status and not (unguided and r.guidance_given))
+
+    return read
+
+
+fact("rights_not_claimed", FactKind.count, ["economic_rights"], "economic rights not yet claimed")(
+    _rights(RightStatus.not_claimed, unguided=False))
+fact("rights_not_claimed_without_guidance", FactKind.count, ["economic_rights"],
+     "economic rights not yet claimed that the client has not been guided to claim")(
+    _rights(RightStatus.not_claimed, unguided=True))
+
+
+fact("pending_rights", FactKind.count, ["economic_rights"], "economic rights claimed and still pending")(
+    _rights(RightStatus.pending, unguided=False))
 
 
 @fact("guideline_rate_monthly", FactKind.money,
@@ -232,10 +262,10 @@ def _rate_lines(rates: Rates, household: Household | None) -> Itemised | None:
                           for category, nb, en in members))
 
 
-@fact("service_provider_count", FactKind.count, ["services.providers"], "number of distinct service providers")
-def _providers(case: Case, _rates: Rates) -> int | None:
-    providers = _get(case, "services.providers")
-    return None if providers is None else len(set(providers))
+@fact("services_needed_count", FactKind.count, ["services.needed"], "number of distinct services the client needs")
+def _services_needed(case: Case, _rates: Rates) -> int | None:
+    needed = _get(case, "services.needed")
+    return None if needed is None else len(set(needed))
 
 
 @fact("applied_for_financial_assistance", FactKind.boolean, ["request.applied_for"],
@@ -259,13 +289,22 @@ def _information_items(case: Case, _rates: Rates) -> int | None:
     return None if items is None else len(items)
 
 
-@fact("information_items_without_client_knowledge", FactKind.count, ["participation.information_gathering"],
-      "pieces of information gathered neither with the client nor with the client's knowledge")
-def _gathered_behind_back(case: Case, _rates: Rates) -> int | None:
-    items = _get(case, "participation.information_gathering")
-    if items is None or any(item.how is None for item in items):
-        return None
-    return sum(1 for item in items if item.how == GatheredHow.neither)
+def _gathered_failing(test):
+    """The number of items failing `test` (which gives None for an item it cannot tell)."""
+    def read(case: Case, _rates: Rates) -> int | None:
+        items = _get(case, "participation.information_gathering")
+        results = None if items is None else [test(item) for item in items]
+        return None if results is None or None in results else results.count(False)
+
+    return read
+
+
+fact("information_items_without_client_knowledge", FactKind.count, ["participation.information_gathering"],
+     "pieces of information gathered neither with the client nor with the client's knowledge")(
+    _gathered_failing(lambda item: None if item.how is None else item.how != GatheredHow.neither))
+fact("information_items_not_put_to_client", FactKind.count, ["participation.information_gathering"],
+     "pieces of information from others the client has not been told of and given the chance to comment on")(
+    _gathered_failing(lambda item: True if item.how == GatheredHow.with_client else item.client_could_comment))
 
 
 @fact("conditions_stipulated", FactKind.count, ["conditions.stipulated"], "conditions attached to the assistance")
@@ -295,6 +334,7 @@ for _name, _flag, _text in [
     ("conditions_disproportionate", "proportionate", "conditions disproportionately burdensome"),
     ("conditions_limiting_freedom", "respects_freedom_of_action", "conditions unreasonably limiting freedom"),
     ("conditions_not_discussed", "discussed_with_client", "conditions not discussed with the client"),
+    ("conditions_unlawful", "lawful", "conditions in conflict with this act or other law"),
 ]:
     fact(_name, FactKind.count, ["conditions.stipulated"], _text)(_conditions_failing(_flag))
 
@@ -302,6 +342,9 @@ for _name, _path, _text in [
     ("weighty_reasons_against_activity_conditions", "conditions.weighty_reasons_against_activity",
      "weighty reasons speak against activity conditions"),
     ("weighty_reasons_recorded", "conditions.weighty_reasons_recorded", "the weighty reasons are recorded"),
+    ("assistance_reduced_for_breach", "conditions.reduced_for_breach", "assistance reduced for a broken condition"),
+    ("reduction_announced_in_decision", "conditions.reduction_announced_in_decision",
+     "the decision told the client that a broken condition may reduce the assistance"),
 ]:
     _copy(_name, FactKind.boolean, _path, _text)
 
@@ -317,19 +360,20 @@ def _consulted(matter: Matter, parties: set[Party]):
     return read
 
 
-def _view_recorded(matter: Matter):
+def _view_stated(matter: Matter, parties: set[Party]):
     def read(case: Case, _rates: Rates) -> bool | None:
         views = _get(case, "participation.client_views")
-        return None if views is None else any(view.matter == matter for view in views)
+        return None if views is None else any(v.matter == matter and v.stated_by in parties for v in views)
 
     return read
 
 
-def _proposal_flag(matter: Matter, attribute: str):
+def _proposals(matter: Matter, value):
+    """Whether some proposal on `matter` shows what `value` reads off it; unknown while a proposal does not say."""
     def read(case: Case, _rates: Rates) -> bool | None:
         proposals = _get(case, "participation.proposals") or []
-        values = [getattr(p, attribute) for p in proposals if p.matter == matter]
-        if not values or any(value is None for value in values):
+        values = [value(p) for p in proposals if p.matter == matter]
+        if not values or any(v is None for v in values):
             return None
         return any(values)
 
@@ -346,15 +390,29 @@ for _matter in Matter:
 
 # The view, the proposal and its reasons are asked about for the decision on financial assistance only.
 _m = Matter.financial_assistance.value
-fact(f"client_view_recorded_on_{_m}", FactKind.boolean, ["participation.client_views"],
-     f"the client's view on {_m} is recorded")(_view_recorded(Matter.financial_assistance))
+fact(f"view_stated_by_client_on_{_m}", FactKind.boolean, ["participation.client_views"],
+     f"the client's own view on {_m} is recorded")(_view_stated(Matter.financial_assistance, {Party.client}))
+fact(f"view_stated_by_representative_on_{_m}", FactKind.boolean, ["participation.client_views"],
+     f"a guardian's or representative's account of the client's view on {_m} is recorded")(
+    _view_stated(Matter.financial_assistance, {Party.guardian, Party.representative}))
 for _attribute, _text in [
     ("departs_from_client_view", "the proposed outcome departs from the client's view"),
     ("departure_justified_in_writing", "the departure is justified in writing"),
     ("written_reasons", "the decision has written reasons"),
+    ("reasons_cite_rules", "the reasons cite the rules the decision rests on"),
+    ("reasons_state_facts", "the reasons state the facts the decision rests on"),
+    ("reasons_name_main_considerations", "the reasons name the main considerations of the discretion"),
+    ("loan_reasons_given", "the reasons say why the assistance is a loan"),
+    ("appeal_information_given", "the decision tells of the right to appeal, the time limit and where to appeal"),
 ]:
     fact(f"{_attribute}_on_{_m}", FactKind.boolean, ["participation.proposals"], f"{_text} ({_m})")(
-        _proposal_flag(Matter.financial_assistance, _attribute))
+        _proposals(Matter.financial_assistance, lambda p, attribute=_attribute: getattr(p, attribute)))
+fact(f"decision_not_granted_in_full_on_{_m}", FactKind.boolean, ["participation.proposals"],
+     f"the decision refuses or only partly grants what was applied for ({_m})")(
+    _proposals(Matter.financial_assistance, lambda p: p.result and p.result != DecisionResult.granted))
+fact(f"assistance_as_loan_on_{_m}", FactKind.boolean, ["participation.proposals"],
+     f"the assistance is given as a loan ({_m})")(
+    _proposals(Matter.financial_assistance, lambda p: p.form and p.form == FormOfAssistance.loan))
 
 
 def observe(case: Case, table: RateTable) -> Observations:
