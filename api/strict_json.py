@@ -273,6 +273,12 @@ INLINE_BYTES = 16_384
 READERS = 4
 
 
+def read_inline(request: Request) -> bool:
+    """Whether the request's body is small enough to be read, and its case evaluated, on the event loop."""
+    length = request.headers.get("content-length", "")
+    return length.isdigit() and int(length) <= INLINE_BYTES
+
+
 class StrictJsonRequest(Request):
     body_model: type[BaseModel] | None = None
 
