@@ -17,8 +17,8 @@ Python's `json` module, which FastAPI uses, is lenient where a rules engine shou
 
 The cost of a body is bounded before it is parsed: the values in it (objects, arrays, strings, numbers, literals)
 and the objects and arrays among them are counted over its bytes, and a body holding more than `MAX_VALUES` or
-`MAX_CONTAINERS` is refused (413) unparsed. Parsing, checking and validating then run in a worker thread, off the
-event loop, so that one large body does not hold up the light requests beside it.
+`MAX_CONTAINERS` is refused (413) unparsed. A large body is then parsed, checked and validated in a worker thread,
+off the event loop, so that it does not hold up the light requests beside it; a small one on the loop.
 
 And a case is validated in pydantic's strict JSON mode: a value must have the JSON type the schema documents —
 `"true"` or `1` is not a boolean, `"17"` or `17.0` is not an age, a number is not a date (and a date written as
@@ -238,8 +238,7 @@ def validate_strictly(model: type[M], data: Any) -> M:
 
 
 def read_body(body: bytes, model: type[BaseModel] | None, correlation: str | None) -> Any:
-    """The body as strict JSON, validated as `model` when there is one; a ProblemException otherwise. CPU-bound:
-    called in a worker thread."""
+    """The body as strict JSON, validated as `model` when there is one; a ProblemException otherwise."""
     try:
         document = loads(body)
     except TooManyValues as error:
@@ -265,7 +264,7 @@ def inexact_number(error: InexactNumber, correlation: str | None) -> Problem:
 
 # A body larger than this is read in a worker thread; a smaller one (an ordinary case is 1-3 KB, and is read in
 # about 0.1 ms) on the event loop, which spares it two hand-overs of the GIL: while a large body is being read in
-# a thread, each hand-over can wait for the parser or pydantic, which hold the GIL for up to some 20 ms at a time.
+# a thread, each hand-over can wait for pydantic, which keeps the GIL for a whole validation (up to about 45 ms).
 INLINE_BYTES = 16_384
 # Bodies read at once in one worker, each in a thread of its own. The threads share one core (the GIL), so more
 # would not read faster; the limit bounds the memory that reading takes (tests/test_cost.py measures the most one
