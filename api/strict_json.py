@@ -262,9 +262,10 @@ def inexact_number(error: InexactNumber, correlation: str | None) -> Problem:
     return invalid_fields(field_errors([{"loc": error.path, "msg": message}]), correlation)
 
 
-# A body larger than this is read in a worker thread; a smaller one (an ordinary case is 1-3 KB, and is read in
-# about 0.1 ms) on the event loop, which spares it two hand-overs of the GIL: while a large body is being read in
-# a thread, each hand-over can wait for pydantic, which keeps the GIL for a whole validation (up to about 45 ms).
+# A body larger than this is read in a worker thread; a smaller one on the event loop (an ordinary case is 1-3 KB
+# and read in about 0.1 ms; the costliest 16 KiB, 2,700 objects nested to the depth limit, takes 8 ms), which
+# spares it two hand-overs of the GIL: while a large body is being read in a thread, each hand-over can wait for
+# pydantic, which keeps the GIL for a whole validation (up to about 45 ms).
 INLINE_BYTES = 16_384
 # Bodies read at once in one worker, each in a thread of its own. The threads share one core (the GIL), so more
 # would not read faster; the limit bounds the memory that reading takes (tests/test_cost.py measures the most one
