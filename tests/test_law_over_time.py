@@ -123,7 +123,7 @@ def test_national_rate_table_rows_all_name_their_source():
 @pytest.mark.parametrize("change, message", [
     (lambda t: t["rows"][0]["rates"].pop("child_0_5"), "exactly the table's categories"),
     (lambda t: t["household"]["children"][1].update(from_age=7), "without gaps or overlaps"),
-    (lambda t: t["household"].update(partner="pair"), "not in 'categories'"),
+    (lambda t: t["household"].update(partner="pair"), "household.partner: not a category of 'categories'"),
     (lambda t: t.update(known_gaps=[{"from": "2019-01-01", "to": "2020-06-30"}]), "holds a row"),
     (lambda t: t.update(known_gaps=[{"from": "2021-01-01", "to": "2021-06-30"}, {"from": "2021-06-01",
                                                                                  "to": "2021-12-31"}]), "overlap"),

@@ -12,6 +12,7 @@ law, so none of them can leak.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, ValidationInfo, field_validator
 
@@ -279,7 +280,7 @@ class Services(InputModel):
     needs_coordination: bool | None = Field(
         None, description="Behov for koordinerte tjenester — services that need to be seen together."
     )
-    needed: list[str] | None = Field(
+    needed: list[Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z_]+$")]] | None = Field(
         None, max_length=20, description="Tjenester brukeren trenger — the services the client needs, as codes, e.g. "
         "financial_assistance, housing, qualification_programme, gp, mental_health. They may all come from one "
         "office.",
