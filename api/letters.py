@@ -2,41 +2,29 @@
 
 The case is evaluated exactly as POST /v1/evaluations does; the draft is made from that answer. `blanks` carries
 the caseworker's text for the draft's marked blanks, by id (a first request without it shows which there are).
-The text is free text: never logged, and never repeated in an error (an unknown blank is named by its id only,
-which is a code).
+The text is free text: never logged, and never repeated in an error; nor is a blank's id, which the client chose
+(an unknown blank is `blanks.*`).
 """
 
 
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query, Request, Response
-from pydantic import Field, StringConstraints
 
+from api.bodies import LetterRequest
 from api.errors import ProblemException, correlation_id, field_errors, invalid_fields, responses
 from api.examples import Example
 from api.strict_json import StrictJsonRoute
-from engine.case.model import Case
 from engine.evaluate import Evaluator
-from engine.models import InputModel
 from views.letter import Letter, UnknownBlank, draft, text
 from views.letter_pdf import pdf
 
 TAG = "letters"
-BlankId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9/_.-]*$", max_length=120)]
-BlankText = Annotated[str, StringConstraints(max_length=4000)]
-
-
-class LetterRequest(InputModel):
-    case: Case = Field(description="The case, as POST /v1/evaluations takes it.")
-    blanks: dict[BlankId, BlankText] = Field(
-        {}, max_length=100, description="Utfylte felt — the caseworker's text for the draft's blanks, by blank id "
-                                        "(`5-2/decision`, `5-2/consideration/child-welfare`, `conditions` …). Free "
-                                        "text, never logged. While a blank is empty the duty to give reasons "
-                                        "(forvaltningsloven § 25) stays open in the draft.")
 
 
 def unknown_blanks(error: UnknownBlank, correlation: str | None) -> ProblemException:
-    """A 422 naming each filled-in blank the draft does not have (by its id, a code: never the text)."""
+    """A 422 with an entry for each filled-in blank the draft does not have (`blanks.*`: neither its id nor its
+    text is repeated)."""
     return ProblemException(invalid_fields(field_errors(
         [{"loc": ("blanks", blank), "msg": "the draft has no blank with this id",
           "msg_nb": "Utkastet har ikke et felt med denne id-en."} for blank in error.ids]), correlation))

@@ -121,6 +121,36 @@ def test_payments_received_count_and_the_same_income_is_not_counted_twice():
                                "data.okonomi.opplysninger.utbetaling[2]": "paid_to_municipality"}
 
 
+def test_a_payment_given_gross_and_deductions_counts_net_whatever_sign_the_deductions_have():
+    # NAV's own fixture writes the deductions as negative numbers: netto 14952 = 18452 - 2500 - 1000.
+    payment = load(FILFORMAT / "src/test/resources/json/soknad/okonomi/opplysninger/utbetaling/"
+                               "fullstendig-utbetaling.json")
+    positive = {**payment, "skattetrekk": 2500.0, "andreTrekk": 1000.0}
+    for given in (payment, positive):
+        document = soknad()
+        document["data"]["okonomi"]["opplysninger"]["utbetaling"] = [
+            {key: value for key, value in given.items() if key not in ("netto", "belop")}]
+        case, _ = mapped(document)
+        assert [(i.kind, i.monthly_amount) for i in case.income] == [("benefits", 14952)]
+
+
+@pytest.mark.parametrize(("brutto", "skattetrekk", "andreTrekk"), [
+    pytest.param(10**400, 0.5, None, id="a 401-digit gross less a float"),
+    pytest.param(1e308, 0.5, None, id="the largest doubles"),
+    pytest.param(-10**400, 0.5, None, id="a negative gross"),
+    pytest.param(30000, 1e308, None, id="deductions larger than the gross"),
+    pytest.param(20000, 6000, 10**400, id="a 401-digit other deduction")])
+def test_a_payment_whose_net_amount_no_case_can_hold_leaves_income_unknown(brutto, skattetrekk, andreTrekk):
+    document = soknad()
+    payment = item("navytelse", kilde="system", brutto=brutto, skattetrekk=skattetrekk)
+    if andreTrekk is not None:
+        payment["andreTrekk"] = andreTrekk
+    document["data"]["okonomi"]["opplysninger"]["utbetaling"] = [payment]
+    case, report = mapped(document)
+    assert case.income is None
+    assert "no usable net amount" in field(report, "income").note
+
+
 def test_work_without_wages_leaves_income_unknown():
     document = soknad()
     document["data"]["arbeid"] = {"forhold": [{"kilde": "system", "arbeidsgivernavn": "Bakeriet AS",
@@ -294,6 +324,30 @@ def test_the_request_is_read_from_keywords_and_an_acute_need_is_never_ruled_out(
     assert words not in report.model_dump_json()
 
 
+@pytest.mark.parametrize(("words", "means_at_hand", "documents"), [
+    ("Nødhjelp: jeg har ingen mat", None, ["kontooversikt|brukskonto"]),
+    ("Nødhjelp: jeg har ingen mat og ingen penger", False, []),
+    ("Jeg har ingen mat og ingenting igjen av pengene", False, []),
+])
+def test_an_acute_need_is_the_immediate_need_and_money_at_hand_is_read_only_where_stated(words, means_at_hand,
+                                                                                          documents):
+    document = soknad()
+    document["data"]["begrunnelse"]["hvorforSoke"] = words
+    case, report = mapped(document)
+    assert [(need.id, need.kind) for need in case.request.needs] == [("acute_need", "immediate")]
+    assert case.request.means_at_hand is means_at_hand
+    assert docs(report, "request.means_at_hand") == documents
+    assert words not in report.model_dump_json()
+
+
+def test_without_an_acute_need_money_at_hand_is_not_asked():
+    document = soknad()
+    document["data"]["begrunnelse"]["hvorforSoke"] = "Jeg har ingen penger til husleia."
+    case, report = mapped(document)
+    assert case.request.acute_need is None and case.request.needs is None and case.request.means_at_hand is None
+    assert "request.means_at_hand" not in {f.case_field for f in report.fields}
+
+
 def test_consent_decides_whether_register_data_was_gathered_with_the_applicants_knowledge(evaluator):
     document = soknad()
     document["data"]["okonomi"]["opplysninger"]["utbetaling"] = [
@@ -324,7 +378,7 @@ def test_the_decision_date_says_where_it_came_from(evaluator):
     assert answer.mapping.decision_date.source == "today"
     answer = evaluate_soknad(soknad(), evaluator, dt.date(2009, 6, 1))
     assert answer.mapping.decision_date.source == "request"
-    assert [d.question for d in answer.evaluation.decisions] == ["4-3a", "5-1", "5-2"]  # the 1991 act
+    assert [d.question for d in answer.evaluation.decisions] == ["1-2", "4-3a", "5-1", "5-2", "5-4"]  # the 1991 act
 
 
 def test_an_application_in_the_older_layout_is_mapped_too():

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from engine.answer.build import ConflictError
 from engine.answer.models import DutyStatus
@@ -24,6 +25,7 @@ from engine.case.model import Case
 from engine.evaluate import Evaluator
 from engine.run.oracle import OracleEngine
 from engine.run.runtime import DurableEngine, Firing
+from engine.verify.check import sessions
 from tests import strategies as gen
 from tests.conftest import essence
 
@@ -52,16 +54,21 @@ def _outcomes(evaluation) -> dict[str, str]:
 
 
 def _statuses(evaluation) -> dict[str, DutyStatus]:
-    return {d.id: d.status for d in evaluation.duties}
+    """Every duty's status: the case's by id, and those owed on a need's decision by need and id."""
+    return {d.id: d.status for d in evaluation.duties} | {
+        f"{need.id}: {d.id}": d.status for need in evaluation.needs for d in need.duties}
 
 
 def _records(evaluator: Evaluator, case: Case) -> set:
+    """Every firing of every session a case is evaluated in (the case's, and one per need), by session."""
     ruleset = evaluator.rulebook.ruleset_on(case.decision_date)
-    return set(evaluator.engine.run(ruleset, observe(case, case.rate_table or evaluator.rates).values))
+    observations = observe(case, case.rate_table or evaluator.rates)
+    return {(index, record) for index, (facts, _) in enumerate(sessions(observations))
+            for record in evaluator.engine.run(ruleset, facts)}
 
 
 def _listed(records) -> list[str]:
-    return sorted(f"{r.item_id} {r.firing.value}" for r in records)
+    return sorted(f"session {index}: {r.item_id} {r.firing.value}" for index, r in records)
 
 
 def _evaluate_or_conflict(evaluator: Evaluator, case: Case):
@@ -83,7 +90,7 @@ def test_durable_rules_and_the_oracle_agree(evaluator, explaining, oracle, case)
     assert engine_records == oracle_records, (
         f"only durable-rules: {_listed(engine_records - oracle_records)}; "
         f"only the oracle: {_listed(oracle_records - engine_records)}")
-    assert _records(evaluator, case) == {r for r in engine_records if r.firing != Firing.ruled_out}
+    assert _records(evaluator, case) == {(i, r) for i, r in engine_records if r.firing != Firing.ruled_out}
     engine, reference = _evaluate_or_conflict(evaluator, case), _evaluate_or_conflict(oracle, case)
     if isinstance(engine, ConflictError) or isinstance(reference, ConflictError):
         assert str(engine) == str(reference)
@@ -93,6 +100,7 @@ def test_durable_rules_and_the_oracle_agree(evaluator, explaining, oracle, case)
         assert essence(engine)["decisions"] == essence(reference)["decisions"]
         assert essence(engine)["duties"] == essence(reference)["duties"]
         assert {(e.id, e.firing) for e in engine.trace} == {(e.id, e.firing) for e in reference.trace}
+        assert essence(engine)["needs"] == essence(reference)["needs"]
 
 
 # --- one answer per question ------------------------------------------------------------------------------
@@ -101,10 +109,12 @@ def test_durable_rules_and_the_oracle_agree(evaluator, explaining, oracle, case)
 @given(gen.cases())
 def test_no_rule_conflict_is_reachable(oracle, case):
     ruleset = oracle.rulebook.ruleset_on(case.decision_date)
-    fired = {r.item_id for r in _records(oracle, case) if r.firing == Firing.concludes}
-    for question, rules in ruleset.rules_by_question.items():
-        concluded = {(rule.outcome, rule.id) for rule in rules if rule.id in fired}
-        assert len({outcome for outcome, _ in concluded}) <= 1, f"question {question}: {sorted(concluded)}"
+    records = _records(oracle, case)
+    for session in {index for index, _ in records}:
+        fired = {r.item_id for index, r in records if index == session and r.firing == Firing.concludes}
+        for question, rules in ruleset.rules_by_question.items():
+            concluded = {(rule.outcome, rule.id) for rule in rules if rule.id in fired}
+            assert len({outcome for outcome, _ in concluded}) <= 1, f"question {question}: {sorted(concluded)}"
 
 
 @given(gen.cases())
@@ -150,9 +160,27 @@ def test_same_case_same_answer_whatever_the_order_of_list_items(evaluator, chang
     first = essence(evaluator.evaluate(case))
     assert essence(evaluator.evaluate(case)) == first
     second = essence(evaluator.evaluate(reordered))
-    for answer in (first, second):
+    for answer, sent in ((first, case), (second, reordered)):
         answer["receipt"].pop("input_digest")  # the digest of the input as sent: the order is part of it
+        for need in answer["needs"]:
+            for decision in need["decisions"]:
+                decision["missing_facts"] = _needs_by_id(decision["missing_facts"], sent)
+            for duty in need["duties"]:  # "may apply; the case does not give: <paths>"
+                duty["reason"] = {language: _reason_by_id(text, sent) for language, text in duty["reason"].items()}
     assert second == first
+
+
+def _needs_by_id(paths: list[str], case: Case) -> list[str]:
+    """Missing facts with a need named by its id rather than by its place in the list as sent."""
+    places = {f"request.needs.{i}.": f"request.needs[{n.id}]." for i, n in enumerate(gen.needs_of(case))}
+    return sorted(next((path.replace(k, v) for k, v in places.items() if path.startswith(k)), path)
+                  for path in paths)
+
+
+def _reason_by_id(text: str, case: Case) -> str:
+    """A duty's reason with the missing facts it lists named by need id (see `_needs_by_id`)."""
+    head, colon, paths = text.partition(": ")
+    return head + colon + ", ".join(_needs_by_id(paths.split(", "), case)) if "request.needs." in paths else text
 
 
 # --- monotonic need ---------------------------------------------------------------------------------------
@@ -178,11 +206,12 @@ def test_more_need_never_takes_entitlement_away(oracle, change):
 
 # --- more information, more evidence -----------------------------------------------------------------------
 
-# Found by the information property below (issue 4 report). Emergency help (§ 5-1 / § 18) is concluded on an
-# acute need *while the means or the need are unknown*. Filling in the household then shows that the means
-# cover the need: § 5-1 turns from entitled to not_entitled (still determined), and § 5-2, which was
-# not_applicable because of the right under § 5-1, now turns on the life situation, which the case never gave.
-# The rule files now mark emergency help `provisional`; the property holds for everything not resting on it.
+# Found by the information property below (issue 4 report). Emergency help (§ 5-1 / § 18) used to be concluded
+# for the household on an acute need *while the means or the need were unknown*. Filling in the household then
+# showed that the means cover the need: § 5-1 turned from entitled to not_entitled, and § 5-2, which was
+# not_applicable because of the right under § 5-1, turned on the life situation, which the case never gave. Emergency
+# help is now answered on the immediate need (a need of its own, on the money at hand), never on the household's
+# month, so the property holds for every question and every need without exception (issue 12).
 EMERGENCY_THEN_MEANS_SUFFICE = (
     Case.model_validate({"decision_date": dt.date(2004, 1, 1), "household": {"children": [],
                          "shares_home_with_other_adults": False}, "income": [], "expenses": [],
@@ -199,38 +228,30 @@ EMERGENCY_THEN_MEANS_SUFFICE = (
 # coordinator), i.e. open them. The rule files now let those duties apply unless the client refuses.
 CONSENT_TO_A_PLAN = (
     Case.model_validate({"decision_date": dt.date(2004, 1, 1), "services": {
-        "long_term_need": True, "needs_coordination": True, "providers": ["nav", "gp"],
+        "long_term_need": True, "needs_coordination": True, "needed": ["financial_assistance", "gp"],
         "compulsory_mental_health_care": False, "individual_plan_consent": "not_asked"}}),
     Case.model_validate({"decision_date": dt.date(2004, 1, 1), "services": {
-        "long_term_need": True, "needs_coordination": True, "providers": ["nav", "gp"],
+        "long_term_need": True, "needs_coordination": True, "needed": ["financial_assistance", "gp"],
         "compulsory_mental_health_care": False, "individual_plan_consent": "consented"}}),
     "consent: consented")
-
-
-def _resting_on_provisional(evaluator: Evaluator, evaluation) -> set[str]:
-    """Questions whose outcome depends, through `outcome(...)` in their rules, on a question concluded by a
-    rule the rule files mark provisional (concluded before the facts are complete)."""
-    provisional = {d.question for d in evaluation.decisions if any(r.provisional for r in d.reasons)}
-    ruleset = evaluator.rulebook.ruleset_on(evaluation.decision_date)
-    resting: set[str] = set()
-    for question in ruleset.question_order:  # premises come first
-        premises = set().union(*(rule.depends_on for rule in ruleset.rules_by_question[question]))
-        if premises & (provisional | resting):
-            resting.add(question)
-    return resting
 
 
 @given(gen.pairs(gen.filled_in))
 @example(EMERGENCY_THEN_MEANS_SUFFICE)
 def test_filling_in_an_unknown_fact_never_makes_an_outcome_undetermined(oracle, change):
+    """Neither the case's answers nor a need's: a need listed before is still listed after, under its id."""
     case, fuller, field = change
-    evaluation = oracle.evaluate(case)
-    before, after = _outcomes(evaluation), _outcomes(oracle.evaluate(fuller))
-    exempt = _resting_on_provisional(oracle, evaluation)
-    for question, outcome in before.items():
-        if outcome != "undetermined" and question not in exempt:
-            assert after[question] != "undetermined", (
-                f"filling in {'.'.join(map(str, field))}: § {question} went from {outcome} to undetermined")
+    before, after = _all_outcomes(oracle.evaluate(case)), _all_outcomes(oracle.evaluate(fuller))
+    for key, outcome in before.items():
+        if outcome != "undetermined":
+            assert after[key] != "undetermined", (
+                f"filling in {'.'.join(map(str, field))}: {key} went from {outcome} to undetermined")
+
+
+def _all_outcomes(evaluation) -> dict[tuple[str, str], str]:
+    """The outcome of every question, for the case (need "") and for each need (by its id)."""
+    return {("", question): outcome for question, outcome in _outcomes(evaluation).items()} | {
+        (need.id, d.question): d.outcome for need in evaluation.needs for d in need.decisions}
 
 
 @given(gen.pairs(gen.more_evidence))
@@ -243,28 +264,51 @@ def test_evidence_never_opens_a_duty(oracle, change):
             assert after[duty] != DutyStatus.open, f"{how}: duty {duty} went from {status} to open"
 
 
+@st.composite
+def _more_information(draw, case: Case):
+    """The case with one more thing known: an unknown field filled in, or one more piece of evidence on record."""
+    return draw(gen.filled_in(case) if draw(st.booleans()) else gen.more_evidence(case))
+
+
+@given(gen.pairs(_more_information))
+@example(CONSENT_TO_A_PLAN)
+@example(EMERGENCY_THEN_MEANS_SUFFICE)
+def test_a_duty_only_moves_from_open_as_information_is_added(oracle, change):
+    """Once the record closes a duty (fulfilled, or not applicable), knowing more never opens it again: a duty's
+    status moves only from `open`. (What is filled in may show that a duty fulfilled on record did not apply after
+    all; both are closed.) No duty is exempt: emergency help is answered on the immediate need, and no duty
+    reads a conclusion that later facts could take back (issue 12)."""
+    case, fuller, how = change
+    before, after = _statuses(oracle.evaluate(case)), _statuses(oracle.evaluate(fuller))
+    for duty, status in before.items():
+        if status != DutyStatus.open:
+            assert after[duty] != DutyStatus.open, f"{how}: duty {duty} went from {status} back to open"
+
+
 # --- legal bases ------------------------------------------------------------------------------------------
 
 
 @given(gen.cases())
 def test_every_reason_and_duty_cites_a_provision_in_force(oracle, case):
+    """Every basis cited — a section encoded as a rule file, or one acts.yaml records as cited but not encoded, with
+    its days in force — was in force on the decision date."""
     rulebook, day = oracle.rulebook, case.decision_date
     evaluation = oracle.evaluate(case)
-    encoded = {p.act.id for p in rulebook.provisions}
+    encoded = {(p.act.id, p.spec.section) for p in rulebook.provisions}
 
     def in_force(act: str, section: str) -> bool:
         assert act in rulebook.acts, f"{act} is not in acts.yaml"
-        if act not in encoded:  # an act cited but not encoded (forvaltningsloven): acts.yaml is the record
-            return True
-        return any(p.act.id == act and p.spec.section == section and p.valid.covers(day)
-                   for p in rulebook.provisions)
+        if (act, section) in encoded:
+            return any(p.act.id == act and p.spec.section == section and p.valid.covers(day)
+                       for p in rulebook.provisions)
+        return rulebook.acts[act].cites_in_force(section, day)
 
     for decision in evaluation.decisions:
         provision = decision.provision
         assert provision.valid_from <= day and (provision.valid_to is None or day <= provision.valid_to)
         for reason in decision.reasons:
             assert in_force(reason.basis.act, reason.basis.section), f"{reason.rule_id} cites {reason.basis.citation}"
-    for duty in evaluation.duties:
+    for duty in evaluation.duties + [duty for need in evaluation.needs for duty in need.duties]:
         assert in_force(duty.provision.act, duty.provision.section), f"{duty.id} cites {duty.provision.citation}"
 
 
@@ -274,6 +318,23 @@ def test_discretion_in_special_cases_only_without_a_right(oracle, case):
     for special, right in SPECIAL_CASES.items():
         if outcomes.get(special) == "discretionary":
             assert outcomes[right] != "entitled"
+
+
+# --- need by need -----------------------------------------------------------------------------------------
+
+
+@given(gen.pairs(gen.another_need))
+def test_a_needs_special_case_answer_never_depends_on_another_need(oracle, change):
+    """§ 5-2 / § 19 is judged expense by expense: adding, changing or removing one need leaves every other need's
+    answer as it was."""
+    case, changed, kept = change
+
+    def special(sent: Case) -> dict:
+        return {need.id: [(d.outcome, [r.rule_id for r in d.reasons], _needs_by_id(d.missing_facts, sent))
+                          for d in need.decisions if d.question in SPECIAL_CASES]
+                for need in oracle.evaluate(sent).needs if need.id in kept}
+
+    assert special(changed) == special(case)
 
 
 # --- over HTTP --------------------------------------------------------------------------------------------

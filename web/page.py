@@ -14,18 +14,16 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import Field
 
 from api.errors import correlation_id
 from api.examples import Example
-from api.letters import LetterRequest, unknown_blanks
+from api.bodies import AnswerRequest, LetterRequest
+from api.letters import unknown_blanks
 from api.parameters import parameters
 from api.settings import Settings
 from api.strict_json import StrictJsonRoute
 from engine.case.glossary import kroner, show
-from engine.case.model import Case
 from engine.evaluate import Evaluator
-from engine.models import InputModel
 from views.compare import compare
 from views.letter import UnknownBlank, draft
 from views.summary import summarise
@@ -35,11 +33,6 @@ from web.paths import EXAMPLES, STATIC
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters.update(kroner=kroner, show=show)
-
-
-class AnswerRequest(InputModel):
-    case: Case = Field(description="The case as the form has it now.")
-    previous: Case | None = Field(None, description="The case of the previous answer, to show what changed.")
 
 
 def install(app: FastAPI, evaluator: Evaluator, settings: Settings, examples: list[Example]) -> None:

@@ -24,20 +24,23 @@ from engine.answer.citation import legal_basis
 from engine.answer.models import (
     Bilingual,
     ConsiderationOut,
+    DutyOptionOut,
     DutyOut,
     DutyStatus,
     Evaluation,
     Law,
     LegalBasis,
+    NeedAnswer,
     Provision,
     Receipt,
+    ScopeOut,
 )
-from engine.case.facts import VOCABULARY, FactKind, Observations
+from engine.case.facts import NEED_PATH, VOCABULARY, FactKind, Observations
 from engine.case.glossary import glossary
 from engine.case.model import Case
 from engine.case.types import to_kroner
-from engine.law.expressions import questions_in, truth
-from engine.law.rulebook import UNDETERMINED, Duty, Rule, Rulebook, RuleSet
+from engine.law.expressions import NEED_SUFFIX, questions_in, truth
+from engine.law.rulebook import UNDETERMINED, Duty, Rule, Rulebook, RuleSet, Weighing
 from engine.law.rulebook import Provision as ProvisionFile
 from engine.law.schema import Basis
 from engine.run.runtime import Firing, Record
@@ -66,6 +69,7 @@ class AnswerCatalogue:
         self._provisions: dict[str, Provision] = {}
         self._duties: dict[str, tuple[Bilingual, Bilingual]] = {}
         self._considerations: dict[str, list[ConsiderationOut]] = {}
+        self._weighings: dict[str, ConsiderationOut] = {}
         self._premises: dict[str, frozenset[str]] = {}
         self._duty_answers: dict[tuple, DutyOut] = {}
         self._trace_names: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -87,10 +91,19 @@ class AnswerCatalogue:
         return self._provisions[provision.path]
 
     def considerations(self, provision: ProvisionFile) -> list[ConsiderationOut]:
+        """What a discretionary outcome asks the caseworker to weigh: the provision's considerations without `when`."""
         if provision.path not in self._considerations:
             self._considerations[provision.path] = [
-                ConsiderationOut(id=c.id, nb=c.nb, en=c.en) for c in provision.contents.considerations]
+                ConsiderationOut(id=c.id, nb=c.nb, en=c.en, source=c.source)
+                for c in provision.contents.considerations if c.when is None]
         return self._considerations[provision.path]
+
+    def weighing(self, weighing: Weighing) -> ConsiderationOut:
+        """A consideration the facts call for."""
+        if weighing.id not in self._weighings:
+            spec = weighing.spec
+            self._weighings[weighing.id] = ConsiderationOut(id=spec.id, nb=spec.nb, en=spec.en, source=spec.source)
+        return self._weighings[weighing.id]
 
     def premises(self, duty: Duty) -> frozenset[str]:
         """The questions whose outcome a duty's `applies_when` asks about."""
@@ -98,18 +111,28 @@ class AnswerCatalogue:
             self._premises[duty.id] = frozenset(questions_in(duty.applies))
         return self._premises[duty.id]
 
-    def duty_answer(self, duty: Duty, status: DutyStatus, reason: Bilingual, key: Any) -> DutyOut:
-        """A duty's part of the answer, which depends on the duty, its status and the reason only (`key` stands
-        for the reason): built once, shared by every answer that has it."""
-        cache_key = (duty.id, status, key)
+    def duty_answer(self, duty: Duty, status: DutyStatus, reason: Bilingual, key: Any,
+                    options: tuple[bool, ...] = ()) -> DutyOut:
+        """A duty's part of the answer, which depends on the duty, its status, the reason and which options of a
+        choice are fulfilled only (`key` stands for the reason): built once, shared by every answer that has it."""
+        cache_key = (duty.id, status, key, options)
         answer = self._duty_answers.get(cache_key)
         if answer is None:
             text, fulfil_by = self.duty_texts(duty)
             answer = DutyOut(id=duty.id, provision=self.basis(duty.spec.basis, duty.provision.act.id),
-                             status=status, duty=text, reason=reason, fulfil_by=fulfil_by)
+                             source=duty.spec.source, status=status, duty=text, reason=reason, fulfil_by=fulfil_by,
+                             options=[DutyOptionOut(id=option.spec.id, fulfil_by=Bilingual(
+                                 nb=option.spec.fulfil_by.nb, en=option.spec.fulfil_by.en), fulfilled=fulfilled)
+                                 for option, fulfilled in zip(duty.options, options, strict=True)])
             if len(self._duty_answers) < _CACHE_LIMIT:
                 self._duty_answers[cache_key] = answer
         return answer
+
+    def blocked(self, duty: Duty) -> Bilingual:
+        """Why a duty cannot be fulfilled yet: the duty it waits for (`after`) is open."""
+        first, _ = self.duty_texts(self.rulebook.duties[duty.after])
+        return Bilingual(nb=f"Plikten kan ikke oppfylles før dette er gjort: {first.nb}",
+                         en=f"The duty cannot be fulfilled before this is done: {first.en}")
 
     def trace_names(self, record: Record, item: Rule | Duty) -> tuple[str, ...]:
         """The facts a firing looked at, in the order the trace shows them."""
@@ -148,15 +171,27 @@ class AnswerCatalogue:
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
 
 # The firings as plain strings (a StrEnum member hashes in Python code; a str in C).
-_CONCLUDES, _RULED_OUT, _APPLIES, _NOT_APPLICABLE, _FULFILLED = (str(firing) for firing in (
-    Firing.concludes, Firing.ruled_out, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled))
+_CONCLUDES, _RULED_OUT, _APPLIES, _NOT_APPLICABLE, _FULFILLED, _CONSIDERATION = (str(firing) for firing in (
+    Firing.concludes, Firing.ruled_out, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled,
+    Firing.consideration_applies))
 
 
 class AnswerBuilder:
+    """The answer to a case from its session's firings; or, given `need` (its index in request.needs) and that
+    need's session, the need's own decisions (`decisions()`), read on the case's facts and the need's."""
+
     def __init__(self, catalogue: AnswerCatalogue, ruleset: RuleSet, case: Case, observations: Observations,
-                 records: list[Record], records_ruled_out: bool = True) -> None:
+                 records: list[Record], records_ruled_out: bool = True,
+                 need_records: dict[str, list[Record]] | None = None, need: int | None = None) -> None:
         self.catalogue, self.ruleset, self.case = catalogue, ruleset, case
-        self.observations, self.facts = observations, observations.values
+        self.observations = observations
+        self.need = need
+        self.need_records = need_records or {}
+        if need is None:
+            self.facts, self.questions = observations.values, ruleset.questions
+        else:
+            need_id = case.request.needs[need].id
+            self.facts, self.questions = observations.values | observations.needs[need_id], ruleset.need_questions
         self.rulebook = catalogue.rulebook
         self.records = records
         self.fired = {(r.item_id, str(r.firing)) for r in records}  # plain strings: C-level hashing
@@ -169,14 +204,16 @@ class AnswerBuilder:
         self._formatted: dict[str, str] = {}
 
     def _outcomes(self) -> dict[str, str]:
-        concluded: dict[str, set[str]] = {q: set() for q in self.ruleset.questions}
+        """The outcome of every question concluded in this session (the need's session also concludes the case's
+        questions, which its need questions may ask about)."""
+        concluded: dict[str, set[str]] = {q: set() for q in self.ruleset.rules_by_question}
         for rule in self.ruleset.rules:
             if (rule.id, _CONCLUDES) in self.fired:
                 concluded[rule.question].add(rule.outcome)
-        for question, outcomes in concluded.items():
-            if len(outcomes) > 1:
-                raise ConflictError(f"question {question}: rules concluded {sorted(outcomes)}")
-        return {q: next(iter(o)) if o else UNDETERMINED for q, o in concluded.items()}
+        for question in self.questions:
+            if len(concluded[question]) > 1:
+                raise ConflictError(f"question {question}: rules concluded {sorted(concluded[question])}")
+        return {q: next(iter(o)) if len(o) == 1 else UNDETERMINED for q, o in concluded.items()}
 
     # --- presentation helpers ----------------------------------------------------------------------------
 
@@ -211,11 +248,15 @@ class AnswerBuilder:
     def _unknown_paths(self, names: frozenset[str], premises: frozenset[str], visited: frozenset[str]) -> set[str]:
         """Case-field paths of the unknown facts among `names` (the facts a condition reads), and of what the
         undetermined questions among `premises` (the questions it asks about) are missing."""
-        paths = {path for name in names if name not in self.facts for path in VOCABULARY[name].paths}
+        paths = {self._path(name, path) for name in names if name not in self.facts for path in VOCABULARY[name].paths}
         for premise in premises - visited:
             if self.outcomes[premise] == UNDETERMINED:
                 paths |= self._missing(premise, visited)
         return paths
+
+    def _path(self, name: str, path: str) -> str:
+        """A fact's case-field path: a need fact's within the need this answer is for."""
+        return f"{NEED_PATH}.{self.need}.{path}" if VOCABULARY[name].per_need else path
 
     def _missing(self, question: str, visited: frozenset[str] = frozenset()) -> set[str]:
         """What would settle an undetermined question: the unknowns of every rule that was not ruled out.
@@ -254,28 +295,53 @@ class AnswerBuilder:
 
     def _decision(self, question: str) -> dict[str, Any]:
         outcome = self.outcomes[question]
-        reasons = [self._reason(rule) for rule in self.ruleset.rules_by_question[question]
-                   if (rule.id, _CONCLUDES) in self.fired]
-        provision = self.ruleset.questions[question]
-        discretion = self.rulebook.outcomes[outcome].discretion
-        considerations = self.catalogue.considerations(provision) if discretion else []
+        concluding = [rule for rule in self.ruleset.rules_by_question[question] if (rule.id, _CONCLUDES) in self.fired]
+        provision = self.questions[question]
+        considerations = list(self.catalogue.considerations(provision)) \
+            if self.rulebook.outcomes[outcome].discretion else []
+        considerations += [self.catalogue.weighing(w) for w in self.ruleset.weighings
+                           if w.provision is provision and w.per_need == (self.need is not None)
+                           and (w.id, _CONSIDERATION) in self.fired]
         missing = sorted(self._missing(question)) if outcome == UNDETERMINED else []
-        amount = self.rulebook.amounts.get(provision.path)
+        scopes = [rule.spec.scope for rule in concluding]
+        scope = scopes[0] if scopes and None not in scopes else None  # a rule without a limit gives the full right
+        amount = self.rulebook.amounts.get(provision.path) if self.need is None and scope is None else None
         if amount is not None:
             basis = self.catalogue.basis(amount.spec.basis, provision.act.id)
             amount = breakdown(amount, basis, outcome, self.observations)
-        return dict(question=question, provision=self.catalogue.provision(provision), outcome=outcome,
-                    reasons=reasons, missing_facts=missing, considerations=considerations, amount=amount)
+        return dict(question=question.removesuffix(NEED_SUFFIX), provision=self.catalogue.provision(provision),
+                    outcome=outcome, reasons=[self._reason(rule) for rule in concluding], missing_facts=missing,
+                    considerations=considerations, scope=scope and ScopeOut(id=scope.id, nb=scope.nb, en=scope.en),
+                    amount=amount)
+
+    def decisions(self) -> list[dict[str, Any]]:
+        """This session's decisions, in dependency order: the case's, or (given a need) the need's."""
+        return [self._decision(q) for q in self.ruleset.question_order if q in self.questions]
 
     # --- duties ------------------------------------------------------------------------------------------
 
-    def _duty(self, duty: Duty) -> DutyOut:
+    def _status(self, duty: Duty) -> DutyStatus:
         if (duty.id, _NOT_APPLICABLE) in self.fired:
-            return self.catalogue.duty_answer(duty, DutyStatus.not_applicable, NOT_APPLICABLE, None)
-        if (duty.id, _FULFILLED) in self.fired:
-            return self.catalogue.duty_answer(duty, DutyStatus.fulfilled, FULFILLED, None)
+            return DutyStatus.not_applicable
+        return DutyStatus.fulfilled if (duty.id, _FULFILLED) in self.fired else DutyStatus.open
+
+    def _options(self, duty: Duty) -> tuple[bool, ...]:
+        """Which options of a choice the record fulfils, read off their conditions in the same three-valued logic
+        on the same facts and outcomes as the engine's firing for the choice as a whole."""
+        if self._concluded is None:
+            self._concluded = {q: o for q, o in self.outcomes.items() if o != UNDETERMINED}
+        return tuple(truth(option.fulfilled, self.facts, self._concluded) is True for option in duty.options)
+
+    def _duty(self, duty: Duty, statuses: dict[str, DutyStatus]) -> DutyOut:
+        status = statuses[duty.id]
+        options = self._options(duty) if duty.options else ()
+        if status != DutyStatus.open:
+            reason = NOT_APPLICABLE if status == DutyStatus.not_applicable else FULFILLED
+            return self.catalogue.duty_answer(duty, status, reason, None, options)
+        if duty.after is not None and statuses[duty.after] == DutyStatus.open:
+            return self.catalogue.duty_answer(duty, status, self.catalogue.blocked(duty), "after", options)
         if (duty.id, _APPLIES) in self.fired:
-            return self.catalogue.duty_answer(duty, DutyStatus.open, APPLIES_OPEN, None)
+            return self.catalogue.duty_answer(duty, status, APPLIES_OPEN, None, options)
         unknown = tuple(sorted(self._unknown_paths(duty.applies_facts, self.catalogue.premises(duty), frozenset())))
         reason = Bilingual(
             nb="Plikten kan gjelde; saken mangler: " + ", ".join(glossary().field(path) for path in unknown)
@@ -283,7 +349,13 @@ class AnswerBuilder:
             "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",
             en="The duty may apply; the case does not give: " + ", ".join(unknown) if unknown else
             "The duty may apply; it depends on a question not yet determined.")
-        return self.catalogue.duty_answer(duty, DutyStatus.open, reason, unknown)
+        return self.catalogue.duty_answer(duty, status, reason, unknown, options)
+
+    def _duties(self) -> list[DutyOut]:
+        """This session's duties: the case's, or (given a need) those owed on the need's own decision."""
+        duties = [duty for duty in self.ruleset.duties if duty.per_need == (self.need is not None)]
+        statuses = {duty.id: self._status(duty) for duty in duties}
+        return [self._duty(duty, statuses) for duty in duties]
 
     # --- the whole answer --------------------------------------------------------------------------------
 
@@ -293,7 +365,7 @@ class AnswerBuilder:
         facts, shown, names_of = self.facts, self._shown, self.catalogue.trace_names
         entries = []
         for record in self.records:
-            if record.firing == Firing.ruled_out:
+            if record.firing in (Firing.ruled_out, Firing.consideration_applies):
                 continue
             names = names_of(record, items[record.item_id])
             entries.append(dict(step=len(entries) + 1, id=record.item_id, firing=record.firing.value,
@@ -307,11 +379,20 @@ class AnswerBuilder:
                        input_digest="sha256:" + hashlib.sha256(canonical.encode()).hexdigest(),
                        evaluated_at=dt.datetime.now(dt.UTC))
 
+    def _needs(self) -> list[NeedAnswer]:
+        needs = self.case.request.needs if self.case.request and self.case.request.needs else []
+        answers = []
+        for index, need in sorted(enumerate(needs), key=lambda pair: pair[1].id):
+            builder = AnswerBuilder(self.catalogue, self.ruleset, self.case, self.observations,
+                                    self.need_records[need.id], self.records_ruled_out, need=index)
+            answers.append(NeedAnswer(id=need.id, kind=str(need.kind), decisions=builder.decisions(),
+                                      duties=builder._duties()))
+        return answers
+
     def build(self) -> Evaluation:
         stale = self.observations.rates.table.staleness_warning(self.case.decision_date)
         return Evaluation(
             case_id=self.case.case_id, decision_date=self.case.decision_date, law=self.catalogue.law(self.ruleset),
-            decisions=[self._decision(q) for q in self.ruleset.question_order],
-            duties=[self._duty(duty) for duty in self.ruleset.duties],
+            decisions=self.decisions(), needs=self._needs(), duties=self._duties(),
             warnings=[Bilingual(nb=stale.nb, en=stale.en)] if stale else [], trace=self._trace(),
             receipt=self._receipt())

@@ -69,6 +69,14 @@ class ConsiderationOut(OutputModel):
     id: str = Field(description="The consideration's id within its rule file.")
     nb: str = Field(description="Hensynet — what to weigh, in Norwegian.")
     en: str = Field(description="What to weigh, in English.")
+    source: str | None = Field(None, description="The source the consideration rests on (the circular, the "
+                                                 "preparatory works, ombud practice), with its date.")
+
+
+class ScopeOut(OutputModel):
+    id: str = Field(description="The limit's id, e.g. emergency_help.")
+    nb: str = Field(description="What the conclusion is limited to, in Norwegian.")
+    en: str = Field(description="What the conclusion is limited to, in English.")
 
 
 class RateTableUsed(OutputModel):
@@ -117,25 +125,49 @@ class Decision(OutputModel):
     reasons: list[Reason] = Field(description="Every rule that concluded this outcome, with its legal basis.")
     missing_facts: list[str] = Field(description="Case-field paths whose values would settle an undetermined "
                                                  "outcome.")
-    considerations: list[ConsiderationOut] = Field(description="What the caseworker must weigh when the outcome "
-                                                               "is discretionary.")
+    considerations: list[ConsiderationOut] = Field(description="What the caseworker must weigh: the provision's "
+                                                               "considerations when the outcome is discretionary, "
+                                                               "and those the case's facts call for.")
+    scope: ScopeOut | None = Field(None, description="The limit the law sets on what the outcome gives (emergency "
+                                                     "help: the immediate need, a short period); null when none.")
     amount: AmountBreakdown | None = Field(None, description="The guideline calculation, where the provision "
-                                                             "has one and the facts allow it.")
+                                                             "has one, the facts allow it and no scope limits the "
+                                                             "outcome.")
+
+
+class DutyOptionOut(OutputModel):
+    id: str = Field(description="The option's id within its duty.")
+    fulfil_by: Bilingual = Field(description="What the case record must show for this option.")
+    fulfilled: bool = Field(description="The record shows this option taken.")
 
 
 class DutyOut(OutputModel):
     id: str = Field(description="The duty's stable id (GET /v1/rules/{rule_id} shows it).")
     provision: LegalBasis = Field(description="Hjemmel — the duty's exact legal basis.")
+    source: str | None = Field(None, description="The circular, regulation, preparatory works or practice the duty "
+                                                 "rests on beside its basis, with its date.")
     status: DutyStatus = Field(description="open · fulfilled · not_applicable (see the API description).")
     duty: Bilingual = Field(description="What the duty asks of the office.")
     reason: Bilingual = Field(description="Why the duty has this status in this case.")
     fulfil_by: Bilingual = Field(description="What the case record must show for the duty to be fulfilled.")
+    options: list[DutyOptionOut] = Field([], description="For duties that exclude each other, shown as one choice: "
+                                                         "the ways to fulfil it; any one of them does.")
+
+
+class NeedAnswer(OutputModel):
+    id: str = Field(description="The need's id, as the case gave it (request.needs[].id).")
+    kind: str = Field(description="The need's kind, as the case gave it.")
+    decisions: list[Decision] = Field(description="The need's own answer under each provision answered per need "
+                                                  "(the right to assistance, assistance in special cases).")
+    duties: list[DutyOut] = Field([], description="The duties owed on the need's own decision (an enkeltvedtak of "
+                                                  "its own), with their status; the case's duties are in `duties`.")
 
 
 class TraceEntry(OutputModel):
     step: int = Field(description="The firing's position, from 1.")
     id: str = Field(description="The rule or duty that matched.")
-    firing: str = Field(description="concludes, duty_applies, duty_not_applicable or duty_fulfilled.")
+    firing: str = Field(description="concludes, duty_applies, duty_not_applicable, duty_fulfilled or "
+                                    "consideration_applies.")
     facts: dict[str, Any] = Field(description="The facts the rule or duty looked at (money in kroner).")
 
 
@@ -154,6 +186,8 @@ class Evaluation(OutputModel):
     law: Law = Field(description="The act applied on the decision date.")
     decisions: list[Decision] = Field(description="One answer per question (provision) in force, in dependency "
                                                   "order.")
+    needs: list[NeedAnswer] = Field(description="Each need the application lists (request.needs), with its own "
+                                                "answers, by id.")
     duties: list[DutyOut] = Field(description="The duties toward the client, each with its status.")
     warnings: list[Bilingual] = Field(description="What the caseworker should know about the answer, e.g. that the "
                                             "newest rates on file were used.")

@@ -12,8 +12,9 @@ law, so none of them can leak.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from engine.case.rates import RateTable
 from engine.case.types import CalendarDate, Kroner
@@ -34,11 +35,21 @@ class Child(InputModel):
     age: int | None = Field(None, ge=0, le=17, description="Barnets alder — the child's age on the decision date.")
 
 
+class Partner(StrEnum):
+    spouse = "spouse"
+    cohabitant = "cohabitant"
+
+
 class Household(InputModel):
     """Husstanden — the people whose living costs the application covers."""
 
     has_spouse_or_cohabitant: bool | None = Field(
-        None, description="Ektefelle eller samboer — the applicant lives with a spouse or cohabitant."
+        None, description="Ektefelle eller samboer — the applicant lives with a spouse or cohabitant (the guideline "
+                          "rates have one rate for the two, «ektepar/samboere»)."
+    )
+    partner: Partner | None = Field(
+        None, description="Ektefelle eller samboer — which the partner is: a spouse (ektefelle; spouses owe each other "
+                          "support) or a cohabitant (samboer; cohabitants do not)."
     )
     shares_home_with_other_adults: bool | None = Field(
         None,
@@ -62,6 +73,7 @@ class IncomeKind(StrEnum):
     student_finance = "student_finance"
     maintenance = "maintenance"
     child_benefit = "child_benefit"
+    child_benefit_abroad = "child_benefit_abroad"
     children_leisure_work = "children_leisure_work"
     social_assistance_already_paid = "social_assistance_already_paid"
     other = "other"
@@ -70,6 +82,7 @@ class IncomeKind(StrEnum):
 class Member(StrEnum):
     applicant = "applicant"
     spouse = "spouse"
+    cohabitant = "cohabitant"
     child = "child"
 
 
@@ -78,11 +91,13 @@ class Income(InputModel):
 
     kind: IncomeKind = Field(
         description="Inntektstype — wages (lønn), benefits (trygd), student finance (studielån/-stipend), "
-        "maintenance (bidrag), child benefit (barnetrygd), children's leisure and holiday work "
+        "maintenance (bidrag), child benefit (barnetrygd), a like benefit paid by another state, "
+        "children's leisure and holiday work "
         "(barns fritidsarbeid), social assistance already paid for this month, or other."
     )
-    monthly_amount: Kroner
-    belongs_to: Member = Field(Member.applicant, description="Hvem inntekten tilhører — whose income it is.")
+    monthly_amount: Kroner = Field(description="Beløp per måned — received in the period applied for.")
+    belongs_to: Member = Field(Member.applicant, description="Hvem inntekten tilhører — whose income it is: the "
+                                                             "applicant's, a spouse's, a cohabitant's or a child's.")
 
 
 class AssetKind(StrEnum):
@@ -133,6 +148,8 @@ class EconomicRight(InputModel):
     status: RightStatus = Field(description="Not yet claimed (ikke søkt), or claimed and pending (under behandling).")
     expected_monthly_amount: Kroner | None = Field(None, description="Forventet beløp per måned — what the "
                                                                      "benefit would pay a month.")
+    guidance_given: bool | None = Field(None, description="Veiledet om å søke — the office has guided the client to "
+                                                          "claim the benefit (forvaltningsloven § 11).")
 
 
 class Work(InputModel):
@@ -145,6 +162,9 @@ class Work(InputModel):
 
 class Residence(InputModel):
     lawful_residence: bool | None = Field(None, description="Lovlig opphold i riket — lawful residence in Norway.")
+    state_accommodation_available: bool | None = Field(
+        None, description="Statlig innkvartering — the person is in, or can get, state accommodation (an asylum "
+                          "reception centre).")
 
 
 class AppliedFor(StrEnum):
@@ -155,14 +175,79 @@ class AppliedFor(StrEnum):
     individual_plan = "individual_plan"
 
 
+class NeedKind(StrEnum):
+    immediate = "immediate"
+    living_costs = "living_costs"
+    kindergarten = "kindergarten"
+    after_school_care = "after_school_care"
+    deposit = "deposit"
+    dental = "dental"
+    furniture = "furniture"
+    power_arrears = "power_arrears"
+    training = "training"
+    other = "other"
+
+
+class Need(InputModel):
+    """Behov — one thing the application asks for: living costs for the period, or a particular expense."""
+
+    id: str = Field(max_length=40, pattern=r"^[A-Za-z0-9._:-]+$",
+                    description="The caller's key for the need, echoed back with its answer.")
+    kind: NeedKind = Field(description="The immediate need (no food or shelter here and now: nødhjelp), living costs "
+                                       "for the period, a kindergarten or after-school-care (SFO) bill, a deposit, "
+                                       "a dental bill, furniture, an electricity arrear, a training programme, or "
+                                       "another expense.")
+    amount: Kroner | None = Field(None, description="Beløp — what the need costs.")
+    part_of_living_costs: bool | None = Field(
+        None, description="Inngår i livsoppholdet — the caseworker's judgement that the expense is part of the "
+                          "living costs the right to assistance covers (sotjl § 18 / 1991 § 5-1). Unknown until "
+                          "judged.")
+    help_could_overcome_or_adapt: bool | None = Field(
+        None, description="Hjelpen kan overvinne eller tilpasse — help with this need would let the person overcome "
+                          "or adapt to a difficult life situation (sotjl § 19 / 1991 § 5-2).")
+
+
+# The id of the immediate need that `request.acute_need: true` stands for, when the application lists none.
+ACUTE_NEED_ID = "acute_need"
+MAX_NEEDS = 20
+
+
 class Request(InputModel):
     """Søknaden — what the client asks for and how urgent it is."""
 
     acute_need: bool | None = Field(
-        None, description="Akutt nødsituasjon — no food or no shelter here and now (the need for emergency help)."
+        None, description="Akutt nødsituasjon — no food or no shelter here and now. It stands for a need of kind "
+                          "`immediate` in `needs` (added with id `acute_need` when none is listed), which is "
+                          "answered as a need of its own."
     )
+    means_at_hand: bool | None = Field(
+        None, description="Midler her og nå — the client has money at hand today (cash, an account balance) that "
+                          "would meet the immediate need. Income received earlier in the period and already spent "
+                          "is not at hand."
+    )
+    needs: list[Need] | None = Field(None, max_length=MAX_NEEDS, validate_default=True,
+                                     description="Behov — living costs and particular expenses applied for, each "
+                                                 "answered on its own.")
     applied_for: list[AppliedFor] | None = Field(None, max_length=10, description="Hva det søkes om.")
     requested_monthly_amount: Kroner | None = Field(None, description="Beløp søkeren ber om per måned.")
+
+    @field_validator("needs")
+    @classmethod
+    def _needs_agree(cls, needs: list[Need] | None, info: ValidationInfo) -> list[Need] | None:
+        """Each need has its own id; and `acute_need: true` stands for the immediate need, so it is listed (with id
+        `acute_need`) when the application lists none, and refused beside `acute_need: false`."""
+        acute = info.data.get("acute_need")
+        listed = any(need.kind == NeedKind.immediate for need in needs or ())
+        if acute is False and listed:
+            raise ValueError("an immediate need is listed, so the need is acute: acute_need cannot be false")
+        if acute is True and not listed:
+            needs = [*(needs or ()), Need(id=ACUTE_NEED_ID, kind=NeedKind.immediate)]
+        ids = [need.id for need in needs or ()]
+        if len(set(ids)) != len(ids):
+            raise ValueError("each need must have its own id")
+        if len(ids) > MAX_NEEDS:
+            raise ValueError(f"at most {MAX_NEEDS} needs, the immediate need acute_need stands for included")
+        return needs
 
 
 class LifeSituation(InputModel):
@@ -184,13 +269,21 @@ class PlanConsent(StrEnum):
     not_asked = "not_asked"
 
 
+class Party(StrEnum):
+    client = "client"
+    guardian = "guardian"
+    representative = "representative"
+
+
 class Services(InputModel):
     long_term_need: bool | None = Field(None, description="Behov for langvarige tjenester — long-term needs.")
     needs_coordination: bool | None = Field(
         None, description="Behov for koordinerte tjenester — services that need to be seen together."
     )
-    providers: list[str] | None = Field(
-        None, max_length=20, description="Tjenesteytere — the providers involved, e.g. nav, gp, mental_health."
+    needed: list[Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z_]+$")]] | None = Field(
+        None, max_length=20, description="Tjenester brukeren trenger — the services the client needs, as codes, e.g. "
+        "financial_assistance, housing, qualification_programme, gp, mental_health. They may all come from one "
+        "office.",
     )
     qualification_programme: bool | None = Field(
         None, description="Deltar i kvalifiseringsprogrammet — takes part in the qualification programme."
@@ -200,6 +293,13 @@ class Services(InputModel):
     )
     individual_plan_consent: PlanConsent | None = Field(
         None, description="Samtykke til individuell plan — consented, refused, or not yet asked."
+    )
+    individual_plan_consent_given_by: Party = Field(
+        Party.client, description="Hvem som svarte på tilbudet om plan — the client (the default), their guardian "
+        "(verge), or another representative.",
+    )
+    takes_part_in_institution_plan: bool | None = Field(
+        None, description="NAV-kontoret bidrar i planen institusjonen lager under tvungent psykisk helsevern."
     )
     individual_plan_made_with_client: bool | None = Field(
         None, description="Planen er utarbeidet sammen med tjenestemottakeren — the plan was made with the client."
@@ -227,6 +327,8 @@ class StipulatedCondition(InputModel):
         None, description="Begrenser ikke handle- eller valgfriheten på en urimelig måte — does not unreasonably "
                           "limit the client's freedom of action and choice.")
     discussed_with_client: bool | None = Field(None, description="Drøftet med tjenestemottakeren.")
+    lawful: bool | None = Field(None, description="Ikke i strid med andre bestemmelser i loven eller andre lover — "
+                                                  "does not conflict with this act or other law.")
 
 
 class Conditions(InputModel):
@@ -235,15 +337,12 @@ class Conditions(InputModel):
         None, description="Tungtveiende grunner taler mot aktivitetsvilkår — weighty reasons against activity "
                           "conditions for a client under 30 (sotjl § 20 a).")
     weighty_reasons_recorded: bool | None = Field(None, description="De tungtveiende grunnene er dokumentert.")
+    reduced_for_breach: bool | None = Field(None, description="Stønaden er redusert fordi et vilkår er brutt.")
+    reduction_announced_in_decision: bool | None = Field(
+        None, description="Vedtaket om stønad opplyste om at stønaden kan reduseres ved brudd på vilkår.")
 
 
 # --- participation record --------------------------------------------------------------------------------
-
-
-class Party(StrEnum):
-    client = "client"
-    guardian = "guardian"
-    representative = "representative"
 
 
 class Consultation(InputModel):
@@ -259,20 +358,47 @@ class ClientView(InputModel):
     """Brukerens syn — the client's stated view on a matter."""
 
     matter: Matter = Field(description="The matter the view is about.")
+    stated_by: Party = Field(Party.client, description="Who stated it: the client (the default), a guardian or "
+                                                       "another representative speaking for the client.")
     summary: str | None = Field(None, max_length=500, description="The view in short (never logged).")
 
 
+class DecisionResult(StrEnum):
+    granted = "granted"
+    partially_granted = "partially_granted"
+    refused = "refused"
+
+
+class FormOfAssistance(StrEnum):
+    grant = "grant"
+    loan = "loan"
+    guarantee = "guarantee"
+    goods_and_services = "goods_and_services"
+
+
 class Proposal(InputModel):
-    """Forslag til vedtak — the proposed outcome on a matter and how it relates to the client's view."""
+    """Forslag til vedtak — the proposed decision on a matter: its result, its form, its reasons, and how it
+    relates to the client's view."""
 
     matter: Matter = Field(description="The matter the proposal decides.")
+    result: DecisionResult | None = Field(None, description="Utfall — granted in full, partially granted, refused.")
+    form: FormOfAssistance | None = Field(None, description="Stønadsform — grant (bidrag), loan (lån), guarantee "
+                                                            "(garanti) or goods and services (varer og tjenester).")
     departs_from_client_view: bool | None = Field(None, description="Avviker fra brukerens syn.")
     departure_justified_in_writing: bool | None = Field(
         None, description="Skriftlig begrunnelse for avviket — a written justification for the departure."
     )
     written_reasons: bool | None = Field(
-        None, description="Begrunnelse etter forvaltningsloven § 25 — the decision's written reasons."
+        None, description="Begrunnelse etter forvaltningsloven § 24 — the decision's written reasons."
     )
+    reasons_cite_rules: bool | None = Field(None, description="Begrunnelsen viser til reglene vedtaket bygger på.")
+    reasons_state_facts: bool | None = Field(None, description="Begrunnelsen nevner de faktiske forholdene vedtaket "
+                                                               "bygger på.")
+    reasons_name_main_considerations: bool | None = Field(
+        None, description="Begrunnelsen nevner hovedhensynene som var avgjørende for skjønnet.")
+    loan_reasons_given: bool | None = Field(None, description="Begrunnelsen sier hvorfor stønaden gis som lån.")
+    appeal_information_given: bool | None = Field(
+        None, description="Vedtaket opplyser om klageadgang, klagefrist, klageinstans og hvordan man klager.")
 
 
 class GatheredHow(StrEnum):
@@ -288,6 +414,8 @@ class InformationGathering(InputModel):
     how: GatheredHow | None = Field(
         None, description="Together with the client, with the client's knowledge, or neither."
     )
+    client_could_comment: bool | None = Field(
+        None, description="Brukeren er gjort kjent med opplysningen og har fått uttale seg om den.")
 
 
 class RepresentativeKind(StrEnum):
@@ -307,6 +435,9 @@ class Participation(InputModel):
     representative: RepresentativeKind | None = Field(
         None, description="Hvem representerer brukeren — guardian (verge), relative, trusted person, someone the "
                           "office arranged, or `none` (nobody speaks for the client). Absent means unknown."
+    )
+    guardianship_need_reported: bool | None = Field(
+        None, description="Behov for verge er meldt til statsforvalteren (vergemålsloven § 57)."
     )
     consultations: list[Consultation] | None = Field(None, max_length=100, description="Samtaler — the "
                                                                                       "consultations held.")

@@ -18,15 +18,19 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from engine.case.facts import VOCABULARY
 from engine.case.rates import RateTable, load_rate_table
 from engine.law.expressions import (
+    NEED_SUFFIX,
     And,
     Condition,
     ConditionError,
     Not,
+    Or,
     Value,
     facts_in,
     linear_terms,
+    need_question,
     parse_condition,
     parse_value,
     questions_in,
@@ -35,8 +39,8 @@ from engine.law.schema import (
     Act,
     AmountSpec,
     Basis,
-    Conclusion,
     Consideration,
+    DutyOption,
     DutySpec,
     OutcomeSpec,
     ProvisionFile,
@@ -98,7 +102,9 @@ class Rule:
 
     @property
     def question(self) -> str:
-        return self.spec.then.question
+        """The question the rule answers: the section's, or the section's per need ("19:need")."""
+        then = self.spec.then
+        return need_question(then.question) if then.per == "need" else then.question
 
     @property
     def outcome(self) -> str:
@@ -129,12 +135,26 @@ class Amount:
 
 
 @dataclass(frozen=True)
+class Option:
+    """One way of fulfilling a duty that offers a choice (`options` in the rule file)."""
+
+    spec: DutyOption
+    fulfilled: Condition
+
+
+@dataclass(frozen=True)
 class Duty:
     id: str
     provision: Provision
     spec: DutySpec
     applies: Condition
-    fulfilled: Condition
+    fulfilled: Condition  # for a choice: any of its options
+    options: tuple[Option, ...] = ()
+
+    @property
+    def after(self) -> str | None:
+        """The full id of the duty to be fulfilled first, if any."""
+        return self.spec.after and f"{self.provision.id_prefix}/{self.spec.after}"
 
     @cached_property
     def applies_facts(self) -> frozenset[str]:
@@ -144,23 +164,53 @@ class Duty:
     def fulfilled_facts(self) -> frozenset[str]:
         return frozenset(facts_in(self.fulfilled))
 
+    @cached_property
+    def per_need(self) -> bool:
+        """Whether the duty reads a need's facts or answers: then it is owed on each need's decision, and shown with
+        that need's answer (an enkeltvedtak on one need carries its own duties)."""
+        return any(bool(_need_facts(condition)) or any(q.endswith(NEED_SUFFIX) for q in questions_in(condition))
+                   for condition in (self.applies, self.fulfilled))
+
+
+@dataclass(frozen=True)
+class Weighing:
+    """A consideration that applies on the facts (`when`): listed on its question's decision whatever the outcome."""
+
+    id: str
+    provision: Provision
+    spec: Consideration
+    condition: Condition
+
+    @cached_property
+    def per_need(self) -> bool:
+        """Whether the condition reads a need's facts or answers: then it is weighed on the need's decisions."""
+        return bool(_need_facts(self.condition)) or any(q.endswith(NEED_SUFFIX) for q in questions_in(self.condition))
+
 
 @dataclass(frozen=True)
 class RuleSet:
-    """The provisions in force on one day, with their rules and duties: one compiled durable-rules ruleset."""
+    """The provisions in force on one day, with their rules, duties and the considerations that apply on the facts:
+    one compiled durable-rules ruleset."""
 
     provisions: tuple[Provision, ...]
     rules: tuple[Rule, ...]
     duties: tuple[Duty, ...]
+    weighings: tuple[Weighing, ...]
     digest: str
 
     @cached_property
     def questions(self) -> dict[str, Provision]:
+        """The questions answered for the case, by the provision that answers each."""
         return {p.spec.question: p for p in self.provisions if p.spec.question}
 
     @cached_property
+    def need_questions(self) -> dict[str, Provision]:
+        """The questions answered once per need ("19:need"), by the provision that answers each."""
+        return {rule.question: rule.provision for rule in self.rules if rule.spec.then.per == "need"}
+
+    @cached_property
     def rules_by_question(self) -> dict[str, list[Rule]]:
-        grouped: dict[str, list[Rule]] = {question: [] for question in self.questions}
+        grouped: dict[str, list[Rule]] = {question: [] for question in self.questions | self.need_questions}
         for rule in self.rules:
             grouped[rule.question].append(rule)
         return grouped
@@ -180,7 +230,7 @@ class RuleSet:
                     visit(premise, path + (question,))
             order.append(question)
 
-        for question in self.questions:
+        for question in self.rules_by_question:
             visit(question, ())
         return order
 
@@ -192,6 +242,7 @@ class Rulebook:
     provisions: list[Provision]
     rules: dict[str, Rule]
     duties: dict[str, Duty]
+    weighings: dict[str, Weighing]
     rates: RateTable
     file_digests: dict[str, str]
     amounts: dict[str, Amount]  # by provision path
@@ -215,15 +266,17 @@ class Rulebook:
         paths = {p.path for p in provisions}
         rules = tuple(r for r in self.rules.values() if r.provision.path in paths)
         duties = tuple(d for d in self.duties.values() if d.provision.path in paths)
-        answered = {p.spec.question for p in provisions if p.spec.question}
+        weighings = tuple(w for w in self.weighings.values() if w.provision.path in paths)
+        answered = {p.spec.question for p in provisions if p.spec.question} | {r.question for r in rules}
         for item, condition in [(r.id, r.effective) for r in rules] + \
-                               [(d.id, And((d.applies, d.fulfilled))) for d in duties]:
+                               [(d.id, And((d.applies, d.fulfilled))) for d in duties] + \
+                               [(w.id, w.condition) for w in weighings]:
             missing = questions_in(condition) - answered
             if missing:
                 raise RuleFileError(f"{item}: asks for outcome of {sorted(missing)}, which no provision in force "
                                     f"together with it answers")
         digest = _digest("\n".join(sorted(p.digest for p in provisions)))
-        ruleset = RuleSet(provisions, rules, duties, digest)
+        ruleset = RuleSet(provisions, rules, duties, weighings, digest)
         ruleset.question_order  # noqa: B018 — fail on a dependency cycle now, not mid-evaluation
         return ruleset
 
@@ -280,16 +333,32 @@ def load_rulebook(rules_dir: Path = RULES_DIR, rates_path: str = NATIONAL_RATES)
     def key(spec: ProvisionFile) -> str:
         return f"{acts[spec.act].slug}/{spec.section.replace(' ', '')}"
 
-    by_key = {key(spec): spec for _, spec in files if spec.same_rules_as is None}
-    provisions = [Provision(key(spec), acts[spec.act], spec, relative,
-                            digests[relative], _contents(relative, spec, acts[spec.act], by_key))
-                  for relative, spec in files]
+    def version(spec: ProvisionFile) -> str:
+        return f"{key(spec)}@{spec.amended.isoformat()}" if spec.amended else key(spec)
+
+    by_version = {version(spec): (relative, spec) for relative, spec in files}
+    contents: dict[str, Contents] = {}
+
+    def contents_of(relative: str, spec: ProvisionFile, sharing: tuple[str, ...] = ()) -> Contents:
+        if relative not in contents:
+            if relative in sharing:
+                raise RuleFileError(f"{relative}: same_rules_as goes round in a circle")
+            origin = spec.same_rules_as and by_version.get(spec.same_rules_as.provision)
+            if spec.same_rules_as and origin is None:
+                raise RuleFileError(f"{relative}: same_rules_as names {spec.same_rules_as.provision}, which is not "
+                                    "a rule file")
+            shared = origin and contents_of(*origin, sharing + (relative,))
+            contents[relative] = _contents(relative, spec, acts[spec.act], origin and origin[1], shared)
+        return contents[relative]
+
+    provisions = [Provision(key(spec), acts[spec.act], spec, relative, digests[relative],
+                            contents_of(relative, spec)) for relative, spec in files]
     _check_versions(provisions)
-    rules, duties = _parse_conditions(provisions, acts)
+    rules, duties, weighings = _parse_conditions(provisions, acts)
     amounts = _parse_amounts(provisions)
     rates = load_rate_table(rules_dir / rates_path)
     digests[rates_path] = _digest((rules_dir / rates_path).read_bytes())
-    return Rulebook(acts, outcomes, provisions, rules, duties, rates, digests, amounts)
+    return Rulebook(acts, outcomes, provisions, rules, duties, weighings, rates, digests, amounts)
 
 
 def _parse_amounts(provisions: list[Provision]) -> dict[str, Amount]:
@@ -308,23 +377,24 @@ def _parse_amounts(provisions: list[Provision]) -> dict[str, Amount]:
     return amounts
 
 
-_SECTION_IN_TEXT = re.compile(r"§ (\d+(?:-\d+)?[a-z]?)")
+_SECTION_IN_TEXT = re.compile(r"§ (\d+(?:[A-Z]?-\d+)?[a-z]?)")
 _OUTCOME_CALL = re.compile(r"""outcome\((["'])([^"']+)\1\)""")
 
 
-def _contents(relative: str, spec: ProvisionFile, act: Act, originals: dict[str, ProvisionFile]) -> Contents:
-    shared = spec.same_rules_as
-    if shared is None:
+def _contents(relative: str, spec: ProvisionFile, act: Act, origin: ProvisionFile | None,
+              shared: Contents | None) -> Contents:
+    """What a file says once the rules it shares (`same_rules_as`) are taken in: those of an earlier version of the
+    same section as they are, or those of an earlier act re-based on this one (sections mapped by acts.yaml)."""
+    if origin is None or shared is None:
         return Contents(tuple(spec.rules), tuple(spec.duties), tuple(spec.considerations), spec.definitions,
                         spec.amount)
-    origin = originals.get(shared.provision)
-    if origin is None:
-        raise RuleFileError(f"{relative}: same_rules_as names {shared.provision}, which is not a rule file "
-                            "(or itself shares another's rules)")
-    if act.succeeds is None or act.succeeds.act != origin.act:
-        raise RuleFileError(f"{relative}: shares rules with {shared.provision}, but acts.yaml does not say that "
-                            f"{act.id} succeeds {origin.act}")
-    sections = act.succeeds.sections
+    if origin.act == act.id:
+        sections: dict[str, str] = {}
+    elif act.succeeds is None or act.succeeds.act != origin.act:
+        raise RuleFileError(f"{relative}: shares rules with {spec.same_rules_as.provision}, but acts.yaml does not "
+                            f"say that {act.id} succeeds {origin.act}")
+    else:
+        sections = act.succeeds.sections
 
     def section(number: str) -> str:
         return sections.get(number, number)
@@ -341,21 +411,28 @@ def _contents(relative: str, spec: ProvisionFile, act: Act, originals: dict[str,
     def texts(value: Texts) -> Texts:
         return Texts(nb=text(value.nb), en=text(value.en))
 
+    def option(value: DutyOption) -> DutyOption:
+        return value.model_copy(update={"fulfilled_when": condition(value.fulfilled_when),
+                                        "fulfil_by": texts(value.fulfil_by)})
+
     rules = [r.model_copy(update={
         "basis": basis(r.basis), "when": condition(r.when), "because": texts(r.because),
-        "then": Conclusion(question=section(r.then.question), outcome=r.then.outcome)}) for r in origin.rules]
+        "then": r.then.model_copy(update={"question": section(r.then.question)})}) for r in shared.rules]
     duties = [d.model_copy(update={
         "basis": basis(d.basis), "applies_when": condition(d.applies_when),
-        "fulfilled_when": condition(d.fulfilled_when), "duty": texts(d.duty), "fulfil_by": texts(d.fulfil_by)})
-        for d in origin.duties]
-    considerations = [c.model_copy(update={"nb": text(c.nb), "en": text(c.en)}) for c in origin.considerations]
-    amount = spec.amount or (origin.amount and origin.amount.model_copy(update={"basis": basis(origin.amount.basis)}))
-    own_ids = {item.id for item in spec.rules + spec.duties}
+        "fulfilled_when": d.fulfilled_when and condition(d.fulfilled_when),
+        "options": [option(o) for o in d.options], "duty": texts(d.duty), "fulfil_by": texts(d.fulfil_by)})
+        for d in shared.duties]
+    considerations = [c.model_copy(update={"nb": text(c.nb), "en": text(c.en),
+                                           "when": c.when and condition(c.when)}) for c in shared.considerations]
+    amount = spec.amount or (shared.amount and shared.amount.model_copy(update={"basis": basis(shared.amount.basis)}))
+    own_ids = {item.id for item in spec.rules + spec.duties + spec.considerations}
     return Contents(
         rules=tuple([r for r in rules if r.id not in own_ids] + spec.rules),
         duties=tuple([d for d in duties if d.id not in own_ids] + spec.duties),
-        considerations=tuple(considerations + spec.considerations),
-        definitions={**origin.definitions, **spec.definitions}, amount=amount)
+        considerations=tuple([c for c in considerations if c.id not in own_ids] + spec.considerations),
+        definitions={**{name: condition(text) for name, text in shared.definitions.items()}, **spec.definitions},
+        amount=amount)
 
 
 def _check_versions(provisions: list[Provision]) -> None:
@@ -368,11 +445,25 @@ def _check_versions(provisions: list[Provision]) -> None:
                                     f"for {first.key if same_provision else 'question ' + first.spec.question}")
 
 
+def _need_facts(condition: Condition) -> set[str]:
+    return {name for name in facts_in(condition) if VOCABULARY[name].per_need}
+
+
 def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
     written: dict[str, tuple[Provision, RuleSpec, Condition]] = {}
     duties: dict[str, Duty] = {}
+    weighings: dict[str, Weighing] = {}
     for provision in provisions:
         scope = provision.contents.definitions
+        for consideration in provision.contents.considerations:
+            if consideration.when is None:
+                continue
+            full_id = f"{provision.id_prefix}/{consideration.id}"
+            try:
+                weighings[full_id] = Weighing(full_id, provision, consideration,
+                                              parse_condition(consideration.when, scope))
+            except ConditionError as error:
+                raise RuleFileError(f"{full_id}: {error}") from None
         for spec in provision.contents.rules + provision.contents.duties:
             full_id = f"{provision.id_prefix}/{spec.id}"
             if full_id in written or full_id in duties:
@@ -386,12 +477,25 @@ def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
                                             f"answers {provision.spec.question}")
                     if provision.spec.outcomes and spec.then.outcome not in provision.spec.outcomes:
                         raise RuleFileError(f"{full_id}: outcome {spec.then.outcome} is not among the file's outcomes")
-                    written[full_id] = (provision, spec, parse_condition(spec.when, scope))
+                    condition = parse_condition(spec.when, scope)
+                    if spec.then.per is None and (need_facts := sorted(_need_facts(condition))):
+                        raise RuleFileError(f"{full_id}: answers for the case, but reads {need_facts}, facts of one "
+                                            "need (answer per need: `then: {per: need}`)")
+                    written[full_id] = (provision, spec, condition)
                 else:
+                    options = tuple(Option(o, parse_condition(o.fulfilled_when, scope)) for o in spec.options)
+                    fulfilled = Or(tuple(o.fulfilled for o in options)) if options else \
+                        parse_condition(spec.fulfilled_when, scope)
                     duties[full_id] = Duty(full_id, provision, spec, parse_condition(spec.applies_when, scope),
-                                           parse_condition(spec.fulfilled_when, scope))
+                                           fulfilled, options)
             except ConditionError as error:
                 raise RuleFileError(f"{full_id}: {error}") from None
+    for duty in duties.values():
+        if duty.after is not None and (duty.after not in duties or duty.after == duty.id):
+            raise RuleFileError(f"{duty.id}: after names {duty.spec.after}, which is no other duty of its file")
+        if duty.after is not None and duties[duty.after].per_need != duty.per_need:
+            raise RuleFileError(f"{duty.id}: after names {duty.spec.after}, which is owed on another decision "
+                                "(the case's or a need's) than this duty")
 
     overridden_by: dict[str, list[str]] = {full_id: [] for full_id in written}
     for full_id, (provision, spec, _) in written.items():
@@ -399,7 +503,8 @@ def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
             target_id = target if "/" in target else f"{provision.id_prefix}/{target}"
             if target_id not in written:
                 raise RuleFileError(f"{full_id}: overrides {target}, which does not exist")
-            if written[target_id][1].then.question != spec.then.question:
+            then = written[target_id][1].then
+            if (then.question, then.per) != (spec.then.question, spec.then.per):
                 raise RuleFileError(f"{full_id}: overrides {target}, a rule for another question")
             overridden_by[target_id].append(full_id)
 
@@ -408,4 +513,4 @@ def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
         exceptions = [Not(written[other][2]) for other in overridden_by[full_id]]
         effective = And((condition, *exceptions)) if exceptions else condition
         rules[full_id] = Rule(full_id, provision, spec, condition, effective)
-    return rules, duties
+    return rules, duties, weighings

@@ -31,7 +31,7 @@ from typing import Annotated, Any, Protocol, TypeVar, Union, get_args, get_origi
 from pydantic import BaseModel
 
 from engine.case.facts import VOCABULARY, FactKind, observe
-from engine.case.model import Case
+from engine.case.model import Case, Need, NeedKind
 from engine.case.rates import RateTable
 from engine.law.expressions import Arith, Compare, FactRef, _children, value_of
 from engine.law.rulebook import Rulebook, RuleSet
@@ -106,7 +106,7 @@ CODES: dict[str, list[str]] = {  # example codes for free-text code fields: "<Mo
     "Case.case_id": ["case-1", "K:2024.17"],
     "EconomicRight.kind": ["housing_allowance", "sickness_benefit", "child_support", "unemployment_benefit"],
     "LifeSituation.kind": ["substance_use", "child_may_lose_kindergarten_place", "debt", "illness"],
-    "Services.providers": ["nav", "gp", "mental_health", "child_welfare", "housing"],
+    "Services.needed": ["financial_assistance", "housing", "qualification_programme", "gp", "mental_health"],
     "InformationGathering.source": ["bank", "employer", "tax", "nav", "gp"],
     "ClientView.summary": ["Ønsker hjelp til husleie.", "Vil ikke ha plan."],
 }
@@ -211,7 +211,19 @@ def _rate_table(src: Source, ctx: Context) -> Any:
     return {**national, "id": "municipal-test", "rows": rows[-keep:] if src.choice([False, True]) else rows[:keep]}
 
 
-OVERRIDES: dict[str, Callable[[Source, Context], Any]] = {"Case.rate_table": _rate_table}
+def _needs(src: Source, ctx: Context) -> list[dict]:
+    """Needs, each with an id of its own (the case model refuses two needs with one id)."""
+    return [{**model_data(Need, src, ctx), "id": f"need-{index}"} for index in range(src.integer(0, 3))]
+
+
+def _need_kind(src: Source, _ctx: Context) -> str:
+    """Any kind but the immediate need, which comes with `request.acute_need: true` (the model lists it then, and
+    refuses it beside `acute_need: false`)."""
+    return src.choice([kind.value for kind in NeedKind if kind != NeedKind.immediate])
+
+
+OVERRIDES: dict[str, Callable[[Source, Context], Any]] = {"Case.rate_table": _rate_table, "Request.needs": _needs,
+                                                         "Need.kind": _need_kind}
 
 
 # --- edge amounts -----------------------------------------------------------------------------------------

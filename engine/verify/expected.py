@@ -26,6 +26,12 @@ def differences(evaluation: Evaluation, expected: dict[str, Any]) -> list[str]:
     for duty, status in expected.get("duties", {}).items():
         if statuses.get(duty) != status:
             found.append(f"{duty}: expected {status}, got {statuses.get(duty)}")
+    needs = {n.id: {d.question: d.outcome for d in n.decisions} for n in evaluation.needs}
+    for need, answers in expected.get("needs", {}).items():
+        for question, outcome in answers.items():
+            got = needs.get(need, {}).get(question)
+            if got != outcome:
+                found.append(f"need {need}, § {question}: expected {outcome}, got {got}")
     stated = expected.get("amount")
     if stated:
         decision = next((d for d in evaluation.decisions if d.question == stated["question"]), None)
@@ -40,6 +46,8 @@ def differences(evaluation: Evaluation, expected: dict[str, Any]) -> list[str]:
 
 
 def checked(expected: dict[str, Any]) -> str:
-    """What the expectations state, in words: "3 outcomes, 10 duties and the amount"."""
+    """What the expectations state, in words: "3 outcomes, 10 duties, 3 need outcomes and the amount"."""
     parts = [f"{len(expected.get('decisions', {}))} outcomes", f"{len(expected.get('duties', {}))} duties"]
+    need_outcomes = sum(len(answers) for answers in expected.get("needs", {}).values())
+    parts += [f"{need_outcomes} need outcomes"] if need_outcomes else []
     return ", ".join(parts) + (" and the amount" if expected.get("amount") else "")
