@@ -216,8 +216,10 @@ _DECODER = json.JSONDecoder()
 def _first_errors(error: ValidationError, count: int) -> list[dict[str, Any]]:
     """The first `count` of pydantic's errors. A body of 30,000 wrong values has as many errors, and
     `error.errors()` makes a dict of every one: 145 ms holding the GIL, the event loop stalled with it.
-    `error.json()` writes them all in Rust (6 ms), and only the first `count` are decoded from it."""
-    text = error.json(include_url=False, include_context=False, include_input=False)  # '[{…},{…}]', compact
+    `error.json()` writes them all in Rust (6 ms), and only the first `count` are decoded from it. Without the
+    input; with the context, which holds the model's own limits (`ge`, `max_length` …) the Norwegian message names
+    (`api/norwegian.py`): 0.3 µs an error more, 0.4 ms for 1,400 wrong rates."""
+    text = error.json(include_url=False, include_input=False)  # '[{…},{…}]', compact
     errors, index = [], 1
     while len(errors) < count and text[index] != "]":
         item, index = _DECODER.raw_decode(text, index)

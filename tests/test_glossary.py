@@ -33,9 +33,10 @@ ENGLISH = {"the", "and", "is", "are", "was", "of", "with", "without", "true", "f
            "that", "these", "must", "should", "would", "client", "case", "record", "recorded", "decision",
            "assistance", "duty", "consent", "consented", "refused", "amount", "income", "expense", "expenses",
            "benefit", "benefits", "wages", "rate", "rates", "used", "unknown", "yes", "no", "set", "field", "fields",
-           "errors", "invalid", "see", "not", "or", "to"}
+           "errors", "invalid", "see", "not", "or", "to", "considerations", "options", "decisions", "reasons",
+           "missing", "facts", "need", "needs"}
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")  # income_total, financial_assistance
-DOTTED = re.compile(r"\b[a-z_]+\.[a-z_]+(?:\[\])?")  # services.individual_plan_consent, proposals[]
+DOTTED = re.compile(r"\b[a-z_]+(?:\[\])?\.[a-z_]+(?:\[\])?")  # services.individual_plan_consent, decisions[].reasons
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 WEB_ADDRESS = re.compile(r"\b[a-z0-9-]+\.(?:no|com|org)\b")  # nav.no in a rate row's source is no field path
 
@@ -85,7 +86,7 @@ def _rule_file_texts():
 def _letter_texts():
     letter = yaml.safe_load((RULES_DIR / "letter.yaml").read_text(encoding="utf-8"))
     for key in ("outcomes", "appeal", "reasons"):
-        yield from ((f"letter.yaml.{key}", text) for text in _strings(letter[key]))
+        yield from ((f"letter.yaml.{key}", PLACEHOLDER.sub("", text)) for text in _strings(letter[key]))
     for act, entry in letter["acts"].items():
         yield from ((f"letter.yaml.acts.{act}", text) for text in _strings(entry) if not text[:4].isdigit())
 
@@ -140,6 +141,8 @@ def test_the_scanner_finds_paths_codes_and_english():
     assert offences("En samtale om financial_assistance") == ["financial_assistance", "assistance"]
     assert offences("The record shows it") == ["record"]
     assert offences("Satsene fra nav.no er brukt.") == []
+    assert offences("se hjemlene i decisions[].reasons") == ["decisions[].reasons", "decisions", "reasons"]
+    assert offences("Satsen for ektepar/samboere gjelder for begge") == []
 
 
 def test_the_glossary_names_every_field_code_and_fact():
@@ -173,3 +176,5 @@ def test_a_path_is_named_with_its_list_entries_numbered():
     assert words.field("household.children.2.age") == "Barn nr. 3: Alder"
     assert words.field("participation.proposals") == "Forslag til vedtak"
     assert words.field("no_such_field") == "no_such_field"
+    assert words.field("request.needs.1.part_of_living_costs") == "Behov nr. 2: Utgiften inngår i livsoppholdet"
+    assert words.field("request.needs.1.part_of_living_costs", numbered=False) == "Utgiften inngår i livsoppholdet"

@@ -344,7 +344,9 @@ class AnswerBuilder:
             return self.catalogue.duty_answer(duty, status, APPLIES_OPEN, None, options)
         unknown = tuple(sorted(self._unknown_paths(duty.applies_facts, self.catalogue.premises(duty), frozenset())))
         reason = Bilingual(
-            nb="Plikten kan gjelde; saken mangler: " + ", ".join(glossary().field(path) for path in unknown)
+            # A need's duty names the need's fields without its place in the list: the duty is shown with the need.
+            nb="Plikten kan gjelde; saken mangler: " + ", ".join(glossary().field(path, numbered=self.need is None)
+                                                                  for path in unknown)
             if unknown else
             "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",
             en="The duty may apply; the case does not give: " + ", ".join(unknown) if unknown else

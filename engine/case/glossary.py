@@ -41,9 +41,13 @@ class Glossary:
         self.facts = {name: FactLabel(entry) if isinstance(entry, str) else FactLabel(**entry)
                       for name, entry in data["facts"].items()}
 
-    def field(self, path: str) -> str:
+    def field(self, path: str, numbered: bool = True) -> str:
         """The label of a case-field path: the numbered list entries on the way and the field itself
-        (`household.children.1.age` → "Barn nr. 2: Alder"). A path the glossary does not know is returned as it is."""
+        (`household.children.1.age` → "Barn nr. 2: Alder"; with `numbered` false, "Alder": for a text that is
+        about that entry already, such as a need's own answer). A path the glossary does not know is returned as
+        it is."""
+        if not numbered:
+            path = _without_positions(path)
         known: list[str] = []  # the path so far, without positions
         entries: list[str] = []  # "Barn nr. 2", for each list position on the way
         label = "Saken"
