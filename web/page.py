@@ -15,9 +15,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from api.bodies import AnswerRequest, LetterRequest
 from api.errors import correlation_id
 from api.examples import Example
-from api.bodies import AnswerRequest, LetterRequest
 from api.letters import unknown_blanks
 from api.parameters import parameters
 from api.settings import Settings
