@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 from engine.case.model import Case
 from engine.models import InputModel
 
-BlankId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9/_.-]*$", max_length=120)]
+BlankId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.:-]*$", max_length=120)]
 BlankText = Annotated[str, StringConstraints(max_length=4000)]
 
 

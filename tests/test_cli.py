@@ -76,15 +76,25 @@ def test_the_command_line_is_exactly_as_strict_as_http(tmp_path, client):
 def test_text_prints_the_summary_in_norwegian():
     done = _run("evaluate", "--format", "text", "examples/kindergarten-bill.json")
     assert done.returncode == 0, done.stderr
-    assert "sosialtjenesteloven § 5-1 Stønad til livsopphold: HAR IKKE KRAV" in done.stdout
-    assert "sosialtjenesteloven § 5-2 Stønad i særlige tilfeller: SKJØNN" in done.stdout
-    assert "Åpne plikter:" in done.stdout and "overskudd 5\u00a0250\u00a0kr" in done.stdout
+    assert "sosialtjenesteloven § 18 Stønad til livsopphold: HAR IKKE KRAV" in done.stdout
+    assert "sosialtjenesteloven § 19 Stønad i særlige tilfeller: SKJØNN" in done.stdout
+    assert "Åpne plikter:" in done.stdout and "overskudd 2\u00a0600\u00a0kr" in done.stdout
+    need = done.stdout[done.stdout.index("Behov: Barnehage «kindergarten-november»"):]
+    assert need.index("  sosialtjenesteloven § 19 Stønad i særlige tilfeller: SKJØNN") < need.index(
+        "  Åpne plikter for behovet:") < need.index("Åpne plikter:")  # the need's duties, then the case's
+
+
+def test_text_prints_a_limit_and_a_choice():
+    done = _run("evaluate", "--format", "text", "examples/substance-user-spent-the-month.json")
+    assert "      Avgrensning: Nødhjelp — bare det helt nødvendige her og nå" in done.stdout
+    done = _run("evaluate", "--format", "text", "examples/activity-conditions-2017-01-01.json")
+    assert "      Oppfylles ved ett av disse:\n        [ ] Et aktivitetsvilkår er satt." in done.stdout
 
 
 def test_an_example_file_is_checked_against_its_expectations(tmp_path):
     done = _run("evaluate", "examples/kindergarten-bill.json")
     assert done.returncode == 0
-    assert "passed — the answer matches the expected 3 outcomes, 10 duties" in done.stderr
+    assert "passed — the answer matches the expected 5 outcomes, 9 duties, 3 need outcomes" in done.stderr
     example = load_example(EXAMPLES[0])
     example["expected"]["decisions"] = {question: "undetermined" for question in example["expected"]["decisions"]}
     wrong = tmp_path / "wrong.json"

@@ -22,10 +22,14 @@ def test_example_matches_its_expectations(path, evaluator):
 def test_a_difference_from_the_expectations_is_named(evaluator):
     example = load_example(EXAMPLES_DIR / "kindergarten-bill.json")
     result = evaluator.evaluate(Case.model_validate(example["case"]))
-    expected = {**example["expected"], "decisions": {"5-1": "entitled", "5-2": "discretionary"},
-                "amount": {"question": "5-1", "kind": "surplus", "need": 12720, "surplus": 1}}
-    assert differences(result, expected) == ["§ 5-1: expected entitled, got not_entitled",
-                                              "§ 5-1 amount surplus: expected 1, got 5250"]
+    expected = {**example["expected"], "decisions": {"18": "entitled", "19": "discretionary"},
+                "amount": {"question": "18", "kind": "surplus", "need": 21400, "surplus": 1},
+                "needs": {"kindergarten-november": {"19": "not_entitled"}, "no-such-need": {"18": "entitled"}}}
+    assert differences(result, expected) == [
+        "§ 18: expected entitled, got not_entitled",
+        "need kindergarten-november, § 19: expected not_entitled, got discretionary",
+        "need no-such-need, § 18: expected entitled, got None",
+        "§ 18 amount surplus: expected 1, got 2600"]
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

@@ -120,17 +120,20 @@ def test_every_norwegian_text_of_an_answer_is_norwegian(path, evaluator):
     answer = evaluator.evaluate(Case.model_validate(load_example(path)["case"]))
     summary = summarise(answer, evaluator.rulebook.outcomes)
     texts = [*(w for w in summary.warnings)]
-    for decision in summary.decisions:
-        texts += [decision.outcome_label, decision.provision, *decision.considerations,
+    for decision in [*summary.decisions, *(d for need in summary.needs for d in need.decisions)]:
+        texts += [decision.outcome_label, decision.provision, *decision.considerations, decision.scope or "",
                   *(fact.label for fact in decision.missing_facts)]
         for reason in decision.reasons:
             texts += [reason.text, *(f"{fact.label}: {fact.value}" for fact in reason.facts)]
         if decision.amount:
             texts += [decision.amount.label, decision.amount.note, *(line.label for line in decision.amount.lines),
                       *(label for line in decision.amount.lines for label, _ in line.details)]
-    for duty in answer.duties:
-        texts += [duty.duty.nb, duty.fulfil_by.nb, duty.reason.nb]
-    letter = letter_text(draft(answer, evaluator.rulebook.outcomes)).replace(answer.case_id or "\0", "")
+    for duty in [*answer.duties, *(d for need in answer.needs for d in need.duties)]:
+        texts += [duty.duty.nb, duty.fulfil_by.nb, duty.reason.nb, *(option.fulfil_by.nb for option in duty.options)]
+    texts += [need.label.replace(f"«{need.id}»", "") for need in summary.needs]  # the id is the case's own
+    letter = letter_text(draft(answer, evaluator.rulebook.outcomes))
+    for reference in [answer.case_id, *(need.id for need in answer.needs)]:
+        letter = letter.replace(f"«{reference}»", "").replace(reference or "\0", "")
     found = {text: offences(text) for text in [*texts, letter]}
     assert {text[:120]: words for text, words in found.items() if words} == {}
 

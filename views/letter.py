@@ -6,8 +6,12 @@ discretion, the decision is a marked blank for the caseworker; so are the main c
 starting point, never the amount), and the conditions. The reasons name the rules and the facts (§§ 24 and 25);
 the letter ends with the appeal information (§ 27), all from rules/letter.yaml.
 
-While a blank is empty the draft is unfinished: every forvaltningsloven § 25 duty of the answer is listed as open,
-whatever the case record says. A filled blank is the caseworker's own text, put in as written.
+Each need the application lists is decided on its own (an enkeltvedtak of its own): after the case's decisions the
+draft gives each need's, with its blanks (ids `need/<need id>/…`), its reasons and its open duties.
+
+While a blank is empty the draft is unfinished: every forvaltningsloven § 25 duty of the answer, the case's and the
+needs', is listed as open, whatever the case record says. A filled blank is the caseworker's own text, put in as
+written.
 """
 
 from __future__ import annotations
@@ -20,12 +24,12 @@ from pathlib import Path
 import yaml
 from pydantic import Field
 
-from engine.answer.models import Decision, DutyStatus, Evaluation
+from engine.answer.models import Decision, DutyOut, DutyStatus, Evaluation, NeedAnswer
 from engine.case.glossary import glossary, kroner, show
 from engine.law.rulebook import RULES_DIR
 from engine.law.schema import OutcomeSpec
 from engine.models import InputModel, OutputModel
-from views.summary import summarise
+from views.summary import SummaryDecision, need_label, summarise
 
 LETTER_FILE = RULES_DIR / "letter.yaml"
 REASONS_DUTY = ("forvaltningsloven", "25")  # the duty to give reasons, by act short name and section
@@ -34,9 +38,15 @@ REASONS_DUTY = ("forvaltningsloven", "25")  # the duty to give reasons, by act s
 # --- rules/letter.yaml ------------------------------------------------------------------------------------
 
 
+class OutcomeBlank(InputModel):
+    id: str = Field(pattern=r"^[a-z]+$")
+    label: str
+
+
 class OutcomeText(InputModel):
     sentence: str
     grants: bool = False
+    blank: OutcomeBlank | None = None  # what the caseworker chooses under this outcome (the form of assistance)
 
 
 class AppealBody(InputModel):
@@ -85,7 +95,8 @@ def letter_texts(path: Path = LETTER_FILE) -> LetterTexts:
 
 class Blank(OutputModel):
     id: str = Field(description="The blank's id, to fill it in: `<question>/decision`, `<question>/amount`, "
-                                "`<question>/consideration/<id>`, `conditions`.")
+                                "`<question>/form`, `<question>/consideration/<id>`, `conditions`; a need's "
+                                "`need/<need id>/<question>/…`.")
     label: str = Field(description="What the caseworker writes here, in Norwegian.")
     text: str | None = Field(description="The caseworker's text; null while the blank is empty.")
 
@@ -108,6 +119,13 @@ class OpenDuty(OutputModel):
     citation: str = Field(description="Hjemmel — the duty's legal basis.")
     duty: str = Field(description="What the duty asks, in Norwegian.")
     why_open: str = Field(description="Why it is open, in Norwegian.")
+    need: str | None = Field(None, description="The need whose decision the duty is owed on (its label); null for "
+                                               "the case's duties.")
+
+    def line(self) -> str:
+        """The duty as the text and the PDF list it."""
+        need = f"Behov {self.need}: " if self.need else ""
+        return f"{need}{self.duty} ({self.citation}) {self.why_open}"
 
 
 class Letter(OutputModel):
@@ -140,6 +158,11 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _prefix(need: NeedAnswer | None) -> str:
+    """Where a need's blank ids start: `need/<need id>/`; the case's have no prefix."""
+    return f"need/{need.id}/" if need else ""
+
+
 class _Drafter:
     def __init__(self, evaluation: Evaluation, outcomes: dict[str, OutcomeSpec], filled: dict[str, str]) -> None:
         self.evaluation, self.outcomes, self.filled = evaluation, outcomes, filled
@@ -147,6 +170,10 @@ class _Drafter:
         self.act = self.texts.acts[evaluation.law.act]
         self.blanks: list[Blank] = []
         self.gives_something = False  # some decision asks for an amount and period: conditions may be set
+        # The letter names a need by its kind, as the client knows it; by the case's id for it too only where two
+        # needs are of one kind.
+        kinds = [need.kind for need in evaluation.needs]
+        self.need_labels = {need.id: need_label(need, with_id=kinds.count(need.kind) > 1) for need in evaluation.needs}
 
     def blank(self, blank_id: str, label: str) -> Paragraph:
         text = (self.filled.get(blank_id) or "").strip() or None
@@ -158,51 +185,72 @@ class _Drafter:
         text = self.texts.outcomes.get(decision.outcome)
         return bool(text and text.grants)
 
+    def _decision(self, decision: Decision, need: NeedAnswer | None) -> list[Paragraph]:
+        """A question's decision as the answer gives it, for the case or for a need: the outcome's sentence, what
+        the law limits it to, and blanks for what the caseworker decides."""
+        provision = decision.provision
+        basis = f"{provision.short_name} ({self.evaluation.law.version}) § {provision.section}"
+        text = self.texts.outcomes.get(decision.outcome)
+        what = _lower_first(provision.title)
+        label = self.outcomes[decision.outcome].nb if decision.outcome in self.outcomes else decision.outcome
+        sentence = text.sentence.format(what=what, basis=basis) if text else f"{provision.title}: {label}."
+        paragraphs = [Paragraph(text=sentence)]
+        if decision.scope:
+            paragraphs.append(Paragraph(text=f"Avgrensning: {decision.scope.nb}"))
+        spec = self.outcomes.get(decision.outcome)
+        blank_id = f"{_prefix(need)}{decision.question}"
+        if spec and spec.discretion:
+            paragraphs.append(self.blank(f"{blank_id}/decision", f"Kontorets avgjørelse om {what}, etter skjønn"))
+        if text and text.blank:
+            paragraphs.append(self.blank(f"{blank_id}/{text.blank.id}", text.blank.label))
+        if self._grants(decision):
+            hint = ""
+            if decision.amount and decision.amount.kind == "shortfall":
+                hint = f" (veiledende beregning: udekket behov {kroner(decision.amount.shortfall)} per måned)"
+            # what is given and for how long: where the answer has a calculation, a limit, a need of its own or
+            # discretion (an entitlement with none of them is the household's, whose figures are unknown)
+            if decision.amount or decision.scope or need or (spec and spec.discretion):
+                self.gives_something = True
+                paragraphs.append(self.blank(f"{blank_id}/amount", f"Beløp og periode{hint}"))
+        if decision.missing_facts:
+            paragraphs.append(Paragraph(text="Opplysninger som mangler:",
+                                        items=[glossary().field(path) for path in decision.missing_facts]))
+        return paragraphs
+
     def decisions(self) -> Section:
-        paragraphs: list[Paragraph] = []
-        for decision in self.evaluation.decisions:
-            provision = decision.provision
-            basis = f"{provision.short_name} ({self.evaluation.law.version}) § {provision.section}"
-            text = self.texts.outcomes.get(decision.outcome)
-            what = _lower_first(provision.title)
-            label = self.outcomes[decision.outcome].nb if decision.outcome in self.outcomes else decision.outcome
-            sentence = text.sentence.format(what=what, basis=basis) if text else f"{provision.title}: {label}."
-            paragraphs.append(Paragraph(text=sentence))
-            spec = self.outcomes.get(decision.outcome)
-            if spec and spec.discretion:
-                paragraphs.append(self.blank(f"{decision.question}/decision",
-                                             f"Kontorets avgjørelse om {what}, etter skjønn"))
-            if self._grants(decision):
-                hint = ""
-                if decision.amount and decision.amount.kind == "shortfall":
-                    hint = f" (veiledende beregning: udekket behov {kroner(decision.amount.shortfall)} per måned)"
-                if decision.amount or (spec and spec.discretion):
-                    self.gives_something = True
-                    paragraphs.append(self.blank(f"{decision.question}/amount", f"Beløp og periode{hint}"))
-            if decision.missing_facts:
-                paragraphs.append(Paragraph(text="Opplysninger som mangler:",
-                                            items=[glossary().field(path) for path in decision.missing_facts]))
+        paragraphs = [p for decision in self.evaluation.decisions for p in self._decision(decision, None)]
+        for need in self.evaluation.needs:
+            paragraphs.append(Paragraph(text=f"Behov: {self.need_labels[need.id]}", subheading=True))
+            paragraphs += [p for decision in need.decisions for p in self._decision(decision, need)]
         return Section(heading="Vedtak", paragraphs=paragraphs)
 
-    def reasons(self) -> Section:
+    def _reasons(self, decisions: list[Decision], short: list[SummaryDecision], need: NeedAnswer | None,
+                 heading: str) -> list[Paragraph]:
         texts = self.texts.reasons
         paragraphs: list[Paragraph] = []
-        summary = summarise(self.evaluation, self.outcomes)
-        for decision, short in zip(self.evaluation.decisions, summary.decisions, strict=True):
+        for decision, said in zip(decisions, short, strict=True):
             if not decision.reasons and not decision.considerations:
                 continue
-            paragraphs.append(Paragraph(text=f"{short.provision} — {short.outcome_label}", subheading=True))
-            paragraphs += [Paragraph(text=reason.text) for reason in short.reasons]
-            paragraphs.append(Paragraph(text=f"{texts.rules}:", items=sorted({r.citation for r in short.reasons})))
-            facts = {f"{fact.label}: {fact.value}" for reason in short.reasons for fact in reason.facts}
+            paragraphs.append(Paragraph(text=f"{heading}{said.provision} — {said.outcome_label}", subheading=True))
+            paragraphs += [Paragraph(text=reason.text) for reason in said.reasons]
+            paragraphs.append(Paragraph(text=f"{texts.rules}:", items=sorted({r.citation for r in said.reasons})))
+            facts = {f"{fact.label}: {fact.value}" for reason in said.reasons for fact in reason.facts}
             if facts:
                 paragraphs.append(Paragraph(text=f"{texts.facts}:", items=sorted(facts)))
             if decision.considerations:
                 paragraphs.append(Paragraph(text=f"{texts.considerations}:"))
                 for consideration in decision.considerations:
                     paragraphs.append(Paragraph(text=consideration.nb))
-                    paragraphs.append(self.blank(f"{decision.question}/consideration/{consideration.id}",
+                    paragraphs.append(self.blank(f"{_prefix(need)}{decision.question}/consideration/{consideration.id}",
                                                  "Kontorets vurdering av dette hensynet"))
+        return paragraphs
+
+    def reasons(self) -> Section:
+        texts = self.texts.reasons
+        summary = summarise(self.evaluation, self.outcomes)
+        paragraphs = self._reasons(self.evaluation.decisions, summary.decisions, None, "")
+        for need, short in zip(self.evaluation.needs, summary.needs, strict=True):
+            paragraphs += self._reasons(need.decisions, short.decisions, need, f"{self.need_labels[need.id]}: ")
         return Section(heading=f"{texts.heading} ({texts.basis})", paragraphs=paragraphs)
 
     def calculations(self) -> list[Section]:
@@ -235,18 +283,24 @@ class _Drafter:
         return Section(heading=appeal.heading,
                        paragraphs=[Paragraph(text=text.format(**values)) for text in appeal.paragraphs])
 
-    def open_duties(self, empty: int) -> list[OpenDuty]:
-        duties = []
-        for duty in self.evaluation.duties:
+    def _open(self, duties: list[DutyOut], empty: int, need: str | None) -> list[OpenDuty]:
+        found = []
+        for duty in duties:
             basis = duty.provision
             gives_reasons = (basis.short_name, basis.section) == REASONS_DUTY
             if duty.status == DutyStatus.open:
-                duties.append(OpenDuty(id=duty.id, citation=basis.citation, duty=duty.duty.nb,
-                                       why_open=duty.reason.nb))
+                found.append(OpenDuty(id=duty.id, citation=basis.citation, duty=duty.duty.nb,
+                                      why_open=duty.reason.nb, need=need))
             elif gives_reasons and empty and duty.status == DutyStatus.fulfilled:
-                duties.append(OpenDuty(id=duty.id, citation=basis.citation, duty=duty.duty.nb,
-                                       why_open=f"Utkastet har {empty} tomme felt for saksbehandlerens vurdering; "
-                                                "begrunnelsen er ikke ferdig."))
+                found.append(OpenDuty(id=duty.id, citation=basis.citation, duty=duty.duty.nb,
+                                      why_open=f"Utkastet har {empty} tomme felt for saksbehandlerens vurdering; "
+                                               "begrunnelsen er ikke ferdig.", need=need))
+        return found
+
+    def open_duties(self, empty: int) -> list[OpenDuty]:
+        duties = self._open(self.evaluation.duties, empty, None)
+        for need in self.evaluation.needs:
+            duties += self._open(need.duties, empty, self.need_labels[need.id])
         return duties
 
     def letter(self) -> Letter:
@@ -298,6 +352,6 @@ def text(letter: Letter, width: int = 88) -> str:
     if letter.open_duties:
         out += ["", "Åpne plikter før vedtaket kan treffes", "-" * 37]
         for duty in letter.open_duties:
-            out += wrap(f"[ ] {duty.duty} ({duty.citation}) {duty.why_open}", "", "    ")
+            out += wrap(f"[ ] {duty.line()}", "", "    ")
     out += [""] + wrap(letter.note)
     return "\n".join(out) + "\n"

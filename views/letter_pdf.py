@@ -76,7 +76,7 @@ def pdf(letter: Letter) -> bytes:
         document.ln(3)
         write("Åpne plikter før vedtaket kan treffes", 12, "B")
         for duty in letter.open_duties:
-            write(f"□  {duty.duty} ({duty.citation}) {duty.why_open}", 10, indent=2)
+            write(f"□  {duty.line()}", 10, indent=2)
     document.ln(4)
     write(letter.note, 9)
     return bytes(document.output())
