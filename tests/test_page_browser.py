@@ -2,7 +2,8 @@
 
 A caseworker loads a scenario, changes the income and sees the outcome flip with the difference beside the previous
 answer, records a consent and sees the duty close, drafts the letter and reads it (on the page, as text and as a
-PDF). axe-core checks every state of the page for accessibility, and the page is worked by keyboard alone.
+PDF), and reads each need's own answer, with what the law limits it to and its duties. axe-core checks every state
+of the page for accessibility, and the page is worked by keyboard alone.
 
 Chromium comes from Debian: when /usr/bin/chromium is missing the fixture installs it with apt-get (as CI runs,
 root), and fails — never skips — when it cannot. Playwright only drives it (no browser of its own is downloaded).
@@ -89,13 +90,14 @@ def load_scenario(page, name: str) -> None:
     page.wait_for_selector("#answer-heading")
 
 
-def outcomes_on_page(page) -> dict[str, str]:
-    return page.eval_on_selector_all("article.decision", "all => Object.fromEntries(all.map("
-                                                         "a => [a.dataset.question, a.dataset.outcome]))")
+def outcomes_on_page(page, within: str = "#answer") -> dict[str, str]:
+    """The case's outcomes (`#answer`), or a need's (`section.need[data-need='…']`)."""
+    return page.eval_on_selector_all(f"{within} > article.decision", "all => Object.fromEntries(all.map("
+                                                                     "a => [a.dataset.question, a.dataset.outcome]))")
 
 
 def label_of(page, question: str) -> str:
-    return page.inner_text(f"article[data-question='{question}'] .outcome")
+    return page.inner_text(f"#answer > article[data-question='{question}'] .outcome")
 
 
 def evaluate_again(page) -> None:
@@ -120,22 +122,26 @@ def test_a_caseworker_tries_a_case_asks_what_if_and_drafts_the_letter(page, serv
     # The page shows the answer the JSON API gives for the same case.
     answer = httpx.post(f"{server.base}/v1/evaluations", json=example_case("kindergarten-bill"), timeout=30).json()
     assert outcomes_on_page(page) == {d["question"]: d["outcome"] for d in answer["decisions"]}
-    assert label_of(page, "5-1") == "har ikke krav" and label_of(page, "5-2") == "skjønn"
-    assert "Overskudd" in page.inner_text("article[data-question='5-1'] table.amount")
+    assert label_of(page, "18") == "har ikke krav" and label_of(page, "19") == "skjønn"
+    assert "Overskudd" in page.inner_text("#answer > article[data-question='18'] table.amount")
+    # The kindergarten bill is a need of its own, answered on its own.
+    bill = "section.need[data-need='kindergarten-november']"
+    assert page.inner_text(f"{bill} h3") == "Behov: Barnehage «kindergarten-november»"
+    assert outcomes_on_page(page, bill) == {d["question"]: d["outcome"] for d in answer["needs"][0]["decisions"]}
     assert page.locator("#changes-heading").count() == 0  # a newly loaded case has nothing to compare with
     shot(page, "02-the-answer")
 
-    # What if the wages were 5 000 kr? § 5-1 flips, § 5-2 no longer arises, and the difference is shown.
+    # What if the wages were 5 000 kr? § 18 flips, § 19 no longer arises, and the difference is shown.
     page.fill("[name='income.0.monthly_amount']", "5000")
     evaluate_again(page)
-    assert label_of(page, "5-1") == "har krav" and label_of(page, "5-2") == "ikke aktuelt"
+    assert label_of(page, "18") == "har krav" and label_of(page, "19") == "ikke aktuelt"
     rows = page.eval_on_selector_all("[data-change]", "rows => rows.map(r => [r.dataset.change, "
                                                        "r.querySelector('th').innerText, r.querySelector('.before')"
                                                        ".innerText, r.querySelector('.after').innerText])")
-    assert ["outcome", "sosialtjenesteloven § 5-1 Stønad til livsopphold", "har ikke krav", "har krav"] in rows
+    assert ["outcome", "sosialtjenesteloven § 18 Stønad til livsopphold", "har ikke krav", "har krav"] in rows
     amount = next(row for row in rows if row[0] == "amount")
-    assert amount[2].startswith("Overskudd 5\u00a0250\u00a0kr")
-    assert amount[3].startswith("Udekket behov 6\u00a0750\u00a0kr")
+    assert amount[2].startswith("Overskudd 2\u00a0600\u00a0kr")
+    assert amount[3].startswith("Udekket behov 16\u00a0400\u00a0kr")
     shot(page, "03-what-if-the-income-changes")
 
     # Record the client's consent to an individual plan: the duty to offer it and record the answer closes.
@@ -150,24 +156,28 @@ def test_a_caseworker_tries_a_case_asks_what_if_and_drafts_the_letter(page, serv
     assert any("Åpen" in row and "Oppfylt" in row for row in closed), closed
     shot(page, "04-consent-closes-the-duty")
 
-    # The letter draft for the kindergarten bill: § 5-2 is discretion, so its decision is a blank for the caseworker.
+    # The letter draft for the kindergarten bill: § 19 is discretion, so its decision is a blank for the
+    # caseworker, for the household and for the bill, decided on its own.
     load_scenario(page, "kindergarten-bill")
     page.click("#make-letter")
     page.wait_for_selector("#letter-heading")
     letter = page.inner_text("#letter")
-    assert "Du har ikke krav på stønad til livsopphold etter sosialtjenesteloven (1991) § 5-1." in letter
+    assert "Du har ikke krav på stønad til livsopphold etter sosialtjenesteloven (2009) § 18." in letter
     assert "Kontoret avgjør etter skjønn" in letter and "Du kan klage" in letter
-    assert "Klagefristen er tre uker" in letter
+    assert "Behov: Barnehage" in letter and "Klagefristen er tre uker" in letter
     blanks = page.locator("[data-blank]")
-    assert blanks.count() == 9  # the decision, the amount, six considerations, the conditions
-    assert page.get_attribute("#empty-blanks", "data-empty") == "9"
-    reasons_duty = "#letter li[data-duty$='/give-reasons-for-discretion']"
-    assert page.locator(reasons_duty).count() == 1  # § 25 open while a blank is empty
+    # for the household and for the bill: the § 19 decision, the amount and the form; six considerations each;
+    # the consideration the child benefit calls for; the conditions
+    assert blanks.count() == 20
+    assert page.get_attribute("#empty-blanks", "data-empty") == "20"
+    need_reasons = "#letter li[data-duty$='/need-reasons-name-main-considerations']"
+    assert "Behov Barnehage:" in page.inner_text(need_reasons)  # § 25 on the bill's own decision
     for index in range(blanks.count()):
         blanks.nth(index).fill(f"Vurdering {index + 1}.")
     page.click("#update-letter")
     page.wait_for_function("document.querySelector('#empty-blanks').dataset.empty === '0'")
-    assert "Vurdering 1." in page.input_value("[data-blank='5-2/decision']")
+    assert "Vurdering 1." in page.input_value("[data-blank='19/decision']")
+    assert page.input_value("[data-blank='need/kindergarten-november/19/decision']").startswith("Vurdering")
     shot(page, "05-the-letter-draft")
 
     with page.expect_download() as download:
@@ -181,12 +191,34 @@ def test_a_caseworker_tries_a_case_asks_what_if_and_drafts_the_letter(page, serv
 
 def test_a_missing_fact_is_named_and_its_field_marked(page):
     load_scenario(page, "missing-income-information")
-    assert label_of(page, "5-1") == "uavklart"
-    assert page.inner_text("article[data-question='5-1'] .missing") == "Inntekter per måned"
+    assert label_of(page, "18") == "uavklart"
+    assert page.inner_text("#answer > article[data-question='18'] .missing") == "Inntekter per måned"
     assert "missing" in page.get_attribute("#field-income", "class")
-    page.click("article[data-question='5-1'] .missing a")
+    page.click("#answer > article[data-question='18'] .missing a")
     assert page.evaluate("location.hash") == "#field-income"
     shot(page, "06-a-missing-fact")
+
+
+def test_each_need_is_answered_on_its_own_with_its_limit_and_duties(page):
+    load_scenario(page, "substance-user-spent-the-month")
+    assert label_of(page, "18") == "har ikke krav"  # the month's living costs were met
+    emergency = "section.need[data-need='food-now']"
+    assert outcomes_on_page(page, emergency)["18"] == "entitled"
+    assert page.inner_text(f"{emergency} .scope").startswith("Avgrensning: Nødhjelp — bare det helt nødvendige")
+    bills = "section.need[data-need='various-bills']"
+    assert outcomes_on_page(page, bills)["19"] == "discretionary"
+    assert page.get_attribute(f"{bills} li[data-duty$='/need-reasons-name-main-considerations']",
+                              "data-status") == "open"
+    # The need's fact in the form: the bills judged part of the living costs make them a § 18 question.
+    assert page.input_value("[name='request.needs.1.part_of_living_costs']") == "false"
+    page.locator(emergency).scroll_into_view_if_needed()
+    shot(page, "07-need-by-need")
+    # A choice of ways to fulfil a duty: activity conditions for a recipient under 30, or the weighty reasons.
+    load_scenario(page, "activity-conditions-2017-01-01")
+    choice = "#answer li[data-duty='sotjl-2009/20a/activity-conditions']"
+    assert page.get_attribute(choice, "data-status") == "open"
+    assert page.locator(f"{choice} .options li").count() == 2
+    assert page.locator(f"{choice} [data-option-fulfilled='false']").count() == 2
 
 
 def test_an_invalid_field_is_explained_in_norwegian_by_its_field(page):
@@ -201,6 +233,9 @@ def test_an_invalid_field_is_explained_in_norwegian_by_its_field(page):
 
 def test_the_page_has_no_serious_accessibility_violations(page):
     assert serious_violations(page) == []
+    for scenario in ("substance-user-spent-the-month", "activity-conditions-2017-01-01"):  # needs, a choice
+        load_scenario(page, scenario)
+        assert serious_violations(page) == []
     load_scenario(page, "kindergarten-bill")
     page.fill("[name='income.0.monthly_amount']", "5000")
     evaluate_again(page)
