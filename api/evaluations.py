@@ -94,8 +94,8 @@ def router(evaluator: Evaluator, settings: Settings, examples: list[Example]) ->
                     "the duties toward the client with their status. Pick a scenario under *Examples* to try it. "
                     "With `view=summary`, the short answer a caseworker reads (in Norwegian): per question the "
                     "outcome, the reasons with their citations, the missing facts by name, the considerations and "
-                    "the calculation, and the open duties with what fulfils each — built from the same "
-                    "Evaluation.",
+                    "the calculation, and the open duties with what fulfils each; then each need's own answer — "
+                    "built from the same Evaluation.",
         responses=responses(400, 413, 415, 422, 500, s422="An invalid field (each listed with its path and "
                                                           "message), or no encoded law on the decision date (the "
                                                           "problem names `decision_date`)."),

@@ -39,8 +39,9 @@ def router(evaluator: Evaluator, examples: list[Example]) -> APIRouter:
 
     @routes.post(
         "", response_model=Letter, summary="Draft the decision letter",
-        description="A draft vedtak in bokmål, made from the case's answer: the decision per question (never one "
-                    "the engine did not make: discretion is a marked blank), the rules and facts it rests on, the "
+        description="A draft vedtak in bokmål, made from the case's answer: the decision per question and per "
+                    "need (never one the engine did not make: discretion is a marked blank), the rules and facts it "
+                    "rests on, the "
                     "considerations with blanks for the caseworker's judgement, the guideline calculation, the "
                     "conditions and the appeal information (forvaltningsloven §§ 24, 25, 27). `format=pdf` gives "
                     "the draft as a PDF, `format=text` as plain text.",
