@@ -197,6 +197,16 @@ def test_a_missing_fact_is_named_and_its_field_marked(page):
     page.click("#answer > article[data-question='18'] .missing a")
     assert page.evaluate("location.hash") == "#field-income"
     shot(page, "06-a-missing-fact")
+    # A need's fact, in its entry of the list of needs: its field is marked, and the link goes to it.
+    load_scenario(page, "kindergarten-bill")
+    page.select_option("[name='request.needs.0.part_of_living_costs']", "")
+    evaluate_again(page)
+    missing = "section.need[data-need='kindergarten-november'] article[data-question='18'] .missing a"
+    assert page.inner_text(missing) == "Behov nr. 1: Utgiften inngår i livsoppholdet"
+    field = "[name='request.needs.0.part_of_living_costs']"
+    assert "missing" in page.eval_on_selector(field, "input => input.closest('.field').className")
+    page.click(missing)
+    assert page.evaluate("location.hash") == "#f-request-needs-0-part_of_living_costs"
 
 
 def test_each_need_is_answered_on_its_own_with_its_limit_and_duties(page):

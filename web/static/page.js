@@ -218,6 +218,23 @@ function mark(element, kind, text) {
   }
 }
 
+// A missing fact names a field of the case, or of a list entry (a need's: request.needs.0.part_of_living_costs),
+// which has no fieldset of its own: then its input's field is marked, and the answer's link goes to the input.
+function markMissing(item) {
+  const path = item.dataset.missing;
+  let field = form.querySelector(`[data-field="${path}"]`);
+  let target = field;
+  if (!field) {
+    const input = form.elements.namedItem(path);
+    if (!input || !input.closest) return;
+    field = input.closest(".field");
+    target = input;
+  }
+  mark(field, "missing", "Mangler");
+  const link = item.querySelector("a");
+  if (link && target.id) link.setAttribute("href", `#${target.id}`);
+}
+
 function showProblems(heading, items) {
   problems.replaceChildren();
   if (!heading) return;
@@ -279,10 +296,7 @@ async function evaluate() {
   current = found;
   makeLetter.disabled = false;
   letter.replaceChildren();
-  for (const item of answer.querySelectorAll("[data-missing]")) {
-    const field = form.querySelector(`[data-field="${item.dataset.missing}"]`);
-    if (field) mark(field, "missing", "Mangler");
-  }
+  for (const item of answer.querySelectorAll("[data-missing]")) markMissing(item);
   document.getElementById("answer-heading").focus();
 }
 
