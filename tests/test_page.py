@@ -152,7 +152,7 @@ def test_what_changed_names_the_need_it_changed_for(evaluator):
         (True, "Oppfylt", "Åpen")]
 
 
-def test_the_page_shows_what_the_law_limits_an_outcome_to_and_a_choice_of_ways_to_fulfil_a_duty(client):
+def test_the_page_shows_an_outcomes_limit_a_choice_of_ways_and_a_duty_that_waits_for_another(client):
     html = client.post("/page/answer", json={"case": _case("substance-user-spent-the-month")}).text
     need = html[html.index('<section class="need" data-need="food-now"'):]
     need = need[:need.index("</section>")]
@@ -164,6 +164,11 @@ def test_the_page_shows_what_the_law_limits_an_outcome_to_and_a_choice_of_ways_t
     assert "Oppfylles ved ett av disse:" in duty
     assert duty.count('data-option-fulfilled="false">') == 2
     assert "Et aktivitetsvilkår er satt." in duty
+    # A duty that waits for another says what must be done first.
+    html = client.post("/page/answer", json={"case": _case("cannot-speak-no-guardian")}).text
+    duty = html[html.index('data-duty="sotjl-2009/42/consult-on-financial-assistance" data-status="open"'):]
+    duty = duty[:duty.index("</li>")]
+    assert '<span class="why">Plikten kan ikke oppfylles før dette er gjort: Brukeren kan ikke selv fremme' in duty
 
 
 def test_the_page_answers_a_bad_case_as_the_api_does(client):
