@@ -161,7 +161,7 @@ def _types_in(annotation: Any) -> list[type]:
 # anything, an identity number included: it is written `*`.
 KNOWN_NAMES = (field_names(Case) | field_names(LetterRequest) | field_names(AnswerRequest) | property_names()
                | {"[key]"})
-ANY_KEY = "*"
+ANY_KEY = norwegian.ANY_KEY
 
 
 def field_errors(errors: list[dict[str, Any]], *, body_prefix: tuple[int | str, ...] | None = ()) -> list[FieldError]:
@@ -180,7 +180,8 @@ def field_errors(errors: list[dict[str, Any]], *, body_prefix: tuple[int | str, 
             known = loc[:loc.index(ANY_KEY)] if ANY_KEY in loc else loc
             pointer = "#" + "".join(f"/{_escape(part)}" for part in body_prefix + known)
         path = ".".join(str(part) for part in loc)
-        result.append(FieldError(path=path, pointer=pointer, message=error["msg"], label_nb=norwegian.field_nb(path),
+        label = norwegian.field_nb(path) if body_prefix is not None else norwegian.parameter_nb(path)
+        result.append(FieldError(path=path, pointer=pointer, message=error["msg"], label_nb=label,
                                  message_nb=error.get("msg_nb") or norwegian.message_nb(error, path)))
     return result
 

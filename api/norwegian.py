@@ -12,6 +12,13 @@ from typing import Any
 
 from engine.case.glossary import glossary
 
+# How a field path writes a key the client chose (an unknown field, a rate table's title key, a letter blank's id):
+# never as sent (api/errors.py).
+ANY_KEY = "*"
+ANY_KEY_NB = "et navn tjenesten ikke kjenner"
+# The fields of the bodies that wrap a case (api/bodies.py), beside the case's own.
+ENVELOPE_NB = {"blanks": "Feltene i utkastet", "previous": "Forrige sak"}
+
 # What each kind of problem means, for a problem whose occurrence has nothing more specific to say in Norwegian.
 KIND_NB = {
     "invalid-json": "Innholdet er ikke gyldig JSON. Send saken som JSON (RFC 8259), kodet som UTF-8.",
@@ -106,10 +113,29 @@ def message_nb(error: dict[str, Any], path: str) -> str:
     return _TYPES_NB.get(kind, "Ugyldig verdi.")
 
 
+def parameter_nb(name: str) -> str:
+    """A query parameter, by its name (the service's own: `view`, `format`, `act`)."""
+    return f"Parameteren {name} i adressen"
+
+
 def field_nb(path: str) -> str:
-    """The field's name in bokmål (the path as it is where the glossary has no name for it). A body that wraps
-    the case (POST /v1/letters: `{"case": …, "blanks": …}`) names its fields from `case.`."""
+    """The field's name in bokmål. A body that wraps the case (POST /v1/letters: `{"case": …, "blanks": …}`)
+    names its fields from `case.`; a key the client chose is named as one the service does not know; a part the
+    glossary does not name (inside a municipality's rate table) by the nearest part it names."""
+    parts = path.split(".") if path else []
+    if ANY_KEY in parts:
+        return f"{field_nb('.'.join(parts[:parts.index(ANY_KEY)]))}: {ANY_KEY_NB}"
+    head, _, rest = path.partition(".")
+    if head == "case":
+        return _nearest(rest)
+    if head in ENVELOPE_NB:
+        return f"{ENVELOPE_NB[head]}: {_nearest(rest)}" if rest else ENVELOPE_NB[head]
+    return _nearest(path)
+
+
+def _nearest(path: str) -> str:
     words = glossary()
-    if path.startswith("case.") and words.field(path) == path:
-        return words.field(path.removeprefix("case."))
-    return words.field(path)
+    parts = path.split(".") if path else []
+    while parts and words.field(".".join(parts)) == ".".join(parts):
+        parts.pop()
+    return words.field(".".join(parts))

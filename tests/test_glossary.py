@@ -105,6 +105,8 @@ def _problem_texts():
     yield "problem count", norwegian.invalid_count_nb(120, 100)
     limits = {"ge": 0, "gt": 0, "le": 9, "lt": 9, "decimal_places": 2, "max_digits": 12, "whole_digits": 10,
               "max_length": 60, "min_length": 1, "pattern": "^[a-z]+$"}
+    for path in ("*", "blanks.*", "previous.applicant.age", "rate_table.title.*", "case.income.0.kind"):
+        yield f"problem field {path}", norwegian.field_nb(path)
     for kind in [*norwegian._TYPES_NB, *norwegian._LIMITS_NB, "enum"]:
         yield f"problem message {kind}", norwegian.message_nb({"type": kind, "ctx": limits}, "income.0.kind")
 

@@ -216,7 +216,13 @@ def test_a_letter_blank_the_draft_does_not_have_is_a_422_naming_it(client):
     answer = client.post("/v1/letters", json={"case": _case("kindergarten-bill"), "blanks": {"5-1/decision": "x"}})
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["path"] == "blanks.*"  # the id is the client's: never repeated
+    assert answer.json()["errors"][0]["label_nb"] == "Feltene i utkastet: et navn tjenesten ikke kjenner"
     assert "5-1/decision" not in answer.text
+    unknown = client.post("/page/answer", json={"case": {**_case("kindergarten-bill"), "fodselsnummer": "0101"}})
+    assert [(e["path"], e["label_nb"]) for e in unknown.json()["errors"]] == [
+        ("case.*", "Saken: et navn tjenesten ikke kjenner")]
+    wrong_view = client.post("/v1/evaluations?view=short", json=_case("kindergarten-bill"))
+    assert wrong_view.json()["errors"][0]["label_nb"] == "Parameteren view i adressen"
     assert answer.json()["errors"][0]["message_nb"] == "Utkastet har ikke et felt med denne id-en."
     too_long = client.post("/v1/letters", json={"case": _case("kindergarten-bill"),
                                                 "blanks": {"conditions": "x" * 4001}})
