@@ -135,7 +135,9 @@ def _documentation(evaluation: Evaluation, report: MappingReport, at: str) -> li
         if decision.outcome != UNDETERMINED:
             continue
         for path in decision.missing_facts:
-            for document in settles.get(path, []):
+            # a missing path is the case field the report names, or a field of one of its items (`assets[0].value`)
+            field = next((f for f in settles if path == f or path.startswith((f + ".", f + "["))), None)
+            for document in settles.get(field, []):
                 _, _, paths = wanted.setdefault(document.code, (document, decision, []))
                 if path not in paths:
                     paths.append(path)

@@ -21,6 +21,7 @@ from typing import Any
 from engine import ENGINE_VERSION
 from engine.answer.amount import breakdown
 from engine.answer.citation import legal_basis
+from engine.answer.missing import Missing
 from engine.answer.models import (
     Bilingual,
     ConsiderationOut,
@@ -32,11 +33,11 @@ from engine.answer.models import (
     Provision,
     Receipt,
 )
-from engine.case.facts import VOCABULARY, FactKind, Observations
+from engine.case.facts import VOCABULARY, FactKind, Observations, lower, upper
 from engine.case.model import Case
-from engine.case.types import to_kroner
+from engine.case.types import kroner_range, kroner_text, to_kroner
 from engine.law.expressions import questions_in, truth
-from engine.law.rulebook import UNDETERMINED, Duty, Rule, Rulebook, RuleSet
+from engine.law.rulebook import UNDETERMINED, Duty, Joint, Rule, Rulebook, RuleSet
 from engine.law.rulebook import Provision as ProvisionFile
 from engine.law.schema import Basis
 from engine.run.runtime import Firing, Record
@@ -69,7 +70,7 @@ class AnswerCatalogue:
         self._duty_answers: dict[tuple, DutyOut] = {}
         self._trace_names: dict[tuple[str, str], tuple[str, ...]] = {}
         self._laws: dict[str, Law] = {}
-        self._items: dict[str, dict[str, Rule | Duty]] = {}
+        self._items: dict[str, dict[str, Rule | Joint | Duty]] = {}
 
     def basis(self, basis: Basis, own_act: str) -> LegalBasis:
         key = (basis.act or own_act, basis.section, basis.ledd, basis.punktum, basis.bokstav)
@@ -110,7 +111,7 @@ class AnswerCatalogue:
                 self._duty_answers[cache_key] = answer
         return answer
 
-    def trace_names(self, record: Record, item: Rule | Duty) -> tuple[str, ...]:
+    def trace_names(self, record: Record, item: Rule | Joint | Duty) -> tuple[str, ...]:
         """The facts a firing looked at, in the order the trace shows them."""
         key = (record.item_id, str(record.firing))
         names = self._trace_names.get(key)
@@ -122,10 +123,11 @@ class AnswerCatalogue:
             self._trace_names[key] = names
         return names
 
-    def items(self, ruleset: RuleSet) -> dict[str, Rule | Duty]:
-        """The rules and duties of a rule set by id."""
+    def items(self, ruleset: RuleSet) -> dict[str, Rule | Joint | Duty]:
+        """The rules, joint conclusions and duties of a rule set by id."""
         if ruleset.digest not in self._items:
             self._items[ruleset.digest] = {rule.id: rule for rule in ruleset.rules} | \
+                {joint.id: joint for joints in ruleset.joints.values() for joint in joints} | \
                 {duty.id: duty for duty in ruleset.duties}
         return self._items[ruleset.digest]
 
@@ -147,8 +149,9 @@ class AnswerCatalogue:
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
 
 # The firings as plain strings (a StrEnum member hashes in Python code; a str in C).
-_CONCLUDES, _RULED_OUT, _APPLIES, _NOT_APPLICABLE, _FULFILLED = (str(firing) for firing in (
-    Firing.concludes, Firing.ruled_out, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled))
+_CONCLUDES, _JOINTLY, _RULED_OUT, _APPLIES, _NOT_APPLICABLE, _FULFILLED = (str(firing) for firing in (
+    Firing.concludes, Firing.concludes_jointly, Firing.ruled_out, Firing.duty_applies, Firing.duty_not_applicable,
+    Firing.duty_fulfilled))
 
 
 class AnswerBuilder:
@@ -163,7 +166,7 @@ class AnswerBuilder:
         self.records_ruled_out = records_ruled_out
         self._concluded: dict[str, str] | None = None
         self._false: dict[str, bool] = {}  # rule id: ruled out
-        self._missing_paths: dict[tuple[str, frozenset[str]], set[str]] = {}
+        self._missing: Missing | None = None
         self._shown_values: dict[str, Any] = {}
         self._formatted: dict[str, str] = {}
 
@@ -172,6 +175,8 @@ class AnswerBuilder:
         for rule in self.ruleset.rules:
             if (rule.id, _CONCLUDES) in self.fired:
                 concluded[rule.question].add(rule.outcome)
+        for question, joints in self.ruleset.joints.items():
+            concluded[question].update(joint.outcome for joint in joints if (joint.id, _JOINTLY) in self.fired)
         for question, outcomes in concluded.items():
             if len(outcomes) > 1:
                 raise ConflictError(f"question {question}: rules concluded {sorted(outcomes)}")
@@ -195,40 +200,26 @@ class AnswerBuilder:
         return template.format_map(values)
 
     def _format(self, name: str) -> str:
+        """A fact's value as a reason shows it; an amount the case gives only in part as its bounds."""
         text = self._formatted.get(name)
         if text is None:
-            if name not in self.facts:
-                return "?"
-            value = self._shown(name)
-            text = f"{value:,.2f} kr".replace(",", " ").replace(".00 kr", " kr") if isinstance(value, Decimal) \
-                else str(value)
+            if name in self.facts:
+                value = self._shown(name)
+                text = kroner_text(self.facts[name]) if isinstance(value, Decimal) else str(value)
+            else:
+                least, most = self.facts.get(lower(name)), self.facts.get(upper(name))
+                text = "?" if not least and most is None else kroner_range(least, most)
             self._formatted[name] = text
         return text
 
     # --- decisions ---------------------------------------------------------------------------------------
 
-    def _unknown_paths(self, names: frozenset[str], premises: frozenset[str], visited: frozenset[str]) -> set[str]:
-        """Case-field paths of the unknown facts among `names` (the facts a condition reads), and of what the
-        undetermined questions among `premises` (the questions it asks about) are missing."""
-        paths = {path for name in names if name not in self.facts for path in VOCABULARY[name].paths}
-        for premise in premises - visited:
-            if self.outcomes[premise] == UNDETERMINED:
-                paths |= self._missing(premise, visited)
-        return paths
-
-    def _missing(self, question: str, visited: frozenset[str] = frozenset()) -> set[str]:
-        """What would settle an undetermined question: the unknowns of every rule that was not ruled out.
-        (Worked out once per question and path; the caller must not change the set it gets.)"""
-        key = (question, visited)
-        if key not in self._missing_paths:
-            visited = visited | {question}
-            missing: set[str] = set()
-            for rule in self.ruleset.rules_by_question[question]:
-                unknown = self._unknown_paths(rule.facts, rule.depends_on, visited)
-                if unknown and not self._ruled_out(rule):  # a rule with nothing unknown adds nothing either way
-                    missing |= unknown
-            self._missing_paths[key] = missing
-        return self._missing_paths[key]
+    @property
+    def missing(self) -> Missing:
+        """What the undetermined questions are missing (worked out only when one is)."""
+        if self._missing is None:
+            self._missing = Missing(self.rulebook, self.ruleset, self.observations, self.outcomes, self._ruled_out)
+        return self._missing
 
     def _ruled_out(self, rule: Rule) -> bool:
         """Whether the rule's condition is definitely false: as the engine recorded it, when it records that
@@ -242,29 +233,41 @@ class AnswerBuilder:
             self._false[rule.id] = truth(rule.effective, self.facts, self._concluded) is False
         return self._false[rule.id]
 
-    def _reason(self, rule: Rule) -> dict[str, Any]:
+    def _reason(self, rule: Rule, jointly: bool = False) -> dict[str, Any]:
         """A `Reason`, as the dict pydantic validates with the rest of the answer (in one call, which is cheaper
         than a model per reason)."""
         names = rule.own_facts
         return dict(rule_id=rule.id, basis=self.catalogue.basis(rule.spec.basis, rule.provision.act.id),
                     text_nb=self._text(rule.spec.because.nb, names),
                     text_en=self._text(rule.spec.because.en, names), facts=self._fact_values(names),
-                    provisional=rule.spec.provisional)
+                    provisional=rule.spec.provisional, jointly=jointly)
+
+    def _reasons(self, question: str) -> list[dict[str, Any]]:
+        """The rules that concluded; or, where only the rules together did, those of them not ruled out."""
+        rules = self.ruleset.rules_by_question[question]
+        reasons = [self._reason(rule) for rule in rules if (rule.id, _CONCLUDES) in self.fired]
+        if reasons:
+            return reasons
+        together = {rule.id for joint in self.ruleset.joints[question] if (joint.id, _JOINTLY) in self.fired
+                    for rule in joint.rules}
+        return [self._reason(rule, jointly=True) for rule in rules if rule.id in together and not self._ruled_out(rule)]
 
     def _decision(self, question: str) -> dict[str, Any]:
         outcome = self.outcomes[question]
-        reasons = [self._reason(rule) for rule in self.ruleset.rules_by_question[question]
-                   if (rule.id, _CONCLUDES) in self.fired]
+        reasons = self._reasons(question)
         provision = self.ruleset.questions[question]
         discretion = self.rulebook.outcomes[outcome].discretion
         considerations = self.catalogue.considerations(provision) if discretion else []
-        missing = sorted(self._missing(question)) if outcome == UNDETERMINED else []
+        undetermined = outcome == UNDETERMINED
+        missing = self.missing.paths(question) if undetermined else []
+        settles = self.missing.settles(question) if undetermined else []
         amount = self.rulebook.amounts.get(provision.path)
         if amount is not None:
             basis = self.catalogue.basis(amount.spec.basis, provision.act.id)
             amount = breakdown(amount, basis, outcome, self.observations)
         return dict(question=question, provision=self.catalogue.provision(provision), outcome=outcome,
-                    reasons=reasons, missing_facts=missing, considerations=considerations, amount=amount)
+                    reasons=reasons, missing_facts=missing, settles=settles, considerations=considerations,
+                    amount=amount)
 
     # --- duties ------------------------------------------------------------------------------------------
 
@@ -275,7 +278,8 @@ class AnswerBuilder:
             return self.catalogue.duty_answer(duty, DutyStatus.fulfilled, FULFILLED, None)
         if (duty.id, _APPLIES) in self.fired:
             return self.catalogue.duty_answer(duty, DutyStatus.open, APPLIES_OPEN, None)
-        unknown = tuple(sorted(self._unknown_paths(duty.applies_facts, self.catalogue.premises(duty), frozenset())))
+        unknown = tuple(sorted(self.missing.unknown_paths(duty.applies_facts, self.catalogue.premises(duty),
+                                                          frozenset())))
         reason = Bilingual(
             nb="Plikten kan gjelde; saken mangler: " + ", ".join(unknown) if unknown else
             "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",

@@ -7,11 +7,20 @@ is read from, so an undetermined answer can tell the caller exactly which fields
 A fact whose inputs are absent is *unknown* and is left out of the observations — never 0 or False. Money facts
 are whole øre (int) so that comparisons in the engine are exact. A money fact that sums items keeps the items
 (`Observations.items`), so the answer can show a sum line by line without reading the case again.
+
+What the case does say about an unknown money fact is kept: every money fact is a sum of amounts that are never
+negative (or a rate looked up in a table of such amounts), so the part the case gives is a lower bound, and an
+upper bound exists where the case model gives one (an asset not yet judged can add at most its value; a rate is
+one of the few the table has for the household's unknown field). A reader says so by returning `Unknown` with
+the bounds and the case-field paths that would settle the fact; a reader that returns None leaves a money fact
+between 0 and no limit, missing whichever of its declared paths the case leaves out. The engines compare money on
+these bounds (`lower`, `upper`; an exactly known amount has both equal to it), so a comparison the known part
+already settles is decided.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -24,7 +33,7 @@ from engine.case.types import to_ore
 
 class FactKind(StrEnum):
     boolean = "boolean"
-    money = "money"  # whole øre in the engine; shown as kroner
+    money = "money"  # whole øre in the engine, never negative; shown as kroner
     count = "count"
     code = "code"  # a string from a closed vocabulary
 
@@ -53,7 +62,32 @@ class Rates:
     row: RateRow | None
 
 
+@dataclass(frozen=True)
+class Unknown:
+    """What a reader returns for a fact the case does not settle: the case-field paths that would settle it, and,
+    for a money fact, the least and the most it can be on what the case does give (øre; `most` None: no limit)."""
+
+    paths: tuple[str, ...]
+    least: int = 0
+    most: int | None = None
+
+
 Reader = Callable[[Case, Rates], Any]
+
+
+def lower(name: str) -> str:
+    """The engines' name for the least a money fact can be."""
+    return name + ":lo"
+
+
+def upper(name: str) -> str:
+    """The engines' name for the most a money fact can be (absent when there is no limit)."""
+    return name + ":hi"
+
+
+def fact_of(name: str) -> str:
+    """The fact a name the engines read is about: the fact itself, or the money fact whose bound it is."""
+    return name.partition(":")[0]
 
 
 @dataclass(frozen=True)
@@ -68,11 +102,14 @@ class FactSpec:
 
 @dataclass
 class Observations:
-    """Every known fact of a case (unknown facts are absent), with the items behind the summed ones."""
+    """What the engines read off a case: every known fact by name (unknown facts are absent) and every money fact's
+    bounds (`lower`, `upper`); the items behind the summed facts; and, for each fact the case does not settle, the
+    case-field paths that would."""
 
     values: dict[str, Any]
     items: dict[str, tuple[Item, ...]] = field(default_factory=dict)
     rates: Rates | None = None
+    unknown: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 VOCABULARY: dict[str, FactSpec] = {}
@@ -109,6 +146,23 @@ def _copy(name: str, kind: FactKind, path: str, description: str) -> None:
 
 def _sum_ore(amounts: Iterable[Decimal]) -> int:
     return sum((to_ore(amount) for amount in amounts), 0)
+
+
+def _at(list_path: str, index: int, name: str) -> str:
+    """The path of one field of one item of a list, as `missing_facts` names it: `assets[2].value`."""
+    return f"{list_path}[{index}].{name}"
+
+
+def _sum_in_part(counted: Iterable[Decimal], unsure: Iterable[tuple[str, Decimal | None]]) -> int | Unknown:
+    """A sum of amounts that are never negative: the `counted` ones, plus each `unsure` one (the path that would
+    settle it, and its amount or None when the amount itself is unknown) that may or may not count. Exact when
+    nothing is unsure; otherwise bounded below by what is counted and above by that plus the unsure amounts."""
+    least = _sum_ore(counted)
+    paths, most = [], least
+    for path, amount in unsure:
+        paths.append(path)
+        most = None if most is None or amount is None else most + to_ore(amount)
+    return Unknown(tuple(paths), least, most) if paths else least
 
 
 def _itemised(items: Iterable[tuple[str, Decimal]]) -> Itemised:
@@ -170,10 +224,12 @@ fact("income_children_leisure_work", FactKind.money, ["income"],
 @fact("assets_not_needed_for_daily_living", FactKind.money, ["assets"],
       "assets the caseworker judged not necessary for daily living",
       nb="formue som ikke er nødvendig for livsoppholdet")
-def _assets_available(case: Case, _rates: Rates) -> int | None:
-    if case.assets is None or any(asset.needed_for_daily_living is None for asset in case.assets):
+def _assets_available(case: Case, _rates: Rates) -> int | Unknown | None:
+    if case.assets is None:
         return None
-    return _sum_ore(asset.value for asset in case.assets if asset.needed_for_daily_living is False)
+    return _sum_in_part((asset.value for asset in case.assets if asset.needed_for_daily_living is False),
+                        ((_at("assets", index, "needed_for_daily_living"), asset.value)
+                         for index, asset in enumerate(case.assets) if asset.needed_for_daily_living is None))
 
 
 @fact("expenses_total", FactKind.money, ["expenses"], "monthly housing, power, insurance and other expenses",
@@ -185,13 +241,14 @@ def _expenses(case: Case, _rates: Rates) -> Itemised | None:
 @fact("unclaimed_rights_monthly", FactKind.money, ["economic_rights"],
       "expected monthly amount of economic rights not yet claimed",
       nb="økonomiske rettigheter som ikke er gjort gjeldende")
-def _unclaimed(case: Case, _rates: Rates) -> int | None:
+def _unclaimed(case: Case, _rates: Rates) -> int | Unknown | None:
     if case.economic_rights is None:
         return None
-    unclaimed = [r for r in case.economic_rights if r.status == RightStatus.not_claimed]
-    if any(right.expected_monthly_amount is None for right in unclaimed):
-        return None
-    return _sum_ore(right.expected_monthly_amount for right in unclaimed)
+    unclaimed = [(i, right) for i, right in enumerate(case.economic_rights) if right.status == RightStatus.not_claimed]
+    return _sum_in_part((right.expected_monthly_amount for _, right in unclaimed
+                         if right.expected_monthly_amount is not None),
+                        ((_at("economic_rights", i, "expected_monthly_amount"), None)
+                         for i, right in unclaimed if right.expected_monthly_amount is None))
 
 
 @fact("pending_rights", FactKind.count, ["economic_rights"], "economic rights claimed and still pending")
@@ -206,30 +263,57 @@ def _pending(case: Case, _rates: Rates) -> int | None:
        "household.children"],
       "the guideline rate for the household on the decision date",
       nb="veiledende sats for husstanden")
-def _guideline_rate(case: Case, rates: Rates) -> Itemised | None:
-    return None if rates.row is None else _rate_lines(rates, case.household)
+def _guideline_rate(case: Case, rates: Rates) -> Itemised | Unknown:
+    if rates.row is None:  # no rates on file on this day: only a table of the case's own could say
+        return Unknown(("rate_table",) if case.rate_table is None else ())
+    return _rate_lines(rates, case.household or Household())
 
 
-def _rate_lines(rates: Rates, household: Household | None) -> Itemised | None:
+def _adult_categories(household: Household, arrangement) -> tuple[list[str], list[str]]:
+    """The rate categories the adults may have on what the household says, and the paths that would narrow them."""
+    spouse, sharing = household.has_spouse_or_cohabitant, household.shares_home_with_other_adults
+    categories = [] if spouse is False else [arrangement.partner]
+    paths = [] if spouse is not None else ["household.has_spouse_or_cohabitant"]
+    if spouse is not True:
+        categories += [c for c, own in ((arrangement.sharing_home, True), (arrangement.alone, False))
+                       if sharing is None or sharing is own]
+        if sharing is None:
+            paths.append("household.shares_home_with_other_adults")
+    return categories, paths
+
+
+def _rate_lines(rates: Rates, household: Household) -> Itemised | Unknown:
     """The guideline rate of each member of the household, as the rate table assigns them: the adults first, then
-    the children by age. None when the household is not known well enough to say which rates apply."""
-    if household is None or household.has_spouse_or_cohabitant is None or household.children is None:
-        return None
-    arrangement = rates.table.household
-    if household.has_spouse_or_cohabitant:
-        adults = arrangement.partner
-    elif household.shares_home_with_other_adults is None:
-        return None
-    else:
-        adults = arrangement.sharing_home if household.shares_home_with_other_adults else arrangement.alone
-    members = [(adults, "", "")]
-    for age in sorted(child.age for child in household.children if child.age is not None):
-        members.append((rates.table.child_category(age), f" ({age} år)", f" ({age})"))
-    if len(members) <= len(household.children):  # a child's age is unknown
-        return None
-    labels, row = rates.table.categories, rates.row
-    return Itemised(tuple(Item(labels[category].nb + nb, labels[category].en + en, to_ore(row.rates[category]))
-                          for category, nb, en in members))
+    the children by age. A member whose category the household leaves open (a field unknown, a child's age unknown)
+    is one of a few categories: where their rates are equal the rate is known all the same, else it lies between
+    the least and the most of them. Unknown children add at least nothing and have no limit."""
+    table, row = rates.table, rates.row
+    adults, paths = _adult_categories(household, table.household)
+    members = [(adults, "", "", paths)]
+    children = household.children
+    if children is not None:
+        for index, child in sorted(enumerate(children), key=lambda pair: (pair[1].age is None, pair[1].age or 0)):
+            if child.age is None:
+                members.append(([band.category for band in table.household.children], "", "",
+                                [_at("household.children", index, "age")]))
+            else:
+                members.append(([table.child_category(child.age)], f" ({child.age} år)", f" ({child.age})", []))
+    items, least, most, missing = [], 0, 0, []
+    for categories, nb, en, member_paths in members:
+        amounts = sorted({to_ore(row.rates[category]) for category in categories})
+        if len(amounts) == 1:
+            labels = [table.categories[category] for category in categories]
+            items.append(Item(" / ".join(label.nb for label in labels) + nb,
+                              " / ".join(label.en for label in labels) + en, amounts[0]))
+        else:
+            least, most = least + amounts[0], most + amounts[-1]
+            missing += member_paths
+    if children is None:
+        return Unknown(tuple(missing + ["household.children"]), sum(i.ore for i in items) + least, None)
+    if missing:
+        known = sum(item.ore for item in items)
+        return Unknown(tuple(missing), known + least, known + most)
+    return Itemised(tuple(items))
 
 
 @fact("service_provider_count", FactKind.count, ["services.providers"], "number of distinct service providers")
@@ -261,11 +345,12 @@ def _information_items(case: Case, _rates: Rates) -> int | None:
 
 @fact("information_items_without_client_knowledge", FactKind.count, ["participation.information_gathering"],
       "pieces of information gathered neither with the client nor with the client's knowledge")
-def _gathered_behind_back(case: Case, _rates: Rates) -> int | None:
+def _gathered_behind_back(case: Case, _rates: Rates) -> int | Unknown | None:
     items = _get(case, "participation.information_gathering")
-    if items is None or any(item.how is None for item in items):
+    if items is None:
         return None
-    return sum(1 for item in items if item.how == GatheredHow.neither)
+    unknown = [_at("participation.information_gathering", i, "how") for i, item in enumerate(items) if item.how is None]
+    return Unknown(tuple(unknown)) if unknown else sum(1 for item in items if item.how == GatheredHow.neither)
 
 
 @fact("conditions_stipulated", FactKind.count, ["conditions.stipulated"], "conditions attached to the assistance")
@@ -281,11 +366,12 @@ def _activity_conditions(case: Case, _rates: Rates) -> int | None:
 
 
 def _conditions_failing(flag: str):
-    def read(case: Case, _rates: Rates) -> int | None:
+    def read(case: Case, _rates: Rates) -> int | Unknown | None:
         stipulated = _get(case, "conditions.stipulated")
-        if stipulated is None or any(getattr(c, flag) is None for c in stipulated):
+        if stipulated is None:
             return None
-        return sum(1 for c in stipulated if getattr(c, flag) is False)
+        unknown = [_at("conditions.stipulated", i, flag) for i, c in enumerate(stipulated) if getattr(c, flag) is None]
+        return Unknown(tuple(unknown)) if unknown else sum(1 for c in stipulated if getattr(c, flag) is False)
 
     return read
 
@@ -326,12 +412,15 @@ def _view_recorded(matter: Matter):
 
 
 def _proposal_flag(matter: Matter, attribute: str):
-    def read(case: Case, _rates: Rates) -> bool | None:
-        proposals = _get(case, "participation.proposals") or []
-        values = [getattr(p, attribute) for p in proposals if p.matter == matter]
-        if not values or any(value is None for value in values):
+    def read(case: Case, _rates: Rates) -> bool | Unknown | None:
+        proposals = _get(case, "participation.proposals")
+        if proposals is None:
             return None
-        return any(values)
+        on_matter = [(i, getattr(p, attribute)) for i, p in enumerate(proposals) if p.matter == matter]
+        if not on_matter:  # the record has no proposal on the matter yet: one is what is missing
+            return Unknown(("participation.proposals",))
+        unknown = [_at("participation.proposals", i, attribute) for i, value in on_matter if value is None]
+        return Unknown(tuple(unknown)) if unknown else any(value for _, value in on_matter)
 
     return read
 
@@ -357,26 +446,55 @@ for _attribute, _text in [
         _proposal_flag(Matter.financial_assistance, _attribute))
 
 
+def as_observed(known: Mapping[str, Any], bounds: Mapping[str, tuple[int, int | None]] = {}) -> dict[str, Any]:
+    """Facts as `observe` hands them to the engines, from facts and bounds stated directly (a solver's solution, a
+    test's assignment): the `known` facts, a known money fact with both bounds equal to it, and every other money
+    fact between its `bounds` (least, most or None for no limit) or, if none are given, from 0 without limit."""
+    values = dict(known)
+    for name, spec in VOCABULARY.items():
+        if spec.kind != FactKind.money:
+            continue
+        least, most = (known[name], known[name]) if name in known else bounds.get(name, (0, None))
+        values[lower(name)] = least
+        if most is not None:
+            values[upper(name)] = most
+    return values
+
+
 def observe(case: Case, table: RateTable) -> Observations:
-    """Every known fact of the case, read with the given rate table."""
+    """Every known fact of the case, and the bounds of every money fact, read with the given rate table."""
     rates = Rates(table, table.row_on(case.decision_date))
     values: dict[str, Any] = {}
     items: dict[str, tuple[Item, ...]] = {}
-    for name, read in _READERS if len(_READERS) == len(VOCABULARY) else _readers():
+    unknown: dict[str, tuple[str, ...]] = {}
+    for name, read, bounds, paths in _READERS if len(_READERS) == len(VOCABULARY) else _readers():
         value = read(case, rates)
         if value is None:
-            continue
+            value = Unknown(tuple(path for path in paths if _get(case, path) is None))
+        if isinstance(value, Unknown):
+            if bounds is None or value.least != value.most:
+                unknown[name] = value.paths
+                if bounds is not None:
+                    values[bounds[0]] = value.least
+                    if value.most is not None:
+                        values[bounds[1]] = value.most
+                continue
+            value = value.least  # the bounds meet: whatever the case leaves open, the amount is this
         if isinstance(value, Itemised):
             items[name] = value.items
             value = sum(item.ore for item in value.items)
         values[name] = value.value if isinstance(value, StrEnum) else value
-    return Observations(values, items, rates)
+        if bounds is not None:
+            values[bounds[0]] = values[bounds[1]] = value
+    return Observations(values, items, rates, unknown)
 
 
-_READERS: list[tuple[str, Reader]] = []
+_READERS: list[tuple[str, Reader, tuple[str, str] | None, tuple[str, ...]]] = []
 
 
-def _readers() -> list[tuple[str, Reader]]:
-    """(name, reader) of every fact, in vocabulary order: looked up once rather than per case."""
-    _READERS[:] = [(spec.name, spec.read) for spec in VOCABULARY.values()]
+def _readers() -> list[tuple[str, Reader, tuple[str, str] | None, tuple[str, ...]]]:
+    """(name, reader, the names of its bounds if it is money, declared paths) of every fact, in vocabulary order:
+    looked up once rather than per case."""
+    _READERS[:] = [(spec.name, spec.read, (lower(spec.name), upper(spec.name)) if spec.kind == FactKind.money
+                    else None, spec.paths) for spec in VOCABULARY.values()]
     return _READERS

@@ -31,6 +31,8 @@ from engine.law.expressions import (
     parse_value,
     questions_in,
 )
+from engine.law.jointly import joint_conditions
+from engine.law.normal_form import DNF, normal_form
 from engine.law.schema import (
     Act,
     AmountSpec,
@@ -118,6 +120,32 @@ class Rule:
     def depends_on(self) -> frozenset[str]:
         return frozenset(questions_in(self.effective))
 
+    @cached_property
+    def true_form(self) -> DNF:
+        """The conjunctions under which the rule's effective condition is definitely true: what the compiler
+        compiles, and what the answer reads to tell what would settle an undetermined question."""
+        return normal_form(self.effective, True)
+
+
+@dataclass(frozen=True)
+class Joint:
+    """An outcome the rules of a question conclude together (`engine.law.jointly`): every value the facts the case
+    leaves out can have makes one of `rules` true, though none of them is definitely true on the case."""
+
+    id: str  # "<the question's provision>/jointly-<outcome>-<n>"
+    question: str
+    outcome: str
+    rules: tuple[Rule, ...]
+    condition: Condition
+
+    @cached_property
+    def facts(self) -> frozenset[str]:
+        return frozenset(facts_in(self.condition))
+
+    @cached_property
+    def true_form(self) -> DNF:
+        return normal_form(self.condition, True)
+
 
 @dataclass(frozen=True)
 class Amount:
@@ -164,6 +192,21 @@ class RuleSet:
         for rule in self.rules:
             grouped[rule.question].append(rule)
         return grouped
+
+    @cached_property
+    def joints(self) -> dict[str, tuple[Joint, ...]]:
+        """By question: the outcomes its rules conclude together (`engine.law.jointly`)."""
+        found: dict[str, tuple[Joint, ...]] = {}
+        for question, rules in self.rules_by_question.items():
+            by_id = {rule.id: rule for rule in rules}
+            prefix = self.questions[question].id_prefix
+            found[question] = tuple(
+                Joint(f"{prefix}/jointly-{outcome}-{index}", question, outcome,
+                      tuple(by_id[rule_id] for rule_id in origin), condition)
+                for outcome in dict.fromkeys(rule.outcome for rule in rules)
+                for index, (origin, condition) in enumerate(
+                    joint_conditions((rule.id, rule.effective) for rule in rules if rule.outcome == outcome), 1))
+        return found
 
     @cached_property
     def question_order(self) -> list[str]:

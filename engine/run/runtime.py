@@ -47,6 +47,7 @@ class Firing(StrEnum):
     """What a compiled durable-rules rule records when it matches."""
 
     concludes = "concludes"  # a rule's condition is true: its conclusion holds
+    concludes_jointly = "concludes_jointly"  # the rules of a question conclude an outcome together (a `Joint`)
     ruled_out = "ruled_out"  # a rule's condition is false
     duty_applies = "duty_applies"
     duty_not_applicable = "duty_not_applicable"
@@ -174,9 +175,12 @@ class DurableEngine:
 
         for rule in ruleset.rules:
             conclusion = {"t": OUTCOME, "q": rule.question, "o": rule.outcome, "r": rule.id}
-            add(rule.id, Firing.concludes, true_form(rule.effective), conclusion)
+            add(rule.id, Firing.concludes, rule.true_form, conclusion)
             if self.records_ruled_out:
                 add(rule.id, Firing.ruled_out, false_form(rule.effective))
+        for joint in (joint for joints in ruleset.joints.values() for joint in joints):
+            conclusion = {"t": OUTCOME, "q": joint.question, "o": joint.outcome, "r": joint.id}
+            add(joint.id, Firing.concludes_jointly, joint.true_form, conclusion)
         for duty in ruleset.duties:
             add(duty.id, Firing.duty_applies, true_form(duty.applies))
             add(duty.id, Firing.duty_not_applicable, false_form(duty.applies))

@@ -1,0 +1,220 @@
+"""What an undetermined question is missing, and what would settle it. It decides nothing legal.
+
+The missing facts are the case-field paths the case leaves out behind the unknown facts of every rule not ruled
+out (and of the undetermined questions those rules ask about): each fact's reader names exactly the paths it lacks
+(`engine.case.facts`), so a field the case gives is never listed. They come in the order of how much they settle:
+first the paths that alone could settle the question — the only thing one of its rules still waits for — then by
+how many of its rules wait for them.
+
+What would settle it is read off the same conditions the engine runs: each rule's conjunctions under which it is
+definitely true (`Rule.true_form`, what the compiler compiles). For an amount that alone could settle the question,
+every conjunction is solved for that amount with the other facts as the case gives them: the ranges of the amount
+under which each outcome would be concluded ("entitled if the savings are at most 6 639.99 kr").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from fractions import Fraction
+from math import ceil, floor
+from typing import Any
+
+from engine.case.facts import VOCABULARY, FactKind, Observations, fact_of, lower, upper
+from engine.case.types import kroner_range, kroner_text, to_kroner
+from engine.law.normal_form import Conjunction, IsKnown, Linear, Literal, OutcomeIs, holds
+from engine.law.rulebook import UNDETERMINED, Rule, Rulebook, RuleSet
+
+Interval = tuple[int | None, int | None]  # whole øre, both ends included; None: no end
+ALL: list[Interval] = [(None, None)]
+
+
+class Missing:
+    """Missing facts and what would settle them, for the undetermined questions of one evaluation."""
+
+    def __init__(self, rulebook: Rulebook, ruleset: RuleSet, observations: Observations, outcomes: dict[str, str],
+                 ruled_out: Callable[[Rule], bool]) -> None:
+        self.rulebook, self.ruleset = rulebook, ruleset
+        self.facts, self.unknown = observations.values, observations.unknown
+        self.outcomes = outcomes
+        self.concluded = {q: o for q, o in outcomes.items() if o != UNDETERMINED}
+        self.ruled_out = ruled_out
+        self._paths: dict[tuple[str, frozenset[str]], list[set[str]]] = {}
+        self._alone: dict[str, set[str]] = {}
+        self._regions: dict[tuple[str, str], dict[str, list[Interval]]] = {}
+
+    def _live(self, question: str) -> list[Rule]:
+        return [rule for rule in self.ruleset.rules_by_question[question] if not self.ruled_out(rule)]
+
+    # --- missing facts -----------------------------------------------------------------------------------
+
+    def unknown_paths(self, names: frozenset[str], premises: frozenset[str], visited: frozenset[str]) -> set[str]:
+        """Case-field paths behind the unknown facts among `names` (the facts a condition reads), and behind what
+        the undetermined questions among `premises` (the questions it asks about) are missing."""
+        unknown = self.unknown
+        paths = {path for name in names if name in unknown for path in unknown[name]}
+        for premise in premises - visited:
+            if self.outcomes[premise] == UNDETERMINED:
+                for rule_paths in self._rule_paths(premise, visited):
+                    paths |= rule_paths
+        return paths
+
+    def _rule_paths(self, question: str, visited: frozenset[str] = frozenset()) -> list[set[str]]:
+        """What each rule of the question that was not ruled out is missing (rules missing nothing left out)."""
+        key = (question, visited)
+        if key not in self._paths:
+            inner = visited | {question}
+            found = (self.unknown_paths(rule.facts, rule.depends_on, inner) for rule in self._live(question))
+            self._paths[key] = [paths for paths in found if paths]
+        return self._paths[key]
+
+    def paths(self, question: str) -> list[str]:
+        """The missing facts of an undetermined question, those that alone could settle it first."""
+        waiting = Counter(path for paths in self._rule_paths(question) for path in paths)
+        alone = {path for fact in self.alone(question) if len(self.unknown[fact]) == 1 for path in self.unknown[fact]}
+        return sorted(waiting, key=lambda path: (path not in alone, -waiting[path], path))
+
+    def alone(self, question: str) -> set[str]:
+        """The unknown facts each of which alone could settle the question: in some conjunction of a rule not
+        ruled out, every literal holds but those on that fact (or on an undetermined premise it alone settles)."""
+        if question not in self._alone:
+            self._alone[question] = set()  # a question never settles itself through its premises
+            found: set[str] = set()
+            for rule in self._live(question):
+                for conjunction in rule.true_form:
+                    waiting = self._waiting(conjunction)
+                    if waiting is not None and len(waiting) == 1:
+                        (what,) = waiting
+                        found |= self.alone(what[1]) if isinstance(what, tuple) else {what}
+            self._alone[question] = found
+        return self._alone[question]
+
+    def _waiting(self, conjunction: Conjunction) -> set | None:
+        """What the literals of a conjunction that do not hold yet wait for: unknown facts and ("outcome", q) for
+        undetermined premises. None when one of them can no longer hold, whatever is filled in."""
+        waiting: set = set()
+        for literal in conjunction:
+            if holds(literal, self.facts, self.concluded):
+                continue
+            if isinstance(literal, OutcomeIs):
+                if self.outcomes[literal.question] != UNDETERMINED:
+                    return None
+                waiting.add(("outcome", literal.question))
+                continue
+            if isinstance(literal, IsKnown) and not literal.present:
+                return None  # filling in never makes a fact unknown
+            names = [name for name, _ in literal.terms] if isinstance(literal, Linear) else [literal.fact]
+            facts = {fact_of(name) for name in names} & self.unknown.keys()
+            if not facts:
+                return None
+            waiting |= facts
+        return waiting
+
+    # --- what would settle it ----------------------------------------------------------------------------
+
+    def settles(self, question: str) -> list[dict[str, Any]]:
+        """`Settling`s, as dicts: for each amount that alone could settle the question, the ranges of it that
+        would conclude each outcome."""
+        entries = []
+        for fact in sorted(self.alone(question)):
+            if VOCABULARY[fact].kind != FactKind.money:
+                continue
+            domain = [(self.facts[lower(fact)], self.facts.get(upper(fact)))]
+            for outcome, intervals in sorted(self.regions(question, fact).items()):
+                for start, end in _intersect(intervals, domain):
+                    entries.append(self._settling(fact, outcome, start, end, domain[0][0]))
+        return entries
+
+    def regions(self, question: str, fact: str) -> dict[str, list[Interval]]:
+        """For each outcome, the values of the amount `fact` (everything else as the case gives it) under which a
+        rule of the question concluding that outcome is definitely true."""
+        key = (question, fact)
+        if key not in self._regions:
+            regions: dict[str, list[Interval]] = {}
+            for rule in self._live(question):
+                for conjunction in rule.true_form:
+                    where = self._where(conjunction, fact)
+                    if where:
+                        regions[rule.outcome] = _union(regions.get(rule.outcome, []) + where)
+            self._regions[key] = regions
+        return self._regions[key]
+
+    def _where(self, conjunction: Conjunction, fact: str) -> list[Interval]:
+        """The values of `fact` under which every literal of the conjunction holds."""
+        where = ALL
+        for literal in conjunction:
+            if _reads(literal, fact):
+                where = _intersect(where, self._solved(literal, fact))
+            elif holds(literal, self.facts, self.concluded):
+                continue
+            elif isinstance(literal, OutcomeIs) and self.outcomes[literal.question] == UNDETERMINED:
+                premise = self.regions(literal.question, fact)
+                where = _intersect(where, _union([part for outcome, parts in premise.items()
+                                                  if (outcome == literal.outcome) == literal.equal for part in parts]))
+            else:
+                return []
+            if not where:
+                return []
+        return where
+
+    def _solved(self, literal: Literal, fact: str) -> list[Interval]:
+        """The values of `fact` (known exactly: both its bounds equal to it) under which the literal holds."""
+        if isinstance(literal, IsKnown):
+            return ALL if literal.present else []
+        slope, rest = 0, literal.constant
+        for name, coefficient in literal.terms:
+            if fact_of(name) == fact:
+                slope += coefficient
+            elif name in self.facts:
+                rest += coefficient * self.facts[name]
+            else:
+                return []
+        if slope == 0:
+            return ALL if holds(Linear((), rest, literal.op), {}, {}) else []
+        root = Fraction(-rest, slope)  # slope * x + rest op 0  <=>  x op' root
+        op = literal.op if slope > 0 else {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[literal.op]
+        return [{"<": (None, ceil(root) - 1), "<=": (None, floor(root)),
+                 ">": (floor(root) + 1, None), ">=": (ceil(root), None)}[op]]
+
+    def _settling(self, fact: str, outcome: str, start: int | None, end: int | None, least: int) -> dict[str, Any]:
+        label = self.rulebook.outcomes[outcome]
+        spec = VOCABULARY[fact]
+        if end is None:
+            nb, en = f"minst {kroner_text(start)}", f"at least {kroner_text(start)}"
+        elif start == least:
+            nb, en = f"høyst {kroner_text(end)}", f"at most {kroner_text(end)}"
+        else:
+            nb = en = kroner_range(start, end)
+        return dict(fact=fact, paths=list(self.unknown[fact]), outcome=outcome, at_least=to_kroner(start),
+                    at_most=None if end is None else to_kroner(end),
+                    text=dict(nb=f"{label.nb} hvis {spec.nb or fact} er {nb}",
+                              en=f"{label.en} if {spec.description} is {en}"))
+
+
+def _reads(literal: Literal, fact: str) -> bool:
+    if isinstance(literal, Linear):
+        return any(fact_of(name) == fact for name, _ in literal.terms)
+    return isinstance(literal, IsKnown) and fact_of(literal.fact) == fact
+
+
+def _intersect(first: list[Interval], second: list[Interval]) -> list[Interval]:
+    result = []
+    for a_start, a_end in first:
+        for b_start, b_end in second:
+            start = b_start if a_start is None or (b_start is not None and b_start > a_start) else a_start
+            end = b_end if a_end is None or (b_end is not None and b_end < a_end) else a_end
+            if start is None or end is None or start <= end:
+                result.append((start, end))
+    return _union(result)
+
+
+def _union(intervals: list[Interval]) -> list[Interval]:
+    """The same values as sorted, disjoint, non-adjacent intervals."""
+    result: list[Interval] = []
+    for start, end in sorted(intervals, key=lambda interval: (interval[0] is not None, interval[0] or 0)):
+        if result and (result[-1][1] is None or (start is not None and start <= result[-1][1] + 1)):
+            last_start, last_end = result[-1]
+            result[-1] = (last_start, None if last_end is None or end is None else max(last_end, end))
+        else:
+            result.append((start, end))
+    return result
