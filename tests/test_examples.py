@@ -68,6 +68,6 @@ def test_the_examples_cover_every_outcome_and_every_duty_status():
                                     "undetermined"}
     assert seen_outcomes["4-3a"] == {"entitled", "not_entitled", "undetermined"}
     assert seen_outcomes["18"] == {"entitled", "not_entitled"}
-    assert seen_outcomes["19"] == {"not_applicable", "not_entitled"}
+    assert seen_outcomes["19"] == {"not_applicable", "not_entitled", "discretionary"}
     assert seen_statuses == set(DutyStatus)
     assert len(EXAMPLES) >= 14

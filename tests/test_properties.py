@@ -341,6 +341,29 @@ def test_what_every_value_of_an_unknown_amount_settles_is_not_undetermined(evalu
             f"left out {path}: § {decision.question} is {concluded} for every value of {fact} but undetermined")
 
 
+@given(gen.cases())
+def test_what_would_settle_it_is_what_the_rules_say_at_both_ends_of_each_range(evaluator, oracle, case):
+    """Each range an undetermined answer gives for an amount (`settles`) holds at its ends: with the amount there
+    and everything else as the case gives it, the rules conclude the range's outcome."""
+    evaluation = evaluator.evaluate(case)
+    ruleset = evaluator.rulebook.ruleset_on(case.decision_date)
+    observed = observe(case, case.rate_table or evaluator.rates).values
+    outcome_of = {rule.id: rule.outcome for rule in ruleset.rules} | {
+        joint.id: joint.outcome for joints in ruleset.joints.values() for joint in joints}
+    for decision in evaluation.decisions:
+        questions = {rule.id for rule in ruleset.rules_by_question[decision.question]} | {
+            joint.id for joint in ruleset.joints[decision.question]}
+        for settling in decision.settles:
+            for end in (settling.at_least, settling.at_most):
+                if end is None:
+                    continue
+                value = int(end * 100)
+                facts = {**observed, settling.fact: value, lower(settling.fact): value, upper(settling.fact): value}
+                concluded = {outcome_of[r.item_id] for r in oracle.engine.run(ruleset, facts)
+                             if r.item_id in questions and r.firing != Firing.ruled_out}
+                assert concluded == {settling.outcome}, f"§ {decision.question}, {settling.fact} = {end}"
+
+
 def _absent(case: Case, path: str) -> bool:
     value = gen.as_data(case)
     for part in casegen.hole_at(path)[0]:
