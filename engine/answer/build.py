@@ -278,8 +278,7 @@ class AnswerBuilder:
             return self.catalogue.duty_answer(duty, DutyStatus.fulfilled, FULFILLED, None)
         if (duty.id, _APPLIES) in self.fired:
             return self.catalogue.duty_answer(duty, DutyStatus.open, APPLIES_OPEN, None)
-        unknown = tuple(sorted(self.missing.unknown_paths(duty.applies_facts, self.catalogue.premises(duty),
-                                                          frozenset())))
+        unknown = tuple(sorted(self.missing.unknown_paths(duty.applies_facts, self.catalogue.premises(duty))))
         reason = Bilingual(
             nb="Plikten kan gjelde; saken mangler: " + ", ".join(unknown) if unknown else
             "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",

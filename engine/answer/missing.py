@@ -35,43 +35,47 @@ class Missing:
     def __init__(self, rulebook: Rulebook, ruleset: RuleSet, observations: Observations, outcomes: dict[str, str],
                  ruled_out: Callable[[Rule], bool]) -> None:
         self.rulebook, self.ruleset = rulebook, ruleset
-        self.facts, self.unknown = observations.values, observations.unknown
+        self.observations, self.facts, self.unknown = observations, observations.values, observations.unknown
         self.outcomes = outcomes
         self.concluded = {q: o for q, o in outcomes.items() if o != UNDETERMINED}
         self.ruled_out = ruled_out
-        self._paths: dict[tuple[str, frozenset[str]], list[set[str]]] = {}
+        self._waiting: dict[str, list[tuple[Rule, set[str]]]] = {}
         self._alone: dict[str, set[str]] = {}
         self._regions: dict[tuple[str, str], dict[str, list[Interval]]] = {}
 
-    def _live(self, question: str) -> list[Rule]:
-        return [rule for rule in self.ruleset.rules_by_question[question] if not self.ruled_out(rule)]
-
     # --- missing facts -----------------------------------------------------------------------------------
 
-    def unknown_paths(self, names: frozenset[str], premises: frozenset[str], visited: frozenset[str]) -> set[str]:
+    def unknown_paths(self, names: frozenset[str], premises: frozenset[str]) -> set[str]:
         """Case-field paths behind the unknown facts among `names` (the facts a condition reads), and behind what
         the undetermined questions among `premises` (the questions it asks about) are missing."""
-        unknown = self.unknown
-        paths = {path for name in names if name in unknown for path in unknown[name]}
-        for premise in premises - visited:
+        paths: set[str] = set()
+        for name in names & self.unknown.keys():
+            paths.update(self.observations.paths(name))
+        for premise in premises:
             if self.outcomes[premise] == UNDETERMINED:
-                for rule_paths in self._rule_paths(premise, visited):
+                for _, rule_paths in self.waiting(premise):
                     paths |= rule_paths
         return paths
 
-    def _rule_paths(self, question: str, visited: frozenset[str] = frozenset()) -> list[set[str]]:
-        """What each rule of the question that was not ruled out is missing (rules missing nothing left out)."""
-        key = (question, visited)
-        if key not in self._paths:
-            inner = visited | {question}
-            found = (self.unknown_paths(rule.facts, rule.depends_on, inner) for rule in self._live(question))
-            self._paths[key] = [paths for paths in found if paths]
-        return self._paths[key]
+    def waiting(self, question: str) -> list[tuple[Rule, set[str]]]:
+        """The rules of the question that were not ruled out and miss something, with the paths they miss (the
+        questions a rule asks about come before it, and never round in a circle: `RuleSet.question_order`)."""
+        found = self._waiting.get(question)
+        if found is None:
+            found = self._waiting[question] = []
+            for rule in self.ruleset.rules_by_question[question]:
+                paths = self.unknown_paths(rule.facts, rule.depends_on)
+                if paths and not self.ruled_out(rule):  # a rule missing nothing cannot be settled by anything
+                    found.append((rule, paths))
+        return found
 
     def paths(self, question: str) -> list[str]:
         """The missing facts of an undetermined question, those that alone could settle it first."""
-        waiting = Counter(path for paths in self._rule_paths(question) for path in paths)
-        alone = {path for fact in self.alone(question) if len(self.unknown[fact]) == 1 for path in self.unknown[fact]}
+        waiting = Counter(path for _, paths in self.waiting(question) for path in paths)
+        if len(waiting) < 2:
+            return list(waiting)
+        alone = {path for fact in self.alone(question) if len(paths := self.observations.paths(fact)) == 1
+                 for path in paths}
         return sorted(waiting, key=lambda path: (path not in alone, -waiting[path], path))
 
     def alone(self, question: str) -> set[str]:
@@ -80,35 +84,34 @@ class Missing:
         if question not in self._alone:
             self._alone[question] = set()  # a question never settles itself through its premises
             found: set[str] = set()
-            for rule in self._live(question):
-                for conjunction in rule.true_form:
-                    waiting = self._waiting(conjunction)
-                    if waiting is not None and len(waiting) == 1:
-                        (what,) = waiting
+            unknown = self.unknown.keys()
+            for rule, _ in self.waiting(question):
+                for conjunction, (reads, asks) in zip(rule.true_form, rule.true_form_reads, strict=True):
+                    waiting: list = list(reads & unknown)
+                    if len(waiting) > 1:
+                        continue
+                    waiting += [("outcome", q) for q in asks if self.outcomes[q] == UNDETERMINED]
+                    if len(waiting) == 1 and self._could_hold(conjunction, waiting[0]):
+                        what = waiting[0]
                         found |= self.alone(what[1]) if isinstance(what, tuple) else {what}
             self._alone[question] = found
         return self._alone[question]
 
-    def _waiting(self, conjunction: Conjunction) -> set | None:
-        """What the literals of a conjunction that do not hold yet wait for: unknown facts and ("outcome", q) for
-        undetermined premises. None when one of them can no longer hold, whatever is filled in."""
-        waiting: set = set()
+    def _could_hold(self, conjunction: Conjunction, waiting: str | tuple[str, str]) -> bool:
+        """Whether the conjunction could hold once `waiting` — its one unknown fact, or its one undetermined premise
+        ("outcome", q) — is settled: every other literal holds now, and none on it asks for a fact to be unknown."""
         for literal in conjunction:
-            if holds(literal, self.facts, self.concluded):
-                continue
             if isinstance(literal, OutcomeIs):
-                if self.outcomes[literal.question] != UNDETERMINED:
-                    return None
-                waiting.add(("outcome", literal.question))
-                continue
-            if isinstance(literal, IsKnown) and not literal.present:
-                return None  # filling in never makes a fact unknown
-            names = [name for name, _ in literal.terms] if isinstance(literal, Linear) else [literal.fact]
-            facts = {fact_of(name) for name in names} & self.unknown.keys()
-            if not facts:
-                return None
-            waiting |= facts
-        return waiting
+                on_it = waiting == ("outcome", literal.question)
+            else:
+                names = [name for name, _ in literal.terms] if isinstance(literal, Linear) else [literal.fact]
+                on_it = any(fact_of(name) == waiting for name in names)
+            if on_it:
+                if isinstance(literal, IsKnown) and not literal.present and not holds(literal, self.facts, {}):
+                    return False  # filling in never makes a fact unknown
+            elif not holds(literal, self.facts, self.concluded):
+                return False
+        return True
 
     # --- what would settle it ----------------------------------------------------------------------------
 
@@ -116,9 +119,7 @@ class Missing:
         """`Settling`s, as dicts: for each amount that alone could settle the question, the ranges of it that
         would conclude each outcome."""
         entries = []
-        for fact in sorted(self.alone(question)):
-            if VOCABULARY[fact].kind != FactKind.money:
-                continue
+        for fact in sorted(fact for fact in self.alone(question) if VOCABULARY[fact].kind == FactKind.money):
             domain = [(self.facts[lower(fact)], self.facts.get(upper(fact)))]
             for outcome, intervals in sorted(self.regions(question, fact).items()):
                 for start, end in _intersect(intervals, domain):
@@ -131,7 +132,7 @@ class Missing:
         key = (question, fact)
         if key not in self._regions:
             regions: dict[str, list[Interval]] = {}
-            for rule in self._live(question):
+            for rule, _ in self.waiting(question):
                 for conjunction in rule.true_form:
                     where = self._where(conjunction, fact)
                     if where:
@@ -185,7 +186,7 @@ class Missing:
             nb, en = f"høyst {kroner_text(end)}", f"at most {kroner_text(end)}"
         else:
             nb = en = kroner_range(start, end)
-        return dict(fact=fact, paths=list(self.unknown[fact]), outcome=outcome, at_least=to_kroner(start),
+        return dict(fact=fact, paths=list(self.observations.paths(fact)), outcome=outcome, at_least=to_kroner(start),
                     at_most=None if end is None else to_kroner(end),
                     text=dict(nb=f"{label.nb} hvis {spec.nb or fact} er {nb}",
                               en=f"{label.en} if {spec.description} is {en}"))

@@ -13,9 +13,9 @@ negative (or a rate looked up in a table of such amounts), so the part the case 
 upper bound exists where the case model gives one (an asset not yet judged can add at most its value; a rate is
 one of the few the table has for the household's unknown field). A reader says so by returning `Unknown` with
 the bounds and the case-field paths that would settle the fact; a reader that returns None leaves a money fact
-between 0 and no limit, missing whichever of its declared paths the case leaves out. The engines compare money on
-these bounds (`lower`, `upper`; an exactly known amount has both equal to it), so a comparison the known part
-already settles is decided.
+between 0 and no limit, missing whichever of its declared paths the case leaves out (`Observations.paths`). The
+engines compare money on these bounds (`lower`, `upper`; an exactly known amount has both equal to it), so a
+comparison the known part already settles is decided.
 """
 
 from __future__ import annotations
@@ -109,7 +109,16 @@ class Observations:
     values: dict[str, Any]
     items: dict[str, tuple[Item, ...]] = field(default_factory=dict)
     rates: Rates | None = None
-    unknown: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unknown: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # None: see `paths`
+    case: Case | None = None
+
+    def paths(self, name: str) -> tuple[str, ...]:
+        """The case-field paths that would settle an unknown fact: as its reader named them, or else those of the
+        fact's declared paths the case leaves out (worked out when first asked: most answers never ask)."""
+        paths = self.unknown[name]
+        if paths is None:
+            paths = self.unknown[name] = tuple(path for path in VOCABULARY[name].paths if _get(self.case, path) is None)
+        return paths
 
 
 VOCABULARY: dict[str, FactSpec] = {}
@@ -466,11 +475,14 @@ def observe(case: Case, table: RateTable) -> Observations:
     rates = Rates(table, table.row_on(case.decision_date))
     values: dict[str, Any] = {}
     items: dict[str, tuple[Item, ...]] = {}
-    unknown: dict[str, tuple[str, ...]] = {}
-    for name, read, bounds, paths in _READERS if len(_READERS) == len(VOCABULARY) else _readers():
+    unknown: dict[str, tuple[str, ...] | None] = {}
+    for name, read, bounds in _READERS if len(_READERS) == len(VOCABULARY) else _readers():
         value = read(case, rates)
         if value is None:
-            value = Unknown(tuple(path for path in paths if _get(case, path) is None))
+            unknown[name] = None
+            if bounds is not None:
+                values[bounds[0]] = 0
+            continue
         if isinstance(value, Unknown):
             if bounds is None or value.least != value.most:
                 unknown[name] = value.paths
@@ -486,15 +498,15 @@ def observe(case: Case, table: RateTable) -> Observations:
         values[name] = value.value if isinstance(value, StrEnum) else value
         if bounds is not None:
             values[bounds[0]] = values[bounds[1]] = value
-    return Observations(values, items, rates, unknown)
+    return Observations(values, items, rates, unknown, case)
 
 
-_READERS: list[tuple[str, Reader, tuple[str, str] | None, tuple[str, ...]]] = []
+_READERS: list[tuple[str, Reader, tuple[str, str] | None]] = []
 
 
-def _readers() -> list[tuple[str, Reader, tuple[str, str] | None, tuple[str, ...]]]:
-    """(name, reader, the names of its bounds if it is money, declared paths) of every fact, in vocabulary order:
-    looked up once rather than per case."""
+def _readers() -> list[tuple[str, Reader, tuple[str, str] | None]]:
+    """(name, reader, the names of its bounds if it is money) of every fact, in vocabulary order: looked up once
+    rather than per case."""
     _READERS[:] = [(spec.name, spec.read, (lower(spec.name), upper(spec.name)) if spec.kind == FactKind.money
-                    else None, spec.paths) for spec in VOCABULARY.values()]
+                    else None) for spec in VOCABULARY.values()]
     return _READERS

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from engine.case.facts import fact_of
 from engine.case.rates import RateTable, load_rate_table
 from engine.law.expressions import (
     And,
@@ -32,7 +33,7 @@ from engine.law.expressions import (
     questions_in,
 )
 from engine.law.jointly import joint_conditions
-from engine.law.normal_form import DNF, normal_form
+from engine.law.normal_form import DNF, Linear, Literal, OutcomeIs, normal_form
 from engine.law.schema import (
     Act,
     AmountSpec,
@@ -125,6 +126,14 @@ class Rule:
         """The conjunctions under which the rule's effective condition is definitely true: what the compiler
         compiles, and what the answer reads to tell what would settle an undetermined question."""
         return normal_form(self.effective, True)
+
+    @cached_property
+    def true_form_reads(self) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+        """For each conjunction of `true_form`: the facts its literals read (a money fact for its bounds), and the
+        questions whose outcome it asks about."""
+        return tuple((frozenset(fact_of(name) for literal in conjunction for name in _names(literal)),
+                      frozenset(literal.question for literal in conjunction if isinstance(literal, OutcomeIs)))
+                     for conjunction in self.true_form)
 
 
 @dataclass(frozen=True)
@@ -269,6 +278,13 @@ class Rulebook:
         ruleset = RuleSet(provisions, rules, duties, digest)
         ruleset.question_order  # noqa: B018 — fail on a dependency cycle now, not mid-evaluation
         return ruleset
+
+
+def _names(literal: Literal) -> tuple[str, ...]:
+    """What a literal of a normal form reads off the case: fact names and money facts' bounds."""
+    if isinstance(literal, Linear):
+        return tuple(name for name, _ in literal.terms)
+    return () if isinstance(literal, OutcomeIs) else (literal.fact,)
 
 
 def _digest(text: str | bytes) -> str:
