@@ -36,7 +36,7 @@ from engine.answer.models import (
 from engine.case.facts import VOCABULARY, FactKind, Observations, lower, upper
 from engine.case.model import Case
 from engine.case.types import kroner_range, kroner_text, to_kroner
-from engine.law.expressions import questions_in, truth
+from engine.law.expressions import questions_in
 from engine.law.rulebook import UNDETERMINED, Duty, Joint, Rule, Rulebook, RuleSet
 from engine.law.rulebook import Provision as ProvisionFile
 from engine.law.schema import Basis
@@ -149,9 +149,8 @@ class AnswerCatalogue:
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
 
 # The firings as plain strings (a StrEnum member hashes in Python code; a str in C).
-_CONCLUDES, _JOINTLY, _RULED_OUT, _APPLIES, _NOT_APPLICABLE, _FULFILLED = (str(firing) for firing in (
-    Firing.concludes, Firing.concludes_jointly, Firing.ruled_out, Firing.duty_applies, Firing.duty_not_applicable,
-    Firing.duty_fulfilled))
+_CONCLUDES, _JOINTLY, _APPLIES, _NOT_APPLICABLE, _FULFILLED = (str(firing) for firing in (
+    Firing.concludes, Firing.concludes_jointly, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled))
 
 
 class AnswerBuilder:
@@ -164,8 +163,6 @@ class AnswerBuilder:
         self.fired = {(r.item_id, str(r.firing)) for r in records}  # plain strings: C-level hashing
         self.outcomes = self._outcomes()
         self.records_ruled_out = records_ruled_out
-        self._concluded: dict[str, str] | None = None
-        self._false: dict[str, bool] = {}  # rule id: ruled out
         self._missing: Missing | None = None
         self._shown_values: dict[str, Any] = {}
         self._formatted: dict[str, str] = {}
@@ -205,7 +202,7 @@ class AnswerBuilder:
         if text is None:
             if name in self.facts:
                 value = self._shown(name)
-                text = kroner_text(self.facts[name]) if isinstance(value, Decimal) else str(value)
+                text = kroner_text(value) if isinstance(value, Decimal) else str(value)
             else:
                 least, most = self.facts.get(lower(name)), self.facts.get(upper(name))
                 text = "?" if not least and most is None else kroner_range(least, most)
@@ -218,20 +215,9 @@ class AnswerBuilder:
     def missing(self) -> Missing:
         """What the undetermined questions are missing (worked out only when one is)."""
         if self._missing is None:
-            self._missing = Missing(self.rulebook, self.ruleset, self.observations, self.outcomes, self._ruled_out)
+            self._missing = Missing(self.rulebook, self.ruleset, self.observations, self.outcomes,
+                                    self.fired if self.records_ruled_out else None)
         return self._missing
-
-    def _ruled_out(self, rule: Rule) -> bool:
-        """Whether the rule's condition is definitely false: as the engine recorded it, when it records that
-        (the oracle, `DurableEngine(ruled_out=True)`); else read off the rule's condition tree in the same
-        three-valued logic, on the same facts and concluded outcomes — exactly the F form's meaning."""
-        if self.records_ruled_out:
-            return (rule.id, _RULED_OUT) in self.fired
-        if rule.id not in self._false:
-            if self._concluded is None:
-                self._concluded = {q: o for q, o in self.outcomes.items() if o != UNDETERMINED}
-            self._false[rule.id] = truth(rule.effective, self.facts, self._concluded) is False
-        return self._false[rule.id]
 
     def _reason(self, rule: Rule, jointly: bool = False) -> dict[str, Any]:
         """A `Reason`, as the dict pydantic validates with the rest of the answer (in one call, which is cheaper
@@ -250,7 +236,8 @@ class AnswerBuilder:
             return reasons
         together = {rule.id for joint in self.ruleset.joints[question] if (joint.id, _JOINTLY) in self.fired
                     for rule in joint.rules}
-        return [self._reason(rule, jointly=True) for rule in rules if rule.id in together and not self._ruled_out(rule)]
+        return [self._reason(rule, jointly=True) for rule in rules
+                if rule.id in together and not self.missing.ruled_out(rule)]
 
     def _decision(self, question: str) -> dict[str, Any]:
         outcome = self.outcomes[question]

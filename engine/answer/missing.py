@@ -15,16 +15,18 @@ under which each outcome would be concluded ("entitled if the savings are at mos
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from fractions import Fraction
 from math import ceil, floor
 from typing import Any
 
 from engine.case.facts import VOCABULARY, FactKind, Observations, fact_of, lower, upper
 from engine.case.types import kroner_range, kroner_text, to_kroner
-from engine.law.normal_form import Conjunction, IsKnown, Linear, Literal, OutcomeIs, holds
+from engine.law.expressions import MIRRORED, truth
+from engine.law.normal_form import Conjunction, IsKnown, Literal, OutcomeIs, holds, satisfies
 from engine.law.rulebook import UNDETERMINED, Rule, Rulebook, RuleSet
+from engine.run.runtime import Firing
 
+_RULED_OUT = str(Firing.ruled_out)  # a plain string, as the builder's set of firings holds it
 Interval = tuple[int | None, int | None]  # whole øre, both ends included; None: no end
 ALL: list[Interval] = [(None, None)]
 
@@ -33,24 +35,35 @@ class Missing:
     """Missing facts and what would settle them, for the undetermined questions of one evaluation."""
 
     def __init__(self, rulebook: Rulebook, ruleset: RuleSet, observations: Observations, outcomes: dict[str, str],
-                 ruled_out: Callable[[Rule], bool]) -> None:
+                 fired: set[tuple[str, str]] | None) -> None:
+        """`fired`: the engine's firings as (item id, firing), when it records rules ruled out; else None."""
         self.rulebook, self.ruleset = rulebook, ruleset
         self.observations, self.facts, self.unknown = observations, observations.values, observations.unknown
         self.outcomes = outcomes
         self.concluded = {q: o for q, o in outcomes.items() if o != UNDETERMINED}
-        self.ruled_out = ruled_out
+        self.fired = fired
+        self._false: dict[str, bool] = {}  # rule id: ruled out
         self._waiting: dict[str, list[tuple[Rule, set[str]]]] = {}
         self._alone: dict[str, set[str]] = {}
+        self._unknown = set(observations.unknown)
         self._regions: dict[tuple[str, str], dict[str, list[Interval]]] = {}
+
+    def ruled_out(self, rule: Rule) -> bool:
+        """Whether the rule's condition is definitely false: as the engine recorded it, when it records that
+        (the oracle, `DurableEngine(ruled_out=True)`); else read off the rule's condition tree in the same
+        three-valued logic, on the same facts and concluded outcomes — exactly the F form's meaning."""
+        if self.fired is not None:
+            return (rule.id, _RULED_OUT) in self.fired
+        if rule.id not in self._false:
+            self._false[rule.id] = truth(rule.effective, self.facts, self.concluded) is False
+        return self._false[rule.id]
 
     # --- missing facts -----------------------------------------------------------------------------------
 
     def unknown_paths(self, names: frozenset[str], premises: frozenset[str]) -> set[str]:
         """Case-field paths behind the unknown facts among `names` (the facts a condition reads), and behind what
         the undetermined questions among `premises` (the questions it asks about) are missing."""
-        paths: set[str] = set()
-        for name in names & self.unknown.keys():
-            paths.update(self.observations.paths(name))
+        paths: set[str] = set().union(*map(self.observations.paths, names & self._unknown))
         for premise in premises:
             if self.outcomes[premise] == UNDETERMINED:
                 for _, rule_paths in self.waiting(premise):
@@ -71,7 +84,9 @@ class Missing:
 
     def paths(self, question: str) -> list[str]:
         """The missing facts of an undetermined question, those that alone could settle it first."""
-        waiting = Counter(path for _, paths in self.waiting(question) for path in paths)
+        waiting: Counter[str] = Counter()
+        for _, paths in self.waiting(question):
+            waiting.update(paths)
         if len(waiting) < 2:
             return list(waiting)
         alone = {path for fact in self.alone(question) if len(paths := self.observations.paths(fact)) == 1
@@ -84,32 +99,28 @@ class Missing:
         if question not in self._alone:
             self._alone[question] = set()  # a question never settles itself through its premises
             found: set[str] = set()
-            unknown = self.unknown.keys()
+            unknown, outcomes = self._unknown, self.outcomes
             for rule, _ in self.waiting(question):
-                for conjunction, (reads, asks) in zip(rule.true_form, rule.true_form_reads, strict=True):
-                    waiting: list = list(reads & unknown)
-                    if len(waiting) > 1:
-                        continue
-                    waiting += [("outcome", q) for q in asks if self.outcomes[q] == UNDETERMINED]
-                    if len(waiting) == 1 and self._could_hold(conjunction, waiting[0]):
-                        what = waiting[0]
-                        found |= self.alone(what[1]) if isinstance(what, tuple) else {what}
+                for conjunction, facts, asks, about in rule.true_form_reads:
+                    waiting: set = facts & unknown
+                    if asks:
+                        waiting |= {("outcome", q) for q in asks if outcomes[q] == UNDETERMINED}
+                    if len(waiting) == 1:
+                        (what,) = waiting
+                        if self._could_hold(conjunction, about, what):
+                            found |= self.alone(what[1]) if isinstance(what, tuple) else {what}
             self._alone[question] = found
         return self._alone[question]
 
-    def _could_hold(self, conjunction: Conjunction, waiting: str | tuple[str, str]) -> bool:
+    def _could_hold(self, conjunction: Conjunction, about: tuple[frozenset, ...], waiting: str | tuple) -> bool:
         """Whether the conjunction could hold once `waiting` — its one unknown fact, or its one undetermined premise
         ("outcome", q) — is settled: every other literal holds now, and none on it asks for a fact to be unknown."""
-        for literal in conjunction:
-            if isinstance(literal, OutcomeIs):
-                on_it = waiting == ("outcome", literal.question)
-            else:
-                names = [name for name, _ in literal.terms] if isinstance(literal, Linear) else [literal.fact]
-                on_it = any(fact_of(name) == waiting for name in names)
-            if on_it:
-                if isinstance(literal, IsKnown) and not literal.present and not holds(literal, self.facts, {}):
+        facts, concluded = self.facts, self.concluded
+        for literal, on in zip(conjunction, about, strict=True):
+            if waiting in on:
+                if isinstance(literal, IsKnown) and not literal.present and literal.fact in facts:
                     return False  # filling in never makes a fact unknown
-            elif not holds(literal, self.facts, self.concluded):
+            elif not holds(literal, facts, concluded):
                 return False
         return True
 
@@ -133,18 +144,18 @@ class Missing:
         if key not in self._regions:
             regions: dict[str, list[Interval]] = {}
             for rule, _ in self.waiting(question):
-                for conjunction in rule.true_form:
-                    where = self._where(conjunction, fact)
+                for conjunction, _, _, about in rule.true_form_reads:
+                    where = self._where(conjunction, about, fact)
                     if where:
                         regions[rule.outcome] = _union(regions.get(rule.outcome, []) + where)
             self._regions[key] = regions
         return self._regions[key]
 
-    def _where(self, conjunction: Conjunction, fact: str) -> list[Interval]:
+    def _where(self, conjunction: Conjunction, about: tuple[frozenset, ...], fact: str) -> list[Interval]:
         """The values of `fact` under which every literal of the conjunction holds."""
         where = ALL
-        for literal in conjunction:
-            if _reads(literal, fact):
+        for literal, on in zip(conjunction, about, strict=True):
+            if fact in on:
                 where = _intersect(where, self._solved(literal, fact))
             elif holds(literal, self.facts, self.concluded):
                 continue
@@ -171,9 +182,9 @@ class Missing:
             else:
                 return []
         if slope == 0:
-            return ALL if holds(Linear((), rest, literal.op), {}, {}) else []
+            return ALL if satisfies(rest, literal.op) else []
         root = Fraction(-rest, slope)  # slope * x + rest op 0  <=>  x op' root
-        op = literal.op if slope > 0 else {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[literal.op]
+        op = literal.op if slope > 0 else MIRRORED[literal.op]
         return [{"<": (None, ceil(root) - 1), "<=": (None, floor(root)),
                  ">": (floor(root) + 1, None), ">=": (ceil(root), None)}[op]]
 
@@ -181,21 +192,15 @@ class Missing:
         label = self.rulebook.outcomes[outcome]
         spec = VOCABULARY[fact]
         if end is None:
-            nb, en = f"minst {kroner_text(start)}", f"at least {kroner_text(start)}"
+            nb, en = f"minst {kroner_text(to_kroner(start))}", f"at least {kroner_text(to_kroner(start))}"
         elif start == least:
-            nb, en = f"høyst {kroner_text(end)}", f"at most {kroner_text(end)}"
+            nb, en = f"høyst {kroner_text(to_kroner(end))}", f"at most {kroner_text(to_kroner(end))}"
         else:
             nb = en = kroner_range(start, end)
         return dict(fact=fact, paths=list(self.observations.paths(fact)), outcome=outcome, at_least=to_kroner(start),
                     at_most=None if end is None else to_kroner(end),
                     text=dict(nb=f"{label.nb} hvis {spec.nb or fact} er {nb}",
                               en=f"{label.en} if {spec.description} is {en}"))
-
-
-def _reads(literal: Literal, fact: str) -> bool:
-    if isinstance(literal, Linear):
-        return any(fact_of(name) == fact for name, _ in literal.terms)
-    return isinstance(literal, IsKnown) and fact_of(literal.fact) == fact
 
 
 def _intersect(first: list[Interval], second: list[Interval]) -> list[Interval]:

@@ -275,12 +275,19 @@ def _pending(case: Case, _rates: Rates) -> int | None:
 def _guideline_rate(case: Case, rates: Rates) -> Itemised | Unknown:
     if rates.row is None:  # no rates on file on this day: only a table of the case's own could say
         return Unknown(("rate_table",) if case.rate_table is None else ())
-    return _rate_lines(rates, case.household or Household())
+    return _rate_lines(rates, case.household or _NO_HOUSEHOLD)
+
+
+_NO_HOUSEHOLD = Household()  # a case that says nothing about the household: every field unknown
 
 
 def _adult_categories(household: Household, arrangement) -> tuple[list[str], list[str]]:
     """The rate categories the adults may have on what the household says, and the paths that would narrow them."""
     spouse, sharing = household.has_spouse_or_cohabitant, household.shares_home_with_other_adults
+    if spouse is True:
+        return [arrangement.partner], []
+    if spouse is False and sharing is not None:
+        return [arrangement.sharing_home if sharing else arrangement.alone], []
     categories = [] if spouse is False else [arrangement.partner]
     paths = [] if spouse is not None else ["household.has_spouse_or_cohabitant"]
     if spouse is not True:
@@ -298,26 +305,29 @@ def _rate_lines(rates: Rates, household: Household) -> Itemised | Unknown:
     the least and the most of them. Unknown children add at least nothing and have no limit."""
     table, row = rates.table, rates.row
     adults, paths = _adult_categories(household, table.household)
+    ages = [child.age for child in household.children or ()]
     members = [(adults, "", "", paths)]
-    children = household.children
-    if children is not None:
-        for index, child in sorted(enumerate(children), key=lambda pair: (pair[1].age is None, pair[1].age or 0)):
-            if child.age is None:
-                members.append(([band.category for band in table.household.children], "", "",
-                                [_at("household.children", index, "age")]))
-            else:
-                members.append(([table.child_category(child.age)], f" ({child.age} år)", f" ({child.age})", []))
+    members += [([table.child_category(age)], f" ({age} år)", f" ({age})", ())
+                for age in sorted(age for age in ages if age is not None)]
+    if None in ages:
+        bands = [band.category for band in table.household.children]
+        members += [(bands, "", "", (_at("household.children", index, "age"),))
+                    for index, age in enumerate(ages) if age is None]
     items, least, most, missing = [], 0, 0, []
     for categories, nb, en, member_paths in members:
-        amounts = sorted({to_ore(row.rates[category]) for category in categories})
+        if len(categories) == 1:  # the household says which
+            label = table.categories[categories[0]]
+            items.append(Item(label.nb + nb, label.en + en, to_ore(row.rates[categories[0]])))
+            continue
+        amounts = {to_ore(row.rates[category]) for category in categories}
         if len(amounts) == 1:
             labels = [table.categories[category] for category in categories]
             items.append(Item(" / ".join(label.nb for label in labels) + nb,
-                              " / ".join(label.en for label in labels) + en, amounts[0]))
+                              " / ".join(label.en for label in labels) + en, amounts.pop()))
         else:
-            least, most = least + amounts[0], most + amounts[-1]
+            least, most = least + min(amounts), most + max(amounts)
             missing += member_paths
-    if children is None:
+    if household.children is None:
         return Unknown(tuple(missing + ["household.children"]), sum(i.ore for i in items) + least, None)
     if missing:
         known = sum(item.ore for item in items)
@@ -483,7 +493,8 @@ def observe(case: Case, table: RateTable) -> Observations:
             if bounds is not None:
                 values[bounds[0]] = 0
             continue
-        if isinstance(value, Unknown):
+        kind = type(value)
+        if kind is Unknown:
             if bounds is None or value.least != value.most:
                 unknown[name] = value.paths
                 if bounds is not None:
@@ -492,12 +503,13 @@ def observe(case: Case, table: RateTable) -> Observations:
                         values[bounds[1]] = value.most
                 continue
             value = value.least  # the bounds meet: whatever the case leaves open, the amount is this
-        if isinstance(value, Itemised):
+        elif kind is Itemised:
             items[name] = value.items
             value = sum(item.ore for item in value.items)
-        values[name] = value.value if isinstance(value, StrEnum) else value
-        if bounds is not None:
-            values[bounds[0]] = values[bounds[1]] = value
+        if bounds is None:
+            values[name] = value.value if isinstance(value, StrEnum) else value
+        else:
+            values[name] = values[bounds[0]] = values[bounds[1]] = value
     return Observations(values, items, rates, unknown, case)
 
 

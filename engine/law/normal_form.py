@@ -15,10 +15,11 @@ decides whether two conditions can hold together.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from engine.case.facts import fact_of, lower
 from engine.law.expressions import (
     MIRRORED,
     NEGATED,
@@ -139,8 +140,8 @@ def _negated(literal: Literal) -> DNF:
         return [(IsKnown(literal.fact, False),),
                 (IsKnown(literal.fact, True), Equals(literal.fact, literal.value, not literal.equal))]
     if isinstance(literal, Linear):
-        present = tuple(IsKnown(name, True) for name, _ in literal.terms)
-        return [(IsKnown(name, False),) for name, _ in literal.terms] + \
+        present = _guards(name for name, _ in literal.terms)
+        return [(IsKnown(guard.fact, False),) for guard in present] + \
             [present + (Linear(literal.terms, literal.constant, NEGATED[literal.op]),)]
     raise ConditionError(f"shown() of a condition on outcome(): {literal}")
 
@@ -184,10 +185,16 @@ def _bounded(terms: tuple, constant: int, op: str) -> DNF:
     < and <=, on the least for > and >= (a count fact's bounds are the fact itself)."""
     on_most = op in ("<", "<=")
     chosen = tuple(sorted(((high if (c > 0) == on_most else low), c) for low, high, c in terms))
-    present = tuple(IsKnown(name, True) for name, _ in chosen)
+    present = _guards(name for name, _ in chosen)
     if not chosen:  # both sides constant: decide now
-        return [present] if _holds(op, constant) else []
+        return [present] if satisfies(constant, op) else []
     return [present + (Linear(chosen, constant, op),)]
+
+
+def _guards(names: Iterable[str]) -> tuple[IsKnown, ...]:
+    """"The values a comparison reads are there": a count fact, a money fact's upper bound — not a money fact's lower
+    bound, which always is (0 at least: `engine.case.facts`)."""
+    return tuple(IsKnown(name, True) for name in names if name != lower(fact_of(name)))
 
 
 def holds(literal: Literal, facts: dict[str, Any], outcomes: dict[str, str]) -> bool:
@@ -205,10 +212,18 @@ def holds(literal: Literal, facts: dict[str, Any], outcomes: dict[str, str]) -> 
         if value is None:
             return False
         total += coefficient * value
-    return _holds(literal.op, total)
+    return satisfies(total, literal.op)
 
 
-def _holds(op: str, value: int) -> bool:
+def reads(literal: Literal) -> tuple[str, ...]:
+    """What a literal reads off the case: fact names and money facts' bounds (an outcome literal: nothing)."""
+    if isinstance(literal, Linear):
+        return tuple(name for name, _ in literal.terms)
+    return () if isinstance(literal, OutcomeIs) else (literal.fact,)
+
+
+def satisfies(value: Any, op: str) -> bool:
+    """`value op 0`."""
     return {"<": value < 0, "<=": value <= 0, ">": value > 0, ">=": value >= 0, "==": value == 0,
             "!=": value != 0}[op]
 

@@ -33,7 +33,7 @@ from engine.law.expressions import (
     questions_in,
 )
 from engine.law.jointly import joint_conditions
-from engine.law.normal_form import DNF, Linear, Literal, OutcomeIs, normal_form
+from engine.law.normal_form import DNF, Conjunction, OutcomeIs, normal_form, reads
 from engine.law.schema import (
     Act,
     AmountSpec,
@@ -128,12 +128,18 @@ class Rule:
         return normal_form(self.effective, True)
 
     @cached_property
-    def true_form_reads(self) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
-        """For each conjunction of `true_form`: the facts its literals read (a money fact for its bounds), and the
-        questions whose outcome it asks about."""
-        return tuple((frozenset(fact_of(name) for literal in conjunction for name in _names(literal)),
-                      frozenset(literal.question for literal in conjunction if isinstance(literal, OutcomeIs)))
-                     for conjunction in self.true_form)
+    def true_form_reads(self) -> tuple[tuple[Conjunction, frozenset[str], frozenset[str], tuple[frozenset, ...]], ...]:
+        """Each conjunction of `true_form` with what it reads: the facts its literals read (a money fact for its
+        bounds), the questions whose outcome it asks about, and literal by literal what each is about (its facts,
+        or ("outcome", q))."""
+        found = []
+        for conjunction in self.true_form:
+            about = tuple(frozenset({("outcome", literal.question)}) if isinstance(literal, OutcomeIs) else
+                          frozenset(fact_of(name) for name in reads(literal)) for literal in conjunction)
+            found.append((conjunction, frozenset(fact for part in about for fact in part if isinstance(fact, str)),
+                          frozenset(literal.question for literal in conjunction if isinstance(literal, OutcomeIs)),
+                          about))
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -278,13 +284,6 @@ class Rulebook:
         ruleset = RuleSet(provisions, rules, duties, digest)
         ruleset.question_order  # noqa: B018 — fail on a dependency cycle now, not mid-evaluation
         return ruleset
-
-
-def _names(literal: Literal) -> tuple[str, ...]:
-    """What a literal of a normal form reads off the case: fact names and money facts' bounds."""
-    if isinstance(literal, Linear):
-        return tuple(name for name, _ in literal.terms)
-    return () if isinstance(literal, OutcomeIs) else (literal.fact,)
 
 
 def _digest(text: str | bytes) -> str:

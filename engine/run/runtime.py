@@ -41,6 +41,8 @@ from engine.run.compiler import CASE, OUTCOME, catch_all, durable_rule, false_fo
 _LOCK = threading.Lock()
 _SIDS = itertools.count()
 _NOT_HANDLED = 1
+# The case fact as durable-rules reads it: compact (no spaces for its parser to skip) and flat (no cycles to check).
+_FACT_JSON = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 
 
 class Firing(StrEnum):
@@ -117,7 +119,7 @@ def run_session(ruleset: NativeRuleset, facts: list[dict[str, Any]],
     with _LOCK:
         try:
             for fact in facts:
-                result = assert_fact(handle, json.dumps({"sid": sid, **fact}))
+                result = assert_fact(handle, _FACT_JSON({"sid": sid, **fact}))
                 if result[0] == _NOT_HANDLED:  # cannot happen with the catch-all rules; never ignore it
                     raise RuntimeError("durable-rules handled no rule for a fact")
                 state_handle = result[1]
