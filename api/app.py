@@ -7,13 +7,17 @@ calls `create_app` itself in each worker (`api/server.py` passes it as a factory
 
 from __future__ import annotations
 
+import gc
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
+from uvicorn.config import STARTUP_FAILURE
 
-from api import auth, catalogue, digisos, docs_ui, errors, evaluations, health, openapi
+from api import auth, catalogue, digisos, docs_ui, errors, evaluations, health, openapi, strict_json
 from api.body_limit import BodyLimitMiddleware
 from api.examples import load_examples
 from api.logs import SERVICE_LOGGER
@@ -26,19 +30,34 @@ log = logging.getLogger(SERVICE_LOGGER)
 
 
 def create_app(settings: Settings | None = None, evaluator: Evaluator | None = None) -> FastAPI:
-    settings = settings or Settings.from_env()
+    settings = settings or _settings_from_env()
     evaluator = evaluator or settings.engine.evaluator()
     examples = load_examples(settings.examples_dir)
     rules = catalogue.Catalogue(evaluator.rulebook)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.body_readers = anyio.CapacityLimiter(strict_json.READERS)
         evaluator.warm_up()  # compile every rule set now: no request pays for it
         app.openapi()  # and the document with its evaluated examples
+        # Two process-wide settings for the light requests beside a large one (benchmarks/heavy_clients.py), put
+        # back when the app stops (the tests start many apps in one process):
+        # - a thread that wants the GIL asks the one holding it to let go after this interval (Python's default is
+        #   5 ms). A light request changes threads a few times on its way; while a large body was being read in a
+        #   thread, each change waited up to 5 ms and a light request's p99 rose to 300 ms.
+        # - the objects made so far (the rule book, compiled schemas, the OpenAPI document: some 100,000) are left
+        #   out of the garbage collector's full collections, which took 50 ms each, holding the GIL, whenever a
+        #   large body's objects set one off.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(0.001)
+        gc.collect()
+        gc.freeze()
         log.info("ready", extra={"fields": {"event": "ready", "engine_version": ENGINE_VERSION,
                                             "rulebook_digest": evaluator.rulebook.digest,
                                             "request_examples": len(examples)}})
         yield
+        gc.unfreeze()
+        sys.setswitchinterval(interval)
 
     app = FastAPI(
         title=openapi.TITLE, version=ENGINE_VERSION, description=openapi.description(settings, evaluator.rulebook),
@@ -57,9 +76,22 @@ def create_app(settings: Settings | None = None, evaluator: Evaluator | None = N
     openapi.install(app, evaluator, rules, examples, settings)
     docs_ui.install(app)
     # Added last = outermost: the request context wraps the body limit, so a 413 is logged and correlated too.
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
+                       by_path={digisos.PATH: settings.max_digisos_body_bytes})
     auth.install(app, settings.api_keys)  # inside the request context, outside the body limit: no key, no read
     app.add_middleware(RequestContextMiddleware)
     app.state.evaluator = evaluator
     app.state.settings = settings
     return app
+
+
+def _settings_from_env() -> Settings:
+    """A worker's settings. `regelmotor serve` checked them before it started the workers; if they have gone bad
+    since (a key file or rate table edited before a reload, or before a worker is replaced), the worker logs one
+    line and exits with uvicorn's start-up failure code, on which the process manager stops instead of starting
+    the worker again and again — each time with a traceback."""
+    try:
+        return Settings.from_env()
+    except ValueError as error:  # its message names the setting and what is wrong, never a value (settings.py)
+        log.error("invalid settings", extra={"fields": {"event": "invalid_settings", "error": str(error)}})
+        raise SystemExit(STARTUP_FAILURE) from None

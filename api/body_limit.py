@@ -1,11 +1,14 @@
-"""413 for a request body over the configured limit, before the service parses or buffers it.
+"""413 for a request body over its route's limit, before the service parses or buffers it.
 
 Two checks, because a client may not tell the truth or may not tell at all: a declared `Content-Length` over the
 limit is refused before a byte is read; a body without one (chunked) is counted as it streams in and refused
-the moment it passes the limit.
+the moment it passes the limit. The limit is per path (a Digisos application is smaller than a batch of cases,
+and costs more per byte to validate), and the default for every other path.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,18 +25,20 @@ def _too_large(limit: int, scope: Scope) -> BodyTooLarge:
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, by_path: Mapping[str, int]) -> None:
         self.app = app
-        self.limit = max_body_bytes
+        self.default = max_body_bytes
+        self.by_path = dict(by_path)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.by_path.get(scope["path"], self.default)
         declared = _content_length(scope)
-        if declared is not None and declared > self.limit:
+        if declared is not None and declared > limit:
             # Answer without reading the body; the server discards what the client still sends.
-            response = problem_response(_too_large(self.limit, scope).problem, {"Connection": "close"})
+            response = problem_response(_too_large(limit, scope).problem, {"Connection": "close"})
             await response(scope, receive, send)
             return
 
@@ -44,8 +49,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise _too_large(self.limit, scope)
+                if received > limit:
+                    raise _too_large(limit, scope)
             return message
 
         await self.app(scope, counting_receive, send)

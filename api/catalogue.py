@@ -44,10 +44,12 @@ class ProvisionRef(OutputModel):
 
 class StatuteText(OutputModel):
     status: Literal["quoted", "unverified"] = Field(description="`quoted` from the named source, or `unverified` "
-                                                                "(a summary not yet checked against Lovdata).")
+                                                                "(a reconstruction; `not_verified` says what could "
+                                                                "not be verified).")
     source: str = Field(description="Where the text is taken from.")
     version_date: dt.date | None = Field(None, description="The date of the text's version, where known.")
     nb: str = Field(description="Lovteksten — the statute text in Norwegian.")
+    not_verified: str | None = Field(None, description="What of the section could not be verified, and why.")
 
 
 class RuleEntry(OutputModel):
@@ -64,6 +66,8 @@ class DutyEntry(OutputModel):
     kind: Literal["duty"] = Field(description="A duty the office has toward the client.")
     provision: ProvisionRef = Field(description="The provision (rule file) it belongs to, with its validity.")
     basis: LegalBasis = Field(description="Hjemmel — the exact legal basis.")
+    source: str | None = Field(None, description="The circular, regulation, preparatory works or practice the duty "
+                                                 "rests on beside its basis, with its date.")
     duty: Bilingual = Field(description="What the duty asks of the office.")
 
 
@@ -80,7 +84,8 @@ class RuleDetail(RuleEntry):
 class DutyDetail(DutyEntry):
     statute: StatuteText = Field(description="The text of the section the duty rests on (its rule file's).")
     applies_when: str = Field(description="When the duty applies, as the rule file writes it.")
-    fulfilled_when: str = Field(description="What in the case record fulfils it, as the rule file writes it.")
+    fulfilled_when: str = Field(description="What in the case record fulfils it, as the rule file writes it (a "
+                                            "choice: its options joined by `or`).")
     fulfil_by: Bilingual = Field(description="What the caseworker should record to fulfil it.")
 
 
@@ -102,7 +107,8 @@ def _provision(provision: Provision) -> ProvisionRef:
 
 def _statute(provision: Provision) -> StatuteText:
     text = provision.spec.text
-    return StatuteText(status=text.status, source=text.source, version_date=text.version_date, nb=text.nb)
+    return StatuteText(status=text.status, source=text.source, version_date=text.version_date, nb=text.nb,
+                       not_verified=text.not_verified)
 
 
 def _rule(rulebook: Rulebook, rule: Rule) -> RuleDetail:
@@ -116,9 +122,9 @@ def _rule(rulebook: Rulebook, rule: Rule) -> RuleDetail:
 def _duty(rulebook: Rulebook, duty: Duty) -> DutyDetail:
     spec = duty.spec
     return DutyDetail(id=duty.id, kind="duty", provision=_provision(duty.provision),
-                      basis=_basis(rulebook, spec.basis, duty.provision),
+                      basis=_basis(rulebook, spec.basis, duty.provision), source=spec.source,
                       duty=Bilingual(nb=spec.duty.nb, en=spec.duty.en), statute=_statute(duty.provision),
-                      applies_when=spec.applies_when, fulfilled_when=spec.fulfilled_when,
+                      applies_when=spec.applies_when, fulfilled_when=spec.fulfilled_source,
                       fulfil_by=Bilingual(nb=spec.fulfil_by.nb, en=spec.fulfil_by.en))
 
 

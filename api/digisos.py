@@ -7,7 +7,6 @@ never the field's value, which may be an identity number or an account number. T
 parameter, because an application has none (default: today); a date with no encoded law is a 422 naming it.
 """
 
-import datetime as dt
 import json
 import logging
 from pathlib import Path
@@ -18,12 +17,13 @@ from pydantic import WithJsonSchema
 
 from api.errors import (
     INVALID_REQUEST,
-    LAW_NOT_ENCODED,
     FieldError,
     Problem,
     ProblemException,
     correlation_id,
     field_errors,
+    invalid_fields,
+    law_not_encoded,
     problem,
     responses,
 )
@@ -31,12 +31,14 @@ from api.logs import SERVICE_LOGGER
 from api.settings import Settings
 from api.strict_json import StrictJsonRoute
 from digisos.answer import DigisosEvaluation
-from digisos.schema import SoknadInvalid
+from digisos.schema import MAX_VIOLATIONS, SoknadInvalid
 from digisos.service import evaluate_soknad
+from engine.case.types import CalendarDate
 from engine.evaluate import Evaluator, LawNotEncoded
 
 TAG = "digisos"
 PATH = "/v1/digisos/soknad/evaluations"
+ONCE = "given more than once; give the decision date once (vedtaksdatoen oppgis én gang)"
 log = logging.getLogger(SERVICE_LOGGER)
 
 _Soknad = Annotated[dict[str, Any], WithJsonSchema({
@@ -53,14 +55,9 @@ def soknad_invalid(error: SoknadInvalid, correlation: str | None) -> Problem:
                          message=f"{violation.message} (schema: {violation.schema_location})")
               for violation in error.violations]
     noun = "violation" if len(fields) == 1 else "violations"
+    count = f"the first {len(fields)} violations found" if len(fields) == MAX_VIOLATIONS else f"{len(fields)} {noun}"
     return problem(INVALID_REQUEST, f"The application breaks the JsonSoknad schema ({error.layout.schema_file}): "
-                                    f"{len(fields)} {noun}; see errors.", correlation, fields)
-
-
-def law_not_encoded(error: LawNotEncoded, correlation: str | None) -> Problem:
-    where = field_errors([{"loc": ("decision_date",), "msg": str(error)}], body_prefix=None)
-    return problem(LAW_NOT_ENCODED, f"{error}; the service encodes only the periods listed by GET /v1/rules.",
-                   correlation, where)
+                                    f"{count}; see errors.", correlation, fields)
 
 
 def load_scenarios(directory: Path | None) -> dict[str, dict[str, Any]]:
@@ -102,17 +99,20 @@ def router(evaluator: Evaluator, settings: Settings) -> APIRouter:
     def evaluate(
         request: Request,
         soknad: Annotated[_Soknad, Body(openapi_examples=scenarios or None)],
-        decision_date: Annotated[dt.date | None, Query(
+        decision_date: Annotated[CalendarDate | None, Query(
             description="Vedtaksdato — the date to evaluate as of (YYYY-MM-DD). An application has no decision "
                         "date of its own; default: today.")] = None,
     ) -> Response:
         correlation = correlation_id(request)
+        if len(request.query_params.getlist("decision_date")) > 1:  # FastAPI would silently take the last
+            raise ProblemException(invalid_fields(field_errors([{"loc": ("decision_date",), "msg": ONCE}],
+                                                               body_prefix=None), correlation))
         try:
             answer = evaluate_soknad(soknad, evaluator, decision_date)
         except SoknadInvalid as error:
             raise ProblemException(soknad_invalid(error, correlation)) from None
         except LawNotEncoded as error:
-            raise ProblemException(law_not_encoded(error, correlation)) from None
+            raise ProblemException(law_not_encoded(error, correlation, body_prefix=None)) from None
         return Response(answer.model_dump_json(), media_type="application/json")
 
     return routes

@@ -1,15 +1,19 @@
 """POST /v1/evaluations (one case) and POST /v1/evaluations/batch (many, answered item by item).
 
-The handlers are plain `def`: FastAPI runs them in its thread pool, and the engine's own lock
-(`engine/run/runtime.py`) serialises every call into durable-rules inside the process. Answers are serialised by
-pydantic exactly as the command line prints them (not re-validated through a response model), so the service
-and `regelmotor evaluate` give the same JSON values apart from the time stamp.
+A case sent in a small body (up to `strict_json.INLINE_BYTES`, as nearly every case is) is evaluated on the event
+loop, as its body was read there: it takes 1-2 ms, and a light request that changes threads as seldom as this
+waits least for a thread reading a large body beside it (benchmarks/heavy_clients.py). A larger case, and a batch
+(a plain `def` handler), are evaluated in FastAPI's thread pool. The engine's own lock (`engine/run/runtime.py`)
+serialises every call into durable-rules inside the process. Answers are serialised by pydantic exactly as the
+command line prints them (not re-validated through a response model), so the service and `regelmotor evaluate`
+give the same JSON values apart from the time stamp.
 """
 
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Request, Response
 from pydantic import Field, TypeAdapter, ValidationError, WithJsonSchema
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import (
     BATCH_TOO_LARGE,
@@ -25,7 +29,7 @@ from api.errors import (
 from api.examples import Example, batch_openapi_example, openapi_examples
 from api.request_context import log_failure
 from api.settings import Settings
-from api.strict_json import StrictJsonRoute, validate_strictly
+from api.strict_json import StrictJsonRoute, read_inline, validate_strictly
 from engine.answer.models import Evaluation
 from engine.case.model import Case
 from engine.evaluate import Evaluator, LawNotEncoded
@@ -62,7 +66,7 @@ def evaluate_batch(evaluator: Evaluator, items: list[Any], correlation: str) -> 
             case = validate_strictly(Case, item)  # the JSON types the schema documents, as for one case
             results.append(BatchSuccess(index=index, status=200, evaluation=evaluator.evaluate(case)))
         except ValidationError as error:
-            failure = invalid_case(error.errors(), correlation, body_prefix=(index,))
+            failure = invalid_case(error, correlation, body_prefix=(index,))
             results.append(BatchFailure(index=index, status=failure.status, problem=failure))
         except LawNotEncoded as error:
             failure = law_not_encoded(error, correlation, body_prefix=(index,))
@@ -90,11 +94,15 @@ def router(evaluator: Evaluator, settings: Settings, examples: list[Example]) ->
                                                           "message), or no encoded law on the decision date (the "
                                                           "problem names `decision_date`)."),
     )
-    def evaluate(
+    async def evaluate(
+        request: Request,
         case: Annotated[Case, Body(openapi_examples=openapi_examples(examples))],
     ) -> Response:
-        # Serialised by the model itself, as the command line does (no second validation of the answer).
-        return Response(evaluator.evaluate(case).model_dump_json(), media_type="application/json")
+        def answer() -> str:  # serialised by the model itself, as the command line does (no second validation)
+            return evaluator.evaluate(case).model_dump_json()
+
+        evaluated = answer() if read_inline(request) else await run_in_threadpool(answer)
+        return Response(evaluated, media_type="application/json")
 
     @routes.post(
         "/batch", response_model=list[BatchItem], summary="Evaluate many cases",

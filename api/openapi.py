@@ -20,6 +20,7 @@ from api.errors import Problem, problem
 from api.evaluations import batch_json, evaluate_batch
 from api.examples import Example
 from api.settings import Settings
+from api.strict_json import MAX_CONTAINERS, MAX_VALUES
 from engine.answer.models import DutyStatus
 from engine.case.model import Case
 from engine.evaluate import Evaluator, LawNotEncoded
@@ -75,8 +76,9 @@ case has no field for a national identity number, a name or an address: none is 
 ### Errors
 
 Every error is `application/problem+json` (RFC 9457) with a `correlation_id`; an invalid request lists each bad
-field with its `path` and `pointer`. Limits: a body of at most {settings.max_body_bytes} bytes, at most
-{settings.max_batch_size} cases per batch.
+field with its `path` and `pointer`. Limits: a body of at most {settings.max_body_bytes} bytes (a Digisos
+application {settings.max_digisos_body_bytes}), holding at most {MAX_VALUES} JSON values and {MAX_CONTAINERS} objects
+and arrays; at most {settings.max_batch_size} cases per batch.
 
 | status | type | title |
 |---|---|---|
@@ -185,10 +187,9 @@ def _add_response_examples(schema: dict[str, Any], evaluator: Evaluator, catalog
 def _invalid_case_problem(correlation: str) -> Problem:
     try:
         Case.model_validate(_INVALID_CASE)
-        found = []  # cannot happen: 30 February is no date
     except ValidationError as error:
-        found = error.errors()
-    return errors.invalid_case(found, correlation)
+        return errors.invalid_case(error, correlation)
+    raise AssertionError("30 February is no date")
 
 
 def _no_law_problem(evaluator: Evaluator, correlation: str) -> Problem | None:

@@ -1,8 +1,9 @@
 """The outermost layer of every request: a correlation id, one access-log line, and the last-resort 500.
 
-The correlation id is the caller's `X-Correlation-ID` when it is a short token, otherwise a new one; it is
-returned in the same header and in every problem body, so a caller reporting a failure can point at the log
-line without sending the case.
+The correlation id is the caller's `X-Correlation-ID` when it has the service's own form — 32 lowercase hex
+digits, as `uuid4().hex` and nginx's `$request_id` write it — and otherwise a new one: a caller's own reference
+could be anything, an identity number included, and the id is logged. It is returned in the same header and in
+every problem body, so a caller reporting a failure can point at the log line without sending the case.
 
 Anything that escapes the application is answered here with a 500 problem (when no response has started) and
 logged with its type and stack frames only — exception messages can quote case values. The exception is not
@@ -23,7 +24,7 @@ from api.errors import engine_failure, problem_response
 from api.logs import ACCESS_LOGGER, ERROR_LOGGER
 
 HEADER = "X-Correlation-ID"
-_TOKEN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_OWN_FORM = re.compile(r"[0-9a-f]{32}")
 
 access_log = logging.getLogger(ACCESS_LOGGER)
 error_log = logging.getLogger(ERROR_LOGGER)
@@ -33,7 +34,7 @@ def _inbound_id(scope: Scope) -> str | None:
     for name, value in scope.get("headers", []):
         if name == HEADER.lower().encode():
             token = value.decode("latin-1")
-            return token if _TOKEN.match(token) else None
+            return token if _OWN_FORM.fullmatch(token) else None
     return None
 
 

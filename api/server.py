@@ -43,19 +43,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log-level", choices=LOG_LEVELS, default=env.get("REGELMOTOR_LOG_LEVEL", "info"),
                         help="(REGELMOTOR_LOG_LEVEL; default info)")
     parser.epilog = ("Per-worker limits are read from the environment: REGELMOTOR_MAX_BODY_BYTES (default "
-                     f"{Settings.max_body_bytes}), REGELMOTOR_MAX_BATCH_SIZE (default {Settings.max_batch_size}), "
+                     f"{Settings.max_body_bytes}), REGELMOTOR_MAX_DIGISOS_BODY_BYTES (default "
+                     f"{Settings.max_digisos_body_bytes}), REGELMOTOR_MAX_BATCH_SIZE (default "
+                     f"{Settings.max_batch_size}), "
                      "REGELMOTOR_EXAMPLES_DIR (the Swagger examples; default examples/ in the source tree).")
+
+
+# uvicorn's own limits on what one connection may cost (SECURITY.md, "Every request is bounded"). Slow clients
+# (a header or body trickled in) are the reverse proxy's to time out: uvicorn has no such timeout, which is why
+# the service is never exposed without the proxy (docs/deploy/README.md).
+CONNECTION_LIMITS = {
+    # h11, whose parser refuses a request line and headers over `h11_max_incomplete_event_size` (400) as they
+    # arrive. httptools, which uvicorn would otherwise pick, has no such limit: a 40 MB header cost 2 s of CPU
+    # before the 401; with h11 it is a 400 after 16 KiB and no measurable CPU.
+    "http": "h11",
+    "h11_max_incomplete_event_size": 16_384,  # an API key and a correlation id need well under 1 KB
+    # Open connections per worker (uvicorn counts idle keep-alive ones too); beyond it every request is answered
+    # 503 at once. Each request in flight may hold a body of up to its limit: 128 of them 128 MiB, which the
+    # memory limits in docs/deploy/ allow for.
+    "limit_concurrency": 128,
+    "timeout_keep_alive": 5,  # seconds an idle keep-alive connection is kept (uvicorn's default, made explicit)
+}
+
+
+def _settings_problem(args: argparse.Namespace) -> str | None:
+    try:
+        Settings.from_env()
+        if args.log_level not in LOG_LEVELS:  # argparse checks choices on flags, not on the environment
+            raise ValueError(f"REGELMOTOR_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+    except ValueError as error:  # names the setting and what is wrong with it, never a value (api/settings.py)
+        return str(error)
+    return None
 
 
 def serve(args: argparse.Namespace) -> int:
     from engine.law.rulebook import load_rulebook
 
-    try:
-        Settings.from_env()  # a bad limit fails here, once, rather than in every worker
-        if args.log_level not in LOG_LEVELS:  # argparse checks choices on flags, not on the environment
-            raise ValueError(f"REGELMOTOR_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
-    except ValueError as error:
-        print(f"regelmotor: {error}", file=sys.stderr)
+    if (problem := _settings_problem(args)) is not None:  # a bad setting fails here, once, not in every worker
+        print(f"regelmotor: {problem}", file=sys.stderr)
         return 2
     load_rulebook()  # likewise invalid rule files (RuleFileError, reported by the command line)
 
@@ -64,5 +89,10 @@ def serve(args: argparse.Namespace) -> int:
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
                 log_config=log_config(args.log_level), log_level=args.log_level,
                 access_log=False,  # ours (api/request_context.py) logs without paths, queries or addresses
-                server_header=False)
+                server_header=False, **CONNECTION_LIMITS)
+    # uvicorn's process manager stops when a worker cannot start (api/app.py): if the settings have gone bad since
+    # they were checked, that is why, and the service exits as it would have at the start.
+    if (problem := _settings_problem(args)) is not None:
+        print(f"regelmotor: {problem}", file=sys.stderr)
+        return 2
     return 0

@@ -17,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from api.auth import ApiKeys
+from api.errors import field_errors
 from engine.case.rates import RateTable, load_rate_table
 from engine.evaluate import DEFAULT_HORIZON_DAYS, Evaluator
 
@@ -44,6 +45,9 @@ class EngineSettings:
 class Settings:
     # One case with every list at its model maximum is well under this; a batch of 100 ordinary cases too.
     max_body_bytes: int = 1_048_576
+    # NAV's example applications are 4–6 KB, and a register payment with its components (NAV's fixture) 460 bytes:
+    # room for some 500 of them. Lower than the cases' limit: schema validation costs more per byte.
+    max_digisos_body_bytes: int = 262_144
     max_batch_size: int = 100
     examples_dir: Path | None = DEFAULT_EXAMPLES_DIR
     api_keys: ApiKeys = ApiKeys()  # none: authentication off (the local, embedded run)
@@ -54,6 +58,8 @@ class Settings:
         examples = environ.get("REGELMOTOR_EXAMPLES_DIR")
         return cls(
             max_body_bytes=_positive_int(environ, "REGELMOTOR_MAX_BODY_BYTES", cls.max_body_bytes),
+            max_digisos_body_bytes=_positive_int(environ, "REGELMOTOR_MAX_DIGISOS_BODY_BYTES",
+                                                 cls.max_digisos_body_bytes),
             max_batch_size=_positive_int(environ, "REGELMOTOR_MAX_BATCH_SIZE", cls.max_batch_size),
             examples_dir=Path(examples) if examples else cls.examples_dir,
             api_keys=ApiKeys.from_env(environ),
@@ -75,14 +81,17 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
 
 
 def _rate_table(path: str) -> RateTable:
-    """The table in the file, or a ValueError naming what is wrong where (never the file's values)."""
+    """The table in the file, or a one-line ValueError naming what is wrong where: by the table's field names and
+    positions, never by the file's values or keys."""
     try:
         return load_rate_table(Path(path))
     except OSError as error:
         raise ValueError(f"REGELMOTOR_RATE_TABLE: cannot read the file: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ValueError("REGELMOTOR_RATE_TABLE: not UTF-8 text") from None
     except ValidationError as error:
-        first = error.errors(include_input=False)[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(the table)"
-        raise ValueError(f"REGELMOTOR_RATE_TABLE: not a valid rate table: {where}: {first['msg']}") from None
-    except yaml.YAMLError:
-        raise ValueError("REGELMOTOR_RATE_TABLE: not valid YAML") from None
+        first = field_errors(error.errors(include_input=False)[:1])[0]
+        raise ValueError(f"REGELMOTOR_RATE_TABLE: not a valid rate table: {first.path or '(the table)'}: "
+                         f"{first.message}") from None
+    except (yaml.YAMLError, RecursionError):  # RecursionError: YAML nested thousands deep
+        raise ValueError("REGELMOTOR_RATE_TABLE: not valid YAML, or nested too deep for a rate table") from None

@@ -7,13 +7,13 @@ code 2, as for a case; that line names the schema violation by path and schema l
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from digisos.schema import SoknadInvalid
+from digisos.schema import MAX_VIOLATIONS, SoknadInvalid
+from engine.case.types import calendar_date
 
 EXIT_BAD_INPUT = 2
 
@@ -33,7 +33,8 @@ def read_soknad(path: Path) -> tuple[Any, str | None]:
 
 def describe(error: SoknadInvalid) -> str:
     first = error.violations[0]
-    more = f" (and {len(error.violations) - 1} more)" if len(error.violations) > 1 else ""
+    at_least = "at least " if len(error.violations) == MAX_VIOLATIONS else ""  # validation stops there
+    more = f" (and {at_least}{len(error.violations) - 1} more)" if len(error.violations) > 1 else ""
     return (f"the application breaks the JsonSoknad schema ({error.layout.schema_file}): "
             f"{first.dotted or '(document)'}: {first.message} (schema: {first.schema_location}){more}")
 
@@ -53,7 +54,7 @@ def evaluate_soknad_file(file: str, decision_date: str | None) -> int:
         return _fail(f"{file} is not UTF-8 text")
     given = decision_date or scenario_date
     try:
-        day = dt.date.fromisoformat(given) if given is not None else None
+        day = calendar_date(given) if given is not None else None  # as the HTTP route reads it: YYYY-MM-DD
     except (TypeError, ValueError):
         return _fail("--decision-date must be a date, YYYY-MM-DD")
     try:

@@ -64,3 +64,15 @@ def client(evaluator: Evaluator) -> Iterator[TestClient]:
     """The service in-process with the default settings, one per test module."""
     with app_client(evaluator) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def report(pytestconfig):
+    """Print to the terminal even when pytest captures output: the figures a test measured, in the CI log."""
+    capture = pytestconfig.pluginmanager.getplugin("capturemanager")
+
+    def emit(text: str) -> None:
+        with capture.global_and_fixture_disabled():
+            print(text, flush=True)
+
+    return emit

@@ -28,7 +28,8 @@ BECAUSE = {"nb": "Prøvebestemmelse.", "en": "A test provision."}
 def _provision(section: str, outcomes: list[str], rules: list[dict]) -> dict:
     return {"act": "LOV-2009-12-18-131", "section": section, "title": {"nb": "Prøve", "en": "Test"},
             "question": section, "valid": {"from": "2010-01-01"},
-            "text": {"status": "unverified", "source": "a test of the walkthrough", "nb": "Prøvetekst."},
+            "text": {"status": "unverified", "source": "a test of the walkthrough", "nb": "Prøvetekst.",
+                     "not_verified": "an invented section: there is nothing to verify"},
             "outcomes": outcomes,
             "rules": [{"basis": {"section": section, "ledd": 1}, "because": BECAUSE, **rule} for rule in rules]}
 

@@ -6,6 +6,7 @@ The real server, started as `regelmotor serve`, is tested in test_api_server.py.
 import datetime as dt
 import json
 import logging
+import re
 
 import pytest
 
@@ -21,6 +22,7 @@ from tests.conftest import EXAMPLES, ROOT, app_client, essence, load_example
 
 PROBLEM = "application/problem+json"
 KINDERGARTEN = load_example(ROOT / "examples" / "kindergarten-bill.json")["case"]
+CALLER_ID = "4bf92f3577b34da6a3ce929d0e0e4736"  # a caller's correlation id of the service's own form, kept
 
 
 def _expected(evaluator: Evaluator, case: dict) -> dict:
@@ -74,11 +76,12 @@ def test_invalid_fields_are_each_listed_with_path_pointer_and_message(client):
     body = _problem(client.post("/v1/evaluations", json=case), 422)
     assert body["type"] == "urn:regelmotor:problem:invalid-request"
     by_path = {error["path"]: error for error in body["errors"]}
-    assert set(by_path) == {"decision_date", "national_id", "income.1.monthly_amount",
-                            "participation.consultations.0.with"}
+    # A field the model does not have is not named (its name could be anything): `*`, pointing at its object.
+    assert set(by_path) == {"decision_date", "*", "income.1.monthly_amount", "participation.consultations.0.with"}
     assert by_path["income.1.monthly_amount"]["pointer"] == "#/income/1/monthly_amount"
     assert "greater than or equal to 0" in by_path["income.1.monthly_amount"]["message"]
-    assert "01010112345" not in json.dumps(body)  # the problem does not echo input values
+    assert by_path["*"]["pointer"] == "#" and "not permitted" in by_path["*"]["message"]
+    assert "01010112345" not in json.dumps(body) and "national_id" not in json.dumps(body)  # nothing echoed
 
 
 def test_malformed_json_is_a_400_that_says_where(client):
@@ -162,11 +165,11 @@ def test_an_engine_failure_is_a_500_with_a_correlation_id_and_the_worker_keeps_s
         armed["fail"] = True
         with caplog.at_level(logging.INFO, logger="regelmotor"):
             response = test_client.post("/v1/evaluations", json=KINDERGARTEN,
-                                        headers={"X-Correlation-ID": "case-42.attempt-1"})
+                                        headers={"X-Correlation-ID": CALLER_ID})
             batch = test_client.post("/v1/evaluations/batch", json=[KINDERGARTEN, {"decision_date": "x"}]).json()
         body = _problem(response, 500)
         assert body["type"] == "urn:regelmotor:problem:engine-failure"
-        assert body["correlation_id"] == "case-42.attempt-1"
+        assert body["correlation_id"] == CALLER_ID
         assert "injected" not in response.text and "RuntimeError" not in response.text
         assert [(r["index"], r["status"]) for r in batch] == [(0, 500), (1, 422)]
         armed["fail"] = False
@@ -174,7 +177,7 @@ def test_an_engine_failure_is_a_500_with_a_correlation_id_and_the_worker_keeps_s
         assert after.status_code == 200
         assert essence(after.json()) == essence(before)
     failures = [r for r in caplog.records if getattr(r, "fields", {}).get("event") == "failure"]
-    assert [r.fields["correlation_id"] for r in failures][:1] == ["case-42.attempt-1"]
+    assert [r.fields["correlation_id"] for r in failures][:1] == [CALLER_ID]
     assert all(r.fields["error_type"] == "builtins.RuntimeError" and r.fields["frames"] for r in failures)
     logged = "\n".join(JsonLinesFormatter().format(r) for r in caplog.records)
     assert "injected" not in logged and "kindergarten-bill" not in logged
@@ -212,8 +215,9 @@ def test_every_rule_and_duty_has_its_statute_text_validity_and_condition_as_writ
     for duty in evaluator.rulebook.duties.values():
         detail = client.get(f"/v1/rules/{duty.id}").json()
         assert detail["kind"] == "duty"
-        assert (detail["applies_when"], detail["fulfilled_when"]) == (duty.spec.applies_when,
-                                                                      duty.spec.fulfilled_when)
+        # a choice's options are shown joined by `or`, each as the rule file writes it
+        fulfilled = duty.spec.fulfilled_when or " or ".join(f"({o.fulfilled_when})" for o in duty.spec.options)
+        assert (detail["applies_when"], detail["fulfilled_when"]) == (duty.spec.applies_when, fulfilled)
 
 
 def test_unknown_rules_paths_and_methods_are_problems(client):
@@ -301,12 +305,17 @@ def test_request_logs_are_structured_and_carry_no_case_content(client, caplog):
     assert "secret-reference-7" not in text and "very_private_matter" not in text and "17000" not in text
 
 
-def test_a_safe_correlation_id_is_kept_and_anything_else_replaced(client):
-    kept = client.get("/health", headers={"X-Correlation-ID": "cms:case-1.try-2"})
-    assert kept.headers["x-correlation-id"] == "cms:case-1.try-2"
-    replaced = client.get("/health", headers={"X-Correlation-ID": "01010112345 Ola Nordmann"})
-    assert replaced.headers["x-correlation-id"] != "01010112345 Ola Nordmann"
-    assert len(replaced.headers["x-correlation-id"]) == 32
+@pytest.mark.parametrize("sent", ["01010112345 Ola Nordmann", "01010112345", "cms:case-1.try-2", CALLER_ID.upper(),
+                                  CALLER_ID + "0", "2b0c1d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", "x" * 1000])
+def test_a_correlation_id_of_the_services_own_form_is_kept_and_anything_else_replaced(client, caplog, sent):
+    kept = client.get("/health", headers={"X-Correlation-ID": CALLER_ID})
+    assert kept.headers["x-correlation-id"] == CALLER_ID
+    with caplog.at_level(logging.INFO, logger="regelmotor"):
+        replaced = client.get("/health", headers={"X-Correlation-ID": sent})
+    assert re.fullmatch(r"[0-9a-f]{32}", replaced.headers["x-correlation-id"])
+    assert replaced.headers["x-correlation-id"] != sent.lower()
+    logged = "\n".join(JsonLinesFormatter().format(r) for r in caplog.records)
+    assert sent not in logged and "01010112345" not in logged
 
 
 # --- configuration ----------------------------------------------------------------------------------------
@@ -314,12 +323,25 @@ def test_a_safe_correlation_id_is_kept_and_anything_else_replaced(client):
 
 def test_limits_come_from_the_environment_and_bad_values_are_refused():
     settings = Settings.from_env({"REGELMOTOR_MAX_BODY_BYTES": "5000", "REGELMOTOR_MAX_BATCH_SIZE": "7",
-                                  "REGELMOTOR_EXAMPLES_DIR": "/nowhere"})
-    assert (settings.max_body_bytes, settings.max_batch_size, str(settings.examples_dir)) == (5000, 7, "/nowhere")
+                                  "REGELMOTOR_MAX_DIGISOS_BODY_BYTES": "3000", "REGELMOTOR_EXAMPLES_DIR": "/nowhere"})
+    assert (settings.max_body_bytes, settings.max_batch_size, settings.max_digisos_body_bytes,
+            str(settings.examples_dir)) == (5000, 7, 3000, "/nowhere")
     assert Settings.from_env({}) == Settings()
-    for bad in ({"REGELMOTOR_MAX_BODY_BYTES": "1MB"}, {"REGELMOTOR_MAX_BATCH_SIZE": "0"}):
+    for bad in ({"REGELMOTOR_MAX_BODY_BYTES": "1MB"}, {"REGELMOTOR_MAX_BATCH_SIZE": "0"},
+                {"REGELMOTOR_MAX_DIGISOS_BODY_BYTES": "-1"}):
         with pytest.raises(ValueError, match="REGELMOTOR_MAX_"):
             Settings.from_env(bad)
+
+
+def test_a_digisos_application_has_a_lower_body_limit_than_a_case(evaluator):
+    settings = Settings(max_body_bytes=20_000, max_digisos_body_bytes=10_000)
+    padding = {"case_id": "x" * 15_000}  # 15 KB: over the Digisos limit, under the cases' one
+    with app_client(evaluator, settings) as client:
+        soknad = client.post("/v1/digisos/soknad/evaluations", json=padding)
+        assert soknad.status_code == 413 and "at most 10000 bytes" in soknad.json()["detail"]
+        case = client.post("/v1/evaluations", json={**KINDERGARTEN, **padding})
+        assert case.status_code == 422 and case.json()["errors"][0]["path"] == "case_id"  # read, then judged
+        assert client.post("/v1/evaluations", json={**KINDERGARTEN, "case_id": "x" * 25_000}).status_code == 413
 
 
 def test_serve_flags_default_to_the_environment_and_win_over_it(monkeypatch):

@@ -78,3 +78,45 @@ def test_the_container_and_kubernetes_health_checks_use_health_and_run_unprivile
     env = {item["name"]: item["value"] for item in container["env"]}
     mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
     assert env["REGELMOTOR_API_KEYS_FILE"].startswith(mounts["api-keys"])
+
+
+def _nginx_directives(text: str) -> list[tuple[str, list[str]]]:
+    """(directive, arguments) of an nginx configuration in order, comments left out."""
+    text = re.sub(r"#[^\n]*", "", text)
+    return [(words[0], words[1:]) for statement in re.split(r"[;{}]", text) if (words := statement.split())]
+
+
+def _bytes(size: str) -> int:
+    return int(size.rstrip("km")) * {"k": 1024, "m": 1024 * 1024}.get(size[-1], 1)
+
+
+def test_the_proxy_configuration_times_out_slow_clients_and_keeps_to_the_services_limits():
+    from api.server import CONNECTION_LIMITS
+    from api.settings import Settings
+
+    directives = _nginx_directives((DEPLOY / "nginx.conf").read_text(encoding="utf-8"))
+    first = {name: arguments for name, arguments in reversed(directives)}
+    for timeout in ("client_header_timeout", "client_body_timeout", "send_timeout", "keepalive_timeout"):
+        assert int(first[timeout][0].rstrip("s")) <= 15, timeout  # uvicorn has none of its own
+    buffers, size = first["large_client_header_buffers"]
+    assert _bytes(size) <= CONNECTION_LIMITS["h11_max_incomplete_event_size"]
+    body_limits = [_bytes(arguments[0]) for name, arguments in directives if name == "client_max_body_size"]
+    assert body_limits == [Settings.max_body_bytes, Settings.max_digisos_body_bytes]
+    assert first["proxy_request_buffering"] == ["on"] and "limit_conn" in first and "limit_req" in first
+    server = next(arguments for name, arguments in directives if name == "server" and arguments)
+    assert int(server[1].removeprefix("max_conns=")) < CONNECTION_LIMITS["limit_concurrency"]
+    headers = [arguments for name, arguments in directives if name == "proxy_set_header"]
+    assert ["X-Correlation-ID", "$request_id"] in headers  # 32 hex digits: the service's own form, kept
+
+
+def test_the_examples_limit_memory_and_stop_restarting_on_bad_settings():
+    unit = (DEPLOY / "regelmotor.service").read_text(encoding="utf-8")
+    assert re.search(r"^MemoryMax=\d+[MG]$", unit, re.MULTILINE) and "RestartPreventExitStatus=2" in unit
+    containerfile = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
+    assert re.search(r"--memory \d+m", containerfile)
+    deployment = next(d for d in yaml.safe_load_all((DEPLOY / "kubernetes.yaml").read_text(encoding="utf-8"))
+                      if d["kind"] == "Deployment")
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert container["resources"]["limits"]["memory"].endswith("Mi")
+    for text in (unit, containerfile, (DEPLOY / "kubernetes.yaml").read_text(encoding="utf-8")):
+        assert "MALLOC_ARENA_MAX" in text

@@ -36,19 +36,20 @@ def test_time_stamps_follow_the_format():
 def test_references_are_derived_from_the_question_or_duty_alone():
     assert sak_reference("18") == "regelmotor-sak-18"
     assert sak_reference("4-3a") == "regelmotor-sak-4-3a"
-    assert condition_reference("sotjl-2009/20a/set-activity-conditions") == \
-        "regelmotor-vilkar-sotjl-2009-20a-set-activity-conditions"
+    assert condition_reference("sotjl-2009/20a/activity-conditions") == \
+        "regelmotor-vilkar-sotjl-2009-20a-activity-conditions"
 
 
 def test_a_suggested_decision_only_where_the_law_leaves_no_discretion(evaluator):
-    # The 1991 kindergarten scenario: § 5-1 not entitled, § 5-2 discretionary, § 4-3a not entitled.
+    # The 1991 kindergarten scenario: § 5-1 not entitled, § 5-2 discretionary, § 4-3a not entitled; § 5-4 (the
+    # forms of assistance) is no matter of its own, so like the plan it is not shown to the applicant.
     case = Case.model_validate(load_example(ROOT / "examples" / "kindergarten-bill.json")["case"])
     evaluation = evaluator.evaluate(case)
     _, report = mapped(soknad())
     events = candidate_events(evaluation, report, evaluator.rulebook.ruleset_on(case.decision_date))
     statuses = {c.reference: c.event["status"] for c in _by_type(events, "saksStatus")}
     assert statuses == {"regelmotor-sak-5-1": "UNDER_BEHANDLING", "regelmotor-sak-5-2": "UNDER_BEHANDLING",
-                        "regelmotor-sak-4-3a": "IKKE_INNSYN"}
+                        "regelmotor-sak-4-3a": "IKKE_INNSYN", "regelmotor-sak-5-4": "IKKE_INNSYN"}
     [decision] = _by_type(events, "vedtakFattet")  # not for the discretionary § 5-2, nor for the plan
     assert decision.event["saksreferanse"] == "regelmotor-sak-5-1" and decision.event["utfall"] == "AVSLATT"
     assert decision.event["vedtaksfil"]["referanse"]["id"] == PLACEHOLDER_DOCUMENT_ID
@@ -92,8 +93,8 @@ def test_the_activity_condition_only_where_the_law_requires_it(evaluator):
     document["data"]["begrunnelse"]["hvorforSoke"] = "Jeg har ingen mat."
     document["data"]["personalia"]["fodselsdato"] = "2000-01-01"  # 26: under 30
     [vilkar] = _by_type(evaluate_soknad(document, evaluator, DAY), "vilkar")
-    assert vilkar.reference == "regelmotor-vilkar-sotjl-2009-20a-set-activity-conditions"
-    assert vilkar.basis[0] == "duty:sotjl-2009/20a/set-activity-conditions"
+    assert vilkar.reference == "regelmotor-vilkar-sotjl-2009-20a-activity-conditions"
+    assert vilkar.basis[0] == "duty:sotjl-2009/20a/activity-conditions"
     document["data"]["personalia"]["fodselsdato"] = "1990-01-01"  # 36
     assert _by_type(evaluate_soknad(document, evaluator, DAY), "vilkar") == []
     document["data"]["personalia"]["fodselsdato"] = "2000-01-01"

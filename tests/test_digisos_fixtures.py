@@ -2,6 +2,7 @@
 and the command line: the valid ones evaluate and every event they give validates; the invalid ones are refused
 with the violation named."""
 
+import copy
 import datetime as dt
 import json
 import subprocess
@@ -35,7 +36,7 @@ def test_the_fixture_lists_are_what_nav_ships():
 def test_every_valid_application_evaluates_and_every_event_validates(evaluator, name, document):
     answer = evaluate_soknad(document, evaluator, DAY)
     assert answer.evaluation.decision_date == DAY
-    assert [d.question for d in answer.evaluation.decisions] == ["18", "19", "28"]
+    assert [d.question for d in answer.evaluation.decisions] == ["18", "19", "21", "28"]
     events = [candidate.event for candidate in answer.candidate_events]
     assert {"saksStatus"} <= {event["type"] for event in events}
     assert digisos_violations({"version": "1.0.0", "avsender": AVSENDER, "hendelser": events}) == []
@@ -85,8 +86,9 @@ def test_the_command_line_as_a_user_runs_it(tmp_path):
 def test_the_command_line_refuses_a_bad_date_and_a_date_with_no_law(tmp_path, capsys):
     file = tmp_path / "soknad.json"
     file.write_text(json.dumps(VALID[0][1]), encoding="utf-8")
-    assert main(["evaluate", "--format", "digisos", str(file), "--decision-date", "2026-02-30"]) == 2
-    assert "--decision-date must be a date" in capsys.readouterr().err
+    for bad in ("2026-02-30", "20261102", "2026-W45-1", "٢٠٢٦-١١-٠٢"):
+        assert main(["evaluate", "--format", "digisos", str(file), "--decision-date", bad]) == 2
+        assert "--decision-date must be a date" in capsys.readouterr().err
     assert main(["evaluate", "--format", "digisos", str(file), "--decision-date", "1980-01-01"]) == 2
     assert "1993-01-01" in capsys.readouterr().err
     assert main(["evaluate", str(file), "--decision-date", "2026-01-01"]) == 2
@@ -121,6 +123,31 @@ def test_the_route_refuses_a_date_with_no_law_naming_the_parameter(client):
     assert problem["type"] == "urn:regelmotor:problem:law-not-encoded"
     assert [e["path"] for e in problem["errors"]] == ["decision_date"]
     assert "pointer" not in problem["errors"][0]  # a query parameter is not in the body
+
+
+@pytest.mark.parametrize("query", ["decision_date=1204329600", "decision_date=20261102", "decision_date=2026-W45-1",
+                                   "decision_date=٢٠٢٦-١١-٠٢", "decision_date=2026-11-02&decision_date=2026-11-03",
+                                   "decision_date=2026-11-02&decision_date=2026-11-02"])
+def test_the_route_takes_one_decision_date_written_yyyy_mm_dd(client, query):
+    response = client.post(f"{PATH}?{query}", json=VALID[0][1])
+    assert response.status_code == 422, response.text[:300]
+    problem = response.json()
+    assert problem["type"] == "urn:regelmotor:problem:invalid-request"
+    assert [e["path"] for e in problem["errors"]] == ["decision_date"]
+    for sent in ("1204329600", "20261102", "W45", "٢٠٢٦"):
+        assert sent not in response.text
+
+
+def test_an_amount_with_more_digits_than_a_double_holds_is_a_422_naming_where(client):
+    document = copy.deepcopy(VALID[0][1])
+    document["data"]["okonomi"]["oversikt"]["utgift"] = [{"kilde": "bruker", "type": "husleie", "tittel": "Husleie",
+                                                        "belop": 123456}]
+    body = json.dumps(document).replace("123456", "8000.0000000000000000001")
+    response = client.post(PATH, content=body, headers={"content-type": "application/json"},
+                           params={"decision_date": "2026-11-02"})
+    assert response.status_code == 422, response.text[:300]
+    assert [(e["path"], e["pointer"]) for e in response.json()["errors"]] == [
+        ("data.okonomi.oversikt.utgift.0.belop", "#/data/okonomi/oversikt/utgift/0/belop")]
 
 
 def test_a_body_that_is_not_an_object_is_a_422(client):

@@ -121,6 +121,36 @@ def test_payments_received_count_and_the_same_income_is_not_counted_twice():
                                "data.okonomi.opplysninger.utbetaling[2]": "paid_to_municipality"}
 
 
+def test_a_payment_given_gross_and_deductions_counts_net_whatever_sign_the_deductions_have():
+    # NAV's own fixture writes the deductions as negative numbers: netto 14952 = 18452 - 2500 - 1000.
+    payment = load(FILFORMAT / "src/test/resources/json/soknad/okonomi/opplysninger/utbetaling/"
+                               "fullstendig-utbetaling.json")
+    positive = {**payment, "skattetrekk": 2500.0, "andreTrekk": 1000.0}
+    for given in (payment, positive):
+        document = soknad()
+        document["data"]["okonomi"]["opplysninger"]["utbetaling"] = [
+            {key: value for key, value in given.items() if key not in ("netto", "belop")}]
+        case, _ = mapped(document)
+        assert [(i.kind, i.monthly_amount) for i in case.income] == [("benefits", 14952)]
+
+
+@pytest.mark.parametrize(("brutto", "skattetrekk", "andreTrekk"), [
+    pytest.param(10**400, 0.5, None, id="a 401-digit gross less a float"),
+    pytest.param(1e308, 0.5, None, id="the largest doubles"),
+    pytest.param(-10**400, 0.5, None, id="a negative gross"),
+    pytest.param(30000, 1e308, None, id="deductions larger than the gross"),
+    pytest.param(20000, 6000, 10**400, id="a 401-digit other deduction")])
+def test_a_payment_whose_net_amount_no_case_can_hold_leaves_income_unknown(brutto, skattetrekk, andreTrekk):
+    document = soknad()
+    payment = item("navytelse", kilde="system", brutto=brutto, skattetrekk=skattetrekk)
+    if andreTrekk is not None:
+        payment["andreTrekk"] = andreTrekk
+    document["data"]["okonomi"]["opplysninger"]["utbetaling"] = [payment]
+    case, report = mapped(document)
+    assert case.income is None
+    assert "no usable net amount" in field(report, "income").note
+
+
 def test_work_without_wages_leaves_income_unknown():
     document = soknad()
     document["data"]["arbeid"] = {"forhold": [{"kilde": "system", "arbeidsgivernavn": "Bakeriet AS",
@@ -324,7 +354,7 @@ def test_the_decision_date_says_where_it_came_from(evaluator):
     assert answer.mapping.decision_date.source == "today"
     answer = evaluate_soknad(soknad(), evaluator, dt.date(2009, 6, 1))
     assert answer.mapping.decision_date.source == "request"
-    assert [d.question for d in answer.evaluation.decisions] == ["4-3a", "5-1", "5-2"]  # the 1991 act
+    assert [d.question for d in answer.evaluation.decisions] == ["4-3a", "5-1", "5-2", "5-4"]  # the 1991 act
 
 
 def test_an_application_in_the_older_layout_is_mapped_too():

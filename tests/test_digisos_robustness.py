@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from digisos.events import AVSENDER
 from digisos.schema import SoknadInvalid, digisos_violations, soknad_violations
 from digisos.service import evaluate_soknad
-from tests.digisos_data import SCENARIOS, examples, load, scenario
+from tests.digisos_data import SCENARIOS, examples, load, minimal, scenario
 from tests.test_digisos_privacy import recognisable
 
 BASES = [scenario(path)["soknad"] for path in SCENARIOS] + [recognisable(), load(examples()[0])]
@@ -74,3 +74,15 @@ def test_any_application_the_schema_accepts_is_answered(evaluator, document, day
     ignored = [i.soknad_field for i in answer.mapping.ignored]
     assert len(ignored) == len(set(ignored))
     assert [d.question for d in answer.evaluation.decisions]
+
+
+def test_a_payment_of_any_json_number_is_answered_over_http(client):
+    """The schema takes any JSON number; a 401-digit gross less a fractional tax was a 500 (OverflowError)."""
+    document = minimal()
+    document["data"]["okonomi"]["opplysninger"]["utbetaling"] = [
+        {"kilde": "bruker", "type": "annen", "tittel": "Annen utbetaling", "overstyrtAvBruker": False,
+         "brutto": 10**400, "skattetrekk": 0.5}]
+    response = client.post("/v1/digisos/soknad/evaluations?decision_date=2024-01-01", json=document)
+    assert response.status_code == 200, response.text[:300]
+    income = {f["case_field"]: f for f in response.json()["mapping"]["fields"]}["income"]
+    assert income["status"] == "unknown" and "no usable net amount" in income["note"]

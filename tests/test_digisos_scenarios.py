@@ -81,6 +81,6 @@ def test_the_young_adult_gets_emergency_help_and_the_activity_condition(evaluato
     assert "§ 20 a" in vilkar.event["beskrivelse"]
     # The duty stays open in the engine's own block; the format has no event for duties.
     duties = {d.id: d.status for d in answer.evaluation.duties}
-    assert duties["sotjl-2009/20a/set-activity-conditions"] == "open"
+    assert duties["sotjl-2009/20a/activity-conditions"] == "open"
     [decision] = [c for c in answer.candidate_events if c.event["type"] == "vedtakFattet"]
     assert decision.event["utfall"] == "INNVILGET" and decision.placeholders == ["/vedtaksfil/referanse/id"]

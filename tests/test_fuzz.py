@@ -82,10 +82,7 @@ def test_every_response_conforms_and_no_request_breaks_the_service(case):
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _report_requests(pytestconfig):
+def _report_requests(report):
     yield
-    capture = pytestconfig.pluginmanager.getplugin("capturemanager")
-    with capture.global_and_fixture_disabled():  # shown in the CI log, not only with -s
-        print(f"\nschema fuzzing: {_sent['requests']} requests ({EXAMPLES} generated per operation, plus "
-              f"schemathesis's examples and coverage phases), by status {dict(sorted(_sent['by_status'].items()))}",
-              flush=True)
+    report(f"\nschema fuzzing: {_sent['requests']} requests ({EXAMPLES} generated per operation, plus "
+           f"schemathesis's examples and coverage phases), by status {dict(sorted(_sent['by_status'].items()))}")

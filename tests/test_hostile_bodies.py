@@ -22,7 +22,7 @@ import pytest
 
 from api.errors import MAX_FIELD_ERRORS
 from api.settings import Settings
-from api.strict_json import MAX_DEPTH
+from api.strict_json import MAX_CONTAINERS, MAX_DEPTH, MAX_VALUES
 from engine.case.model import Case
 from engine.evaluate import Evaluator
 from tests.conftest import EXAMPLES, ROOT, essence, load_example
@@ -71,13 +71,13 @@ def _post(client, body: bytes | str, path: str = "/v1/evaluations", headers: dic
 
 # --- malformed and non-strict JSON: 400 ------------------------------------------------------------------
 
-NESTED_ARRAYS = "[" * 100_000 + "]" * 100_000
-NESTED_OBJECTS = '{"a":' * 20_000 + "1" + "}" * 20_000
+NESTED_ARRAYS = "[" * 4_000 + "]" * 4_000  # fewer objects and arrays than MAX_CONTAINERS: parsed, then too deep
+NESTED_OBJECTS = '{"a":' * 4_000 + "1" + "}" * 4_000
 JUST_TOO_DEEP = '{"decision_date": "2008-03-01", "household": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}"
 
 BAD_JSON = {
-    "nested 100,000 arrays deep": NESTED_ARRAYS,
-    "nested 20,000 objects deep": NESTED_OBJECTS,
+    "nested 4,000 arrays deep": NESTED_ARRAYS,
+    "nested 4,000 objects deep": NESTED_OBJECTS,
     f"nested {MAX_DEPTH + 1} levels deep": JUST_TOO_DEEP,
     "a duplicate key at the top": '{"decision_date": "2008-03-01", "decision_date": "2009-03-01"}',
     "a duplicate key inside": '{"decision_date": "2008-03-01", "work": {"can_support_self_through_work": true, '
@@ -129,6 +129,36 @@ def test_a_duplicate_key_is_named_only_when_it_is_a_field_name(client):
     assert '"can_support_self_through_work" twice' in named["detail"]
     unnamed = _problem(_post(client, BAD_JSON["a duplicate client key"]), 400)
     assert "a key twice" in unnamed["detail"]
+    like_a_field = _problem(_post(client, '{"decision_date": "2008-03-01", "fnr_24057412345": 1, '
+                                          '"fnr_24057412345": 2}'), 400)
+    assert "a key twice" in like_a_field["detail"] and "24057412345" not in json.dumps(like_a_field)
+
+
+INEXACT = "1.0000000000000000000001"  # a double holds about 16 digits: Python reads this as 1.0
+
+
+@pytest.mark.parametrize(("path", "body", "where"), [
+    ("/v1/evaluations", f'{{"decision_date": "2008-03-01", "income": [{{"kind": "wages", "monthly_amount": '
+                        f'{INEXACT}}}]}}', ("income.0.monthly_amount", "#/income/0/monthly_amount")),
+    ("/v1/evaluations", '{"decision_date": "2008-03-01", "assets": [{"kind": "home", "value": 1e-400}]}',
+     ("assets.0.value", "#/assets/0/value")),
+    ("/v1/evaluations/batch", f'[{{"decision_date": "2008-03-01"}}, {{"decision_date": "2008-03-01", '
+                              f'"rate_table": {{"rows": [{{"rates": {{"fnr_24057412345": {INEXACT}}}}}]}}}}]',
+     ("1.rate_table.rows.0.rates.*", "#/1/rate_table/rows/0/rates")),
+])
+def test_a_number_with_more_digits_than_a_double_holds_is_a_422_naming_where(client, expected, path, body, where):
+    problem = _problem(_post(client, body, path), 422, "invalid-request")
+    assert [(e["path"], e["pointer"]) for e in problem["errors"]] == [where]
+    assert "more significant digits" in problem["errors"][0]["message"] and "24057412345" not in json.dumps(problem)
+    _still_serving(client, expected)
+
+
+@pytest.mark.parametrize("number", ["1.50", "0.1", "1e2", "123456789.12", "9999999999.99", "-0.0", "5e-324"])
+def test_a_number_a_double_holds_as_written_is_read(client, number):
+    body = f'{{"decision_date": "2008-03-01", "request": {{"requested_monthly_amount": {number}}}}}'
+    response = _post(client, body)
+    assert response.status_code in (200, 422), response.text
+    assert all("more significant digits" not in e["message"] for e in response.json().get("errors", []))
 
 
 def test_nesting_up_to_the_limit_is_parsed_and_then_judged_by_the_case_model(client, expected):
@@ -169,12 +199,53 @@ def test_a_batch_over_the_limit_is_a_413_and_one_at_the_limit_is_answered(client
     _still_serving(client, expected)
 
 
-def test_a_million_wrong_values_are_answered_with_at_most_the_first_errors(client, expected):
-    title = {f"k{index}": index for index in range(60_000)}
+def test_wrong_values_up_to_the_limit_are_answered_with_at_most_the_first_errors(client, expected):
+    title = {f"k{index}": index for index in range(MAX_VALUES - 10)}
     body = {"decision_date": "2008-03-01", "rate_table": {"id": "x", "unit": "u", "rows": [], "title": title}}
     problem = _problem(client.post("/v1/evaluations", json=body), 422, "invalid-request")
     assert len(problem["errors"]) == MAX_FIELD_ERRORS
     assert f"the first {MAX_FIELD_ERRORS}" in problem["detail"]
+    assert {error["path"] for error in problem["errors"]} >= {"rate_table.title.*"}  # the keys are the client's
+    _still_serving(client, expected)
+
+
+TOO_MANY_VALUES = {
+    "nested 100,000 arrays deep": "[" * 100_000 + "]" * 100_000,
+    "100,000 zeros": "[" + ",".join(["0"] * 100_000) + "]",
+    "one value over the limit": json.dumps({"decision_date": "2008-03-01",
+                                            "participation": {"information_gathering": [1] * (MAX_VALUES - 3)}}),
+}
+
+
+@pytest.mark.parametrize("body", list(TOO_MANY_VALUES.values()), ids=list(TOO_MANY_VALUES))
+@pytest.mark.parametrize("path", ["/v1/evaluations", "/v1/evaluations/batch", "/v1/digisos/soknad/evaluations"])
+def test_a_body_of_more_values_than_the_limit_is_a_413_before_it_is_parsed(client, expected, body, path):
+    problem = _problem(_post(client, body, path), 413, "content-too-large")
+    assert f"at most {MAX_VALUES} in one request" in problem["detail"]
+    _still_serving(client, expected)
+
+
+TOO_MANY_CONTAINERS = {
+    "empty objects": "[" + ",".join(["{}"] * MAX_CONTAINERS) + "]",
+    "arrays in strings are text, these are not": '["[[[", ' + ",".join(["[]"] * MAX_CONTAINERS) + "]",
+}
+
+
+@pytest.mark.parametrize("body", list(TOO_MANY_CONTAINERS.values()), ids=list(TOO_MANY_CONTAINERS))
+def test_a_body_of_more_objects_and_arrays_than_the_limit_is_a_413(client, expected, body):
+    problem = _problem(_post(client, body, "/v1/evaluations/batch"), 413, "content-too-large")
+    assert f"at most {MAX_CONTAINERS} in one request" in problem["detail"]
+    at_limit = "[" + ",".join(["[]"] * (MAX_CONTAINERS - 1)) + ', "[[[[{{{"]'  # brackets in a string are text
+    assert _post(client, at_limit, "/v1/evaluations/batch").status_code == 413  # a batch of more than 100
+    assert "batch" in _post(client, at_limit, "/v1/evaluations/batch").json()["type"]
+    _still_serving(client, expected)
+
+
+def test_a_body_of_values_up_to_the_limit_is_parsed(client, expected):
+    at_limit = json.dumps({"decision_date": "2008-03-01",
+                           "participation": {"information_gathering": [1] * (MAX_VALUES - 4)}})
+    problem = _problem(_post(client, at_limit), 422, "invalid-request")
+    assert problem["errors"][0]["path"] == "participation.information_gathering"  # too many items: the model says
     _still_serving(client, expected)
 
 
@@ -296,8 +367,14 @@ BAD_VALUES = {
                                                                          "summary": "Kari " * 180_000}]},
                                      "participation.client_views.0.summary"),
     "101 incomes": ("income", [{"kind": "wages", "monthly_amount": 1}] * 101, "income"),
-    "an unknown field": ("fodselsnummer", "01017012345", "fodselsnummer"),
+    "an unknown field": ("fodselsnummer", "01017012345", "*"),
     "an unknown kind": ("income", [{"kind": "lottery", "monthly_amount": 1}], "income.0.kind"),
+    **{f"an amount as the text {text!r}": ("income", [{"kind": "wages", "monthly_amount": text}],
+                                           "income.0.monthly_amount")
+       for text in ("١٢٣", "１２", "5_000", " 5", "5 ", "+5", "1e3", "5.", ".5", "0x10", "")},
+    "a service of no characters": ("services", {"needed": ["gp", ""]}, "services.needed.1"),
+    "a service of 61 characters": ("services", {"needed": ["g" * 61]}, "services.needed.0"),
+    "a service not written as a code": ("services", {"needed": ["Fastlege Hansen"]}, "services.needed.0"),
 }
 
 

@@ -82,7 +82,7 @@ def test_a_failing_rule_action_fails_its_request_only_and_every_session_is_delet
     failing = PoisonableEvaluator(rulebook=evaluator.rulebook, engine=DurableEngine(fault_hook=hook))
     with app_client(failing) as client, caplog.at_level(logging.INFO, logger="regelmotor"):
         for attempt in range(attempts):
-            correlation = f"fault-{attempt}"
+            correlation = f"{attempt:032x}"  # the service's own form of correlation id: kept
             _engine_failure(client.post("/v1/evaluations", json=POISONED, headers={"X-Correlation-ID": correlation}),
                             correlation)
             if attempt % 200 == 0:
@@ -94,7 +94,7 @@ def test_a_failing_rule_action_fails_its_request_only_and_every_session_is_delet
             assert response.status_code == 200 and essence(response.json()) == expected[name], name
     failures = _failures_logged(caplog)
     assert len(failures) == attempts
-    assert failures[0]["correlation_id"] == "fault-0"
+    assert failures[0]["correlation_id"] == f"{0:032x}"
     assert {f["error_type"] for f in failures} == {f"builtins.{fault.__name__}"}
     assert all(f["frames"] for f in failures)
     _nothing_of_the_case_logged(caplog)

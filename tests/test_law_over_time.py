@@ -17,7 +17,7 @@ from engine.evaluate import Evaluator, LawNotEncoded
 from engine.law.rulebook import RULES_DIR
 from tests.conftest import ROOT, load_example
 
-SUCCESSOR = {"5-1": "18", "5-2": "19", "4-3a": "28"}
+SUCCESSOR = {"5-1": "18", "5-2": "19", "5-4": "21", "4-3a": "28"}
 
 
 def _evaluate(evaluator, name):
@@ -43,7 +43,7 @@ def test_activity_conditions_duty_starts_on_2017_01_01(evaluator):
     before = {d.id for d in _evaluate(evaluator, "activity-conditions-2016-12-31").duties}
     after = {d.id: d.status for d in _evaluate(evaluator, "activity-conditions-2017-01-01").duties}
     assert not any("/20a/" in duty for duty in before)
-    assert after["sotjl-2009/20a/set-activity-conditions"] == "open"
+    assert after["sotjl-2009/20a/activity-conditions"] == "open"
 
 
 def test_child_benefit_stops_counting_on_2022_09_01(evaluator):
@@ -122,7 +122,7 @@ def test_national_rate_table_rows_all_name_their_source():
 @pytest.mark.parametrize("change, message", [
     (lambda t: t["rows"][0]["rates"].pop("child_0_5"), "exactly the table's categories"),
     (lambda t: t["household"]["children"][1].update(from_age=7), "without gaps or overlaps"),
-    (lambda t: t["household"].update(partner="pair"), "not in 'categories'"),
+    (lambda t: t["household"].update(partner="pair"), "household.partner: not a category of 'categories'"),
     (lambda t: t.update(known_gaps=[{"from": "2019-01-01", "to": "2020-06-30"}]), "holds a row"),
     (lambda t: t.update(known_gaps=[{"from": "2021-01-01", "to": "2021-06-30"}, {"from": "2021-06-01",
                                                                                  "to": "2021-12-31"}]), "overlap"),

@@ -89,18 +89,6 @@ def server(tmp_path_factory) -> LiveServer:
         yield running
 
 
-@pytest.fixture()
-def report(pytestconfig):
-    """Print to the terminal even when pytest captures output."""
-    capture = pytestconfig.pluginmanager.getplugin("capturemanager")
-
-    def emit(text: str) -> None:
-        with capture.global_and_fixture_disabled():
-            print(text, flush=True)
-
-    return emit
-
-
 INVALID = [  # (body, status, problem type)
     (b'{"decision_date": "2008-03-01", "income": "none"}', 422, "invalid-request"),
     (b'{"decision_date": "1980-06-01"}', 422, "law-not-encoded"),

@@ -26,6 +26,7 @@ from engine.answer.models import DutyStatus
 from engine.case.facts import VOCABULARY, FactKind, fact_of, lower, observe, upper
 from engine.case.model import Case
 from engine.evaluate import Evaluator
+from engine.law.expressions import questions_in
 from engine.run.oracle import OracleEngine
 from engine.run.runtime import DurableEngine, Firing
 from engine.verify import casegen
@@ -222,10 +223,10 @@ EMERGENCY_THEN_MEANS_SUFFICE = (
 # coordinator), i.e. open them. The rule files now let those duties apply unless the client refuses.
 CONSENT_TO_A_PLAN = (
     Case.model_validate({"decision_date": dt.date(2004, 1, 1), "services": {
-        "long_term_need": True, "needs_coordination": True, "providers": ["nav", "gp"],
+        "long_term_need": True, "needs_coordination": True, "needed": ["financial_assistance", "gp"],
         "compulsory_mental_health_care": False, "individual_plan_consent": "not_asked"}}),
     Case.model_validate({"decision_date": dt.date(2004, 1, 1), "services": {
-        "long_term_need": True, "needs_coordination": True, "providers": ["nav", "gp"],
+        "long_term_need": True, "needs_coordination": True, "needed": ["financial_assistance", "gp"],
         "compulsory_mental_health_care": False, "individual_plan_consent": "consented"}}),
     "consent: consented")
 
@@ -264,6 +265,37 @@ def test_evidence_never_opens_a_duty(oracle, change):
     for duty, status in before.items():
         if status != DutyStatus.open:
             assert after[duty] != DutyStatus.open, f"{how}: duty {duty} went from {status} to open"
+
+
+def _duties_resting_on_provisional(oracle: Evaluator, evaluation) -> set[str]:
+    """Duties whose conditions ask for the outcome of a question resting on a provisional conclusion (emergency
+    help): the facts still to come may revise that outcome, and the duty with it."""
+    questions = _provisional(oracle, evaluation)
+    ruleset = oracle.rulebook.ruleset_on(evaluation.decision_date)
+    return {duty.id for duty in ruleset.duties
+            if (questions_in(duty.applies) | questions_in(duty.fulfilled)) & questions}
+
+
+@st.composite
+def _more_information(draw, case: Case):
+    """The case with one more thing known: an unknown field filled in, or one more piece of evidence on record."""
+    return draw(gen.filled_in(case) if draw(st.booleans()) else gen.more_evidence(case))
+
+
+@given(gen.pairs(_more_information))
+@example(CONSENT_TO_A_PLAN)
+@example(EMERGENCY_THEN_MEANS_SUFFICE)
+def test_a_duty_only_moves_from_open_as_information_is_added(oracle, change):
+    """Once the record closes a duty (fulfilled, or not applicable), knowing more never opens it again: a duty's
+    status moves only from `open`. (What is filled in may show that a duty fulfilled on record did not apply after
+    all; both are closed.)"""
+    case, fuller, how = change
+    evaluation = oracle.evaluate(case)
+    before, after = _statuses(evaluation), _statuses(oracle.evaluate(fuller))
+    exempt = _duties_resting_on_provisional(oracle, evaluation)
+    for duty, status in before.items():
+        if status != DutyStatus.open and duty not in exempt:
+            assert after[duty] != DutyStatus.open, f"{how}: duty {duty} went from {status} back to open"
 
 
 # --- partial knowledge: what the known facts settle is settled -----------------------------------------------
@@ -398,16 +430,18 @@ def test_missing_facts_are_absent_and_filling_one_in_settles_or_narrows(evaluato
 
 @given(gen.cases())
 def test_every_reason_and_duty_cites_a_provision_in_force(oracle, case):
+    """Every basis cited — a section encoded as a rule file, or one acts.yaml records as cited but not encoded, with
+    its days in force — was in force on the decision date."""
     rulebook, day = oracle.rulebook, case.decision_date
     evaluation = oracle.evaluate(case)
-    encoded = {p.act.id for p in rulebook.provisions}
+    encoded = {(p.act.id, p.spec.section) for p in rulebook.provisions}
 
     def in_force(act: str, section: str) -> bool:
         assert act in rulebook.acts, f"{act} is not in acts.yaml"
-        if act not in encoded:  # an act cited but not encoded (forvaltningsloven): acts.yaml is the record
-            return True
-        return any(p.act.id == act and p.spec.section == section and p.valid.covers(day)
-                   for p in rulebook.provisions)
+        if (act, section) in encoded:
+            return any(p.act.id == act and p.spec.section == section and p.valid.covers(day)
+                       for p in rulebook.provisions)
+        return rulebook.acts[act].cites_in_force(section, day)
 
     for decision in evaluation.decisions:
         provision = decision.provision

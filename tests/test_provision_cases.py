@@ -1,8 +1,10 @@
 """Each provision's own cases (`rules/<act>/<section>.cases.yaml`, beside its rule file), through the engine.
 
 A case asserts only its provision's question and duties: the outcome, the rules that concluded it, the missing
-facts where it is undetermined, the guideline calculation where there is one, and the status of each of the
-provision's duties. So adding or changing another provision breaks none of them.
+facts where it is undetermined, the guideline calculation where there is one, the status of each of the
+provision's duties, and where the case says so the legal basis a duty cites (`bases`, as the citation reads) and
+which options of a choice the record fulfils (`options`). So adding or changing another provision breaks none of
+them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from engine.law.rulebook import CASES_SUFFIX, RULES_DIR, load_rulebook
 RULEBOOK = load_rulebook()
 PROVISIONS = {provision.path: provision for provision in RULEBOOK.provisions}
 CASE_FILES = sorted(RULES_DIR.glob(f"*/*{CASES_SUFFIX}"))
-EXPECTATIONS = {"outcome", "rules", "missing_facts", "amount", "duties"}
+EXPECTATIONS = {"outcome", "rules", "missing_facts", "amount", "duties", "bases", "options"}
 
 
 def _cases() -> list[tuple[str, str, dict]]:
@@ -44,7 +46,7 @@ def test_provision_case(provision_path, name, entry, evaluator):
     expect = entry["expect"]
     question = provision.spec.question
     if question is None:
-        assert expect.keys() <= {"duties"}, "a provision without a question has only duties to assert"
+        assert expect.keys() <= {"duties", "bases", "options"}, "a provision without a question has duties only"
     else:
         decision = next(d for d in evaluation.decisions if d.question == question)
         assert decision.outcome == expect["outcome"]
@@ -55,7 +57,10 @@ def test_provision_case(provision_path, name, entry, evaluator):
             assert {key: getattr(decision.amount, key) for key in expect["amount"]} == expect["amount"]
         else:
             assert decision.amount is None
-    own = {d.id.removeprefix(f"{provision.id_prefix}/"): d.status.value for d in evaluation.duties
+    own = {d.id.removeprefix(f"{provision.id_prefix}/"): d for d in evaluation.duties
            if d.id.startswith(f"{provision.id_prefix}/")}
-    assert own == expect.get("duties", {})
+    assert {name: duty.status.value for name, duty in own.items()} == expect.get("duties", {})
+    assert {name: own[name].provision.citation for name in expect.get("bases", {})} == expect.get("bases", {})
+    assert {name: {o.id: o.fulfilled for o in own[name].options} for name in expect.get("options", {})} == \
+        expect.get("options", {})
 

@@ -78,3 +78,31 @@ def test_a_conflict_between_two_rules_is_an_error_not_a_choice(rules_copy):
         "household": {"has_spouse_or_cohabitant": False, "shares_home_with_other_adults": False, "children": []}})
     with pytest.raises(ConflictError, match="5-1"):
         evaluator.evaluate(case)
+
+
+CHOICE = "sotjl-2009/20a.yaml"
+
+
+@pytest.mark.parametrize("relative,change,message", [
+    (CHOICE, lambda d: d["duties"][0].update(fulfilled_when="weighty_reasons_recorded"), "either fulfilled_when or"),
+    (CHOICE, lambda d: d["duties"][0]["options"].pop(), "two options or more"),
+    ("sosialtjenesteloven-1991/8-4.yaml", lambda d: d["duties"][1].update(after="no-such-duty"),
+     "after names no-such-duty"),
+    ("sosialtjenesteloven-1991/8-5.yaml", lambda d: d["text"].pop("not_verified"), "must say what could not be"),
+    ("sotjl-2009/28.yaml", lambda d: d["same_rules_as"].update(provision="sosialtjenesteloven-1991/4-3a@2001-01-01"),
+     "not a rule file"),
+])
+def test_drafting_errors_in_duties_and_texts_are_refused(rules_copy, relative, change, message):
+    _edit(rules_copy, relative, change)
+    with pytest.raises(RuleFileError, match=message):
+        load_rulebook(rules_copy)
+
+
+def test_a_later_version_shares_the_rules_of_the_earlier_one_and_replaces_what_it_redefines():
+    rulebook = load_rulebook()
+    path = "sosialtjenesteloven-1991/4-3a-from-2007-11-01.yaml"
+    later = {r.id for r in rulebook.rules.values() if r.provision.path == path}
+    assert later == {"sosialtjenesteloven-1991/4-3a@2007-11-01/" + name
+                     for name in ("long-term-and-coordinated", "qualification-programme", "criteria-not-met")}
+    coordinator = rulebook.duties["sotjl-2009/28@2010-11-19/appoint-coordinator"]
+    assert coordinator.spec.basis.act == "FOR-2010-11-19-1462"

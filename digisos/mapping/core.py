@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal
 
 from digisos import vocabulary as v
@@ -53,13 +53,36 @@ def outdated(item: Any) -> bool:
 
 def kroner(value: Any) -> Decimal | None:
     """A monetary amount from the application, in kroner with two decimals; None if absent or unusable."""
-    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+    return _amount(_number(value))
+
+
+def net_kroner(gross: Any, *deductions: Any) -> Decimal | None:
+    """Gross less its deductions, in kroner; None if the gross or a deduction is unusable or the result is not an
+    amount the case model holds. A deduction is subtracted whatever its sign: NAV's own fixture
+    (fullstendig-utbetaling.json) writes `skattetrekk` and `andreTrekk` as negative numbers, other sources as
+    positive ones. The arithmetic is Decimal: the schema allows any JSON number, and a 400-digit integer minus a
+    float is an OverflowError in Python's numbers, while Decimal rounds to 28 digits (and a JSON number's
+    exponent, at most about 4,300, is far inside Decimal's range)."""
+    amounts = [_number(gross), *(_number(deduction) for deduction in deductions)]
+    if any(amount is None for amount in amounts):
         return None
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except InvalidOperation:
+    return _amount(amounts[0] - sum((abs(amount) for amount in amounts[1:]), Decimal(0)))
+
+
+def _number(value: Any) -> Decimal | None:
+    """A JSON number as an exact Decimal (a float by its shortest repr, so 0.1 stays 0.1); None for anything
+    else. The strict parser has refused NaN, the infinities and integers of more than 4,300 digits."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return amount if Decimal(0) <= amount <= MAX_KRONER else None
+    number = Decimal(str(value))
+    return number if number.is_finite() else None
+
+
+def _amount(number: Decimal | None) -> Decimal | None:
+    """`number` rounded to øre, if the case model can hold it (0 to MAX_KRONER)."""
+    if number is None or not Decimal(0) <= number <= MAX_KRONER:
+        return None
+    return number.quantize(Decimal("0.01"))
 
 
 def calendar_date(value: Any) -> dt.date | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from digisos import vocabulary as v
 from digisos.answer import Document, IgnoredReason
-from digisos.mapping.core import Mapper, calendar_date, dotted, get, indexed, kroner, outdated, unknown_note
+from digisos.mapping.core import Mapper, calendar_date, dotted, get, indexed, kroner, net_kroner, outdated, unknown_note
 from digisos.mapping.lookups import lookup_failed
 from engine.case.model import Income, IncomeKind
 
@@ -62,8 +62,7 @@ def income(m: Mapper, spouse: bool | None) -> list[Income] | None:
         if amount is None:
             amount = kroner(item.get("belop"))
         if amount is None and item.get("brutto") is not None and item.get("skattetrekk") is not None:
-            amount = kroner((item.get("brutto") or 0) - (item.get("skattetrekk") or 0)
-                            - (item.get("andreTrekk") or 0))
+            amount = net_kroner(item["brutto"], item["skattetrekk"], item.get("andreTrekk") or 0)
         take(path, code, kind, amount)
 
     if missing_codes:

@@ -25,6 +25,7 @@ from engine.answer.missing import Missing
 from engine.answer.models import (
     Bilingual,
     ConsiderationOut,
+    DutyOptionOut,
     DutyOut,
     DutyStatus,
     Evaluation,
@@ -36,7 +37,7 @@ from engine.answer.models import (
 from engine.case.facts import VOCABULARY, FactKind, Observations, lower, upper
 from engine.case.model import Case
 from engine.case.types import kroner_range, kroner_text, to_kroner
-from engine.law.expressions import questions_in
+from engine.law.expressions import questions_in, truth
 from engine.law.rulebook import UNDETERMINED, Duty, Joint, Rule, Rulebook, RuleSet
 from engine.law.rulebook import Provision as ProvisionFile
 from engine.law.schema import Basis
@@ -98,18 +99,28 @@ class AnswerCatalogue:
             self._premises[duty.id] = frozenset(questions_in(duty.applies))
         return self._premises[duty.id]
 
-    def duty_answer(self, duty: Duty, status: DutyStatus, reason: Bilingual, key: Any) -> DutyOut:
-        """A duty's part of the answer, which depends on the duty, its status and the reason only (`key` stands
-        for the reason): built once, shared by every answer that has it."""
-        cache_key = (duty.id, status, key)
+    def duty_answer(self, duty: Duty, status: DutyStatus, reason: Bilingual, key: Any,
+                    options: tuple[bool, ...] = ()) -> DutyOut:
+        """A duty's part of the answer, which depends on the duty, its status, the reason and which options of a
+        choice are fulfilled only (`key` stands for the reason): built once, shared by every answer that has it."""
+        cache_key = (duty.id, status, key, options)
         answer = self._duty_answers.get(cache_key)
         if answer is None:
             text, fulfil_by = self.duty_texts(duty)
             answer = DutyOut(id=duty.id, provision=self.basis(duty.spec.basis, duty.provision.act.id),
-                             status=status, duty=text, reason=reason, fulfil_by=fulfil_by)
+                             source=duty.spec.source, status=status, duty=text, reason=reason, fulfil_by=fulfil_by,
+                             options=[DutyOptionOut(id=option.spec.id, fulfil_by=Bilingual(
+                                 nb=option.spec.fulfil_by.nb, en=option.spec.fulfil_by.en), fulfilled=fulfilled)
+                                 for option, fulfilled in zip(duty.options, options, strict=True)])
             if len(self._duty_answers) < _CACHE_LIMIT:
                 self._duty_answers[cache_key] = answer
         return answer
+
+    def blocked(self, duty: Duty) -> Bilingual:
+        """Why a duty cannot be fulfilled yet: the duty it waits for (`after`) is open."""
+        first, _ = self.duty_texts(self.rulebook.duties[duty.after])
+        return Bilingual(nb=f"Plikten kan ikke oppfylles før dette er gjort: {first.nb}",
+                         en=f"The duty cannot be fulfilled before this is done: {first.en}")
 
     def trace_names(self, record: Record, item: Rule | Joint | Duty) -> tuple[str, ...]:
         """The facts a firing looked at, in the order the trace shows them."""
@@ -163,6 +174,7 @@ class AnswerBuilder:
         self.fired = {(r.item_id, str(r.firing)) for r in records}  # plain strings: C-level hashing
         self.outcomes = self._outcomes()
         self.records_ruled_out = records_ruled_out
+        self._concluded: dict[str, str] | None = None
         self._missing: Missing | None = None
         self._shown_values: dict[str, Any] = {}
         self._formatted: dict[str, str] = {}
@@ -258,20 +270,39 @@ class AnswerBuilder:
 
     # --- duties ------------------------------------------------------------------------------------------
 
-    def _duty(self, duty: Duty) -> DutyOut:
+    def _status(self, duty: Duty) -> DutyStatus:
         if (duty.id, _NOT_APPLICABLE) in self.fired:
-            return self.catalogue.duty_answer(duty, DutyStatus.not_applicable, NOT_APPLICABLE, None)
-        if (duty.id, _FULFILLED) in self.fired:
-            return self.catalogue.duty_answer(duty, DutyStatus.fulfilled, FULFILLED, None)
+            return DutyStatus.not_applicable
+        return DutyStatus.fulfilled if (duty.id, _FULFILLED) in self.fired else DutyStatus.open
+
+    def _options(self, duty: Duty) -> tuple[bool, ...]:
+        """Which options of a choice the record fulfils, read off their conditions in the same three-valued logic
+        on the same facts and outcomes as the engine's firing for the choice as a whole."""
+        if self._concluded is None:
+            self._concluded = {q: o for q, o in self.outcomes.items() if o != UNDETERMINED}
+        return tuple(truth(option.fulfilled, self.facts, self._concluded) is True for option in duty.options)
+
+    def _duty(self, duty: Duty, statuses: dict[str, DutyStatus]) -> DutyOut:
+        status = statuses[duty.id]
+        options = self._options(duty) if duty.options else ()
+        if status != DutyStatus.open:
+            reason = NOT_APPLICABLE if status == DutyStatus.not_applicable else FULFILLED
+            return self.catalogue.duty_answer(duty, status, reason, None, options)
+        if duty.after is not None and statuses[duty.after] == DutyStatus.open:
+            return self.catalogue.duty_answer(duty, status, self.catalogue.blocked(duty), "after", options)
         if (duty.id, _APPLIES) in self.fired:
-            return self.catalogue.duty_answer(duty, DutyStatus.open, APPLIES_OPEN, None)
+            return self.catalogue.duty_answer(duty, status, APPLIES_OPEN, None, options)
         unknown = tuple(sorted(self.missing.unknown_paths(duty.applies_facts, self.catalogue.premises(duty))))
         reason = Bilingual(
             nb="Plikten kan gjelde; saken mangler: " + ", ".join(unknown) if unknown else
             "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",
             en="The duty may apply; the case does not give: " + ", ".join(unknown) if unknown else
             "The duty may apply; it depends on a question not yet determined.")
-        return self.catalogue.duty_answer(duty, DutyStatus.open, reason, unknown)
+        return self.catalogue.duty_answer(duty, status, reason, unknown, options)
+
+    def _duties(self) -> list[DutyOut]:
+        statuses = {duty.id: self._status(duty) for duty in self.ruleset.duties}
+        return [self._duty(duty, statuses) for duty in self.ruleset.duties]
 
     # --- the whole answer --------------------------------------------------------------------------------
 
@@ -300,5 +331,5 @@ class AnswerBuilder:
         return Evaluation(
             case_id=self.case.case_id, decision_date=self.case.decision_date, law=self.catalogue.law(self.ruleset),
             decisions=[self._decision(q) for q in self.ruleset.question_order],
-            duties=[self._duty(duty) for duty in self.ruleset.duties],
+            duties=self._duties(),
             warnings=[warning] if warning else [], trace=self._trace(), receipt=self._receipt())

@@ -142,13 +142,23 @@ class Decision(OutputModel):
                                                              "has one and the facts allow it.")
 
 
+class DutyOptionOut(OutputModel):
+    id: str = Field(description="The option's id within its duty.")
+    fulfil_by: Bilingual = Field(description="What the case record must show for this option.")
+    fulfilled: bool = Field(description="The record shows this option taken.")
+
+
 class DutyOut(OutputModel):
     id: str = Field(description="The duty's stable id (GET /v1/rules/{rule_id} shows it).")
     provision: LegalBasis = Field(description="Hjemmel — the duty's exact legal basis.")
+    source: str | None = Field(None, description="The circular, regulation, preparatory works or practice the duty "
+                                                 "rests on beside its basis, with its date.")
     status: DutyStatus = Field(description="open · fulfilled · not_applicable (see the API description).")
     duty: Bilingual = Field(description="What the duty asks of the office.")
     reason: Bilingual = Field(description="Why the duty has this status in this case.")
     fulfil_by: Bilingual = Field(description="What the case record must show for the duty to be fulfilled.")
+    options: list[DutyOptionOut] = Field([], description="For duties that exclude each other, shown as one choice: "
+                                                         "the ways to fulfil it; any one of them does.")
 
 
 class TraceEntry(OutputModel):

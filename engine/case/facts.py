@@ -26,7 +26,17 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from engine.case.model import Case, GatheredHow, Household, Matter, Party, RepresentativeKind, RightStatus
+from engine.case.model import (
+    Case,
+    DecisionResult,
+    FormOfAssistance,
+    GatheredHow,
+    Household,
+    Matter,
+    Party,
+    RepresentativeKind,
+    RightStatus,
+)
 from engine.case.rates import RateRow, RateTable
 from engine.case.types import to_ore
 
@@ -201,8 +211,14 @@ for _name, _kind, _path, _text in [
     ("individual_plan_made_with_client", FactKind.boolean, "services.individual_plan_made_with_client",
      "the individual plan was made together with the client"),
     ("coordinator_appointed", FactKind.boolean, "services.coordinator_appointed", "a coordinator is appointed"),
+    ("individual_plan_consent_given_by", FactKind.code, "services.individual_plan_consent_given_by",
+     "who answered the offer of a plan: client, guardian or representative"),
+    ("takes_part_in_institution_plan", FactKind.boolean, "services.takes_part_in_institution_plan",
+     "the office takes part in the plan the mental-health institution makes"),
     ("client_can_take_part", FactKind.boolean, "participation.client_can_take_part",
      "the client can express views and take part"),
+    ("guardianship_need_reported", FactKind.boolean, "participation.guardianship_need_reported",
+     "the need for a guardian is reported to the county governor"),
 ]:
     _copy(_name, _kind, _path, _text)
 
@@ -260,11 +276,25 @@ def _unclaimed(case: Case, _rates: Rates) -> int | Unknown | None:
                          for i, right in unclaimed if right.expected_monthly_amount is None))
 
 
-@fact("pending_rights", FactKind.count, ["economic_rights"], "economic rights claimed and still pending")
-def _pending(case: Case, _rates: Rates) -> int | None:
-    if case.economic_rights is None:
-        return None
-    return sum(1 for right in case.economic_rights if right.status == RightStatus.pending)
+def _rights(status: RightStatus, unguided: bool):
+    def read(case: Case, _rates: Rates) -> int | None:
+        rights = case.economic_rights
+        if rights is None or (unguided and any(r.guidance_given is None for r in rights if r.status == status)):
+            return None
+        return sum(1 for r in rights if r.status == status and not (unguided and r.guidance_given))
+
+    return read
+
+
+fact("rights_not_claimed", FactKind.count, ["economic_rights"], "economic rights not yet claimed")(
+    _rights(RightStatus.not_claimed, unguided=False))
+fact("rights_not_claimed_without_guidance", FactKind.count, ["economic_rights"],
+     "economic rights not yet claimed that the client has not been guided to claim")(
+    _rights(RightStatus.not_claimed, unguided=True))
+
+
+fact("pending_rights", FactKind.count, ["economic_rights"], "economic rights claimed and still pending")(
+    _rights(RightStatus.pending, unguided=False))
 
 
 @fact("guideline_rate_monthly", FactKind.money,
@@ -335,10 +365,10 @@ def _rate_lines(rates: Rates, household: Household) -> Itemised | Unknown:
     return Itemised(tuple(items))
 
 
-@fact("service_provider_count", FactKind.count, ["services.providers"], "number of distinct service providers")
-def _providers(case: Case, _rates: Rates) -> int | None:
-    providers = _get(case, "services.providers")
-    return None if providers is None else len(set(providers))
+@fact("services_needed_count", FactKind.count, ["services.needed"], "number of distinct services the client needs")
+def _services_needed(case: Case, _rates: Rates) -> int | None:
+    needed = _get(case, "services.needed")
+    return None if needed is None else len(set(needed))
 
 
 @fact("applied_for_financial_assistance", FactKind.boolean, ["request.applied_for"],
@@ -362,14 +392,30 @@ def _information_items(case: Case, _rates: Rates) -> int | None:
     return None if items is None else len(items)
 
 
-@fact("information_items_without_client_knowledge", FactKind.count, ["participation.information_gathering"],
-      "pieces of information gathered neither with the client nor with the client's knowledge")
-def _gathered_behind_back(case: Case, _rates: Rates) -> int | Unknown | None:
-    items = _get(case, "participation.information_gathering")
-    if items is None:
-        return None
-    unknown = [_at("participation.information_gathering", i, "how") for i, item in enumerate(items) if item.how is None]
-    return Unknown(tuple(unknown)) if unknown else sum(1 for item in items if item.how == GatheredHow.neither)
+def _gathered_failing(test, fields: tuple[str, ...]):
+    """The number of items failing `test` (which gives None for an item it cannot tell: what is missing is then
+    those of the item's `fields` the record leaves out)."""
+    def read(case: Case, _rates: Rates) -> int | Unknown | None:
+        items = _get(case, "participation.information_gathering")
+        if items is None:
+            return None
+        results = [test(item) for item in items]
+        if None not in results:
+            return results.count(False)
+        return Unknown(tuple(_at("participation.information_gathering", i, name)
+                             for i, (item, result) in enumerate(zip(items, results, strict=True)) if result is None
+                             for name in fields if getattr(item, name) is None))
+
+    return read
+
+
+fact("information_items_without_client_knowledge", FactKind.count, ["participation.information_gathering"],
+     "pieces of information gathered neither with the client nor with the client's knowledge")(
+    _gathered_failing(lambda item: None if item.how is None else item.how != GatheredHow.neither, ("how",)))
+fact("information_items_not_put_to_client", FactKind.count, ["participation.information_gathering"],
+     "pieces of information from others the client has not been told of and given the chance to comment on")(
+    _gathered_failing(lambda item: True if item.how == GatheredHow.with_client else item.client_could_comment,
+                      ("how", "client_could_comment")))
 
 
 @fact("conditions_stipulated", FactKind.count, ["conditions.stipulated"], "conditions attached to the assistance")
@@ -400,6 +446,7 @@ for _name, _flag, _text in [
     ("conditions_disproportionate", "proportionate", "conditions disproportionately burdensome"),
     ("conditions_limiting_freedom", "respects_freedom_of_action", "conditions unreasonably limiting freedom"),
     ("conditions_not_discussed", "discussed_with_client", "conditions not discussed with the client"),
+    ("conditions_unlawful", "lawful", "conditions in conflict with this act or other law"),
 ]:
     fact(_name, FactKind.count, ["conditions.stipulated"], _text)(_conditions_failing(_flag))
 
@@ -407,6 +454,9 @@ for _name, _path, _text in [
     ("weighty_reasons_against_activity_conditions", "conditions.weighty_reasons_against_activity",
      "weighty reasons speak against activity conditions"),
     ("weighty_reasons_recorded", "conditions.weighty_reasons_recorded", "the weighty reasons are recorded"),
+    ("assistance_reduced_for_breach", "conditions.reduced_for_breach", "assistance reduced for a broken condition"),
+    ("reduction_announced_in_decision", "conditions.reduction_announced_in_decision",
+     "the decision told the client that a broken condition may reduce the assistance"),
 ]:
     _copy(_name, FactKind.boolean, _path, _text)
 
@@ -422,24 +472,26 @@ def _consulted(matter: Matter, parties: set[Party]):
     return read
 
 
-def _view_recorded(matter: Matter):
+def _view_stated(matter: Matter, parties: set[Party]):
     def read(case: Case, _rates: Rates) -> bool | None:
         views = _get(case, "participation.client_views")
-        return None if views is None else any(view.matter == matter for view in views)
+        return None if views is None else any(v.matter == matter and v.stated_by in parties for v in views)
 
     return read
 
 
-def _proposal_flag(matter: Matter, attribute: str):
+def _proposals(matter: Matter, name: str, value=lambda v: v):
+    """Whether some proposal on `matter` shows what `value` reads off its field `name`; unknown while a proposal on
+    it does not say (that field is missing), or while the record has no proposal on it (one is)."""
     def read(case: Case, _rates: Rates) -> bool | Unknown | None:
         proposals = _get(case, "participation.proposals")
         if proposals is None:
             return None
-        on_matter = [(i, getattr(p, attribute)) for i, p in enumerate(proposals) if p.matter == matter]
-        if not on_matter:  # the record has no proposal on the matter yet: one is what is missing
+        on_matter = [(i, getattr(p, name)) for i, p in enumerate(proposals) if p.matter == matter]
+        if not on_matter:
             return Unknown(("participation.proposals",))
-        unknown = [_at("participation.proposals", i, attribute) for i, value in on_matter if value is None]
-        return Unknown(tuple(unknown)) if unknown else any(value for _, value in on_matter)
+        unknown = [_at("participation.proposals", i, name) for i, field in on_matter if field is None]
+        return Unknown(tuple(unknown)) if unknown else any(value(field) for _, field in on_matter)
 
     return read
 
@@ -454,15 +506,29 @@ for _matter in Matter:
 
 # The view, the proposal and its reasons are asked about for the decision on financial assistance only.
 _m = Matter.financial_assistance.value
-fact(f"client_view_recorded_on_{_m}", FactKind.boolean, ["participation.client_views"],
-     f"the client's view on {_m} is recorded")(_view_recorded(Matter.financial_assistance))
+fact(f"view_stated_by_client_on_{_m}", FactKind.boolean, ["participation.client_views"],
+     f"the client's own view on {_m} is recorded")(_view_stated(Matter.financial_assistance, {Party.client}))
+fact(f"view_stated_by_representative_on_{_m}", FactKind.boolean, ["participation.client_views"],
+     f"a guardian's or representative's account of the client's view on {_m} is recorded")(
+    _view_stated(Matter.financial_assistance, {Party.guardian, Party.representative}))
 for _attribute, _text in [
     ("departs_from_client_view", "the proposed outcome departs from the client's view"),
     ("departure_justified_in_writing", "the departure is justified in writing"),
     ("written_reasons", "the decision has written reasons"),
+    ("reasons_cite_rules", "the reasons cite the rules the decision rests on"),
+    ("reasons_state_facts", "the reasons state the facts the decision rests on"),
+    ("reasons_name_main_considerations", "the reasons name the main considerations of the discretion"),
+    ("loan_reasons_given", "the reasons say why the assistance is a loan"),
+    ("appeal_information_given", "the decision tells of the right to appeal, the time limit and where to appeal"),
 ]:
     fact(f"{_attribute}_on_{_m}", FactKind.boolean, ["participation.proposals"], f"{_text} ({_m})")(
-        _proposal_flag(Matter.financial_assistance, _attribute))
+        _proposals(Matter.financial_assistance, _attribute))
+fact(f"decision_not_granted_in_full_on_{_m}", FactKind.boolean, ["participation.proposals"],
+     f"the decision refuses or only partly grants what was applied for ({_m})")(
+    _proposals(Matter.financial_assistance, "result", lambda result: result != DecisionResult.granted))
+fact(f"assistance_as_loan_on_{_m}", FactKind.boolean, ["participation.proposals"],
+     f"the assistance is given as a loan ({_m})")(
+    _proposals(Matter.financial_assistance, "form", lambda form: form == FormOfAssistance.loan))
 
 
 def as_observed(known: Mapping[str, Any], bounds: Mapping[str, tuple[int, int | None]] = {}) -> dict[str, Any]:

@@ -12,6 +12,7 @@ law, so none of them can leak.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
@@ -133,6 +134,8 @@ class EconomicRight(InputModel):
     status: RightStatus = Field(description="Not yet claimed (ikke søkt), or claimed and pending (under behandling).")
     expected_monthly_amount: Kroner | None = Field(None, description="Forventet beløp per måned — what the "
                                                                      "benefit would pay a month.")
+    guidance_given: bool | None = Field(None, description="Veiledet om å søke — the office has guided the client to "
+                                                          "claim the benefit (forvaltningsloven § 11).")
 
 
 class Work(InputModel):
@@ -184,13 +187,21 @@ class PlanConsent(StrEnum):
     not_asked = "not_asked"
 
 
+class Party(StrEnum):
+    client = "client"
+    guardian = "guardian"
+    representative = "representative"
+
+
 class Services(InputModel):
     long_term_need: bool | None = Field(None, description="Behov for langvarige tjenester — long-term needs.")
     needs_coordination: bool | None = Field(
         None, description="Behov for koordinerte tjenester — services that need to be seen together."
     )
-    providers: list[str] | None = Field(
-        None, max_length=20, description="Tjenesteytere — the providers involved, e.g. nav, gp, mental_health."
+    needed: list[Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z_]+$")]] | None = Field(
+        None, max_length=20, description="Tjenester brukeren trenger — the services the client needs, as codes, e.g. "
+        "financial_assistance, housing, qualification_programme, gp, mental_health. They may all come from one "
+        "office.",
     )
     qualification_programme: bool | None = Field(
         None, description="Deltar i kvalifiseringsprogrammet — takes part in the qualification programme."
@@ -200,6 +211,13 @@ class Services(InputModel):
     )
     individual_plan_consent: PlanConsent | None = Field(
         None, description="Samtykke til individuell plan — consented, refused, or not yet asked."
+    )
+    individual_plan_consent_given_by: Party = Field(
+        Party.client, description="Hvem som svarte på tilbudet om plan — the client (the default), their guardian "
+        "(verge), or another representative.",
+    )
+    takes_part_in_institution_plan: bool | None = Field(
+        None, description="NAV-kontoret bidrar i planen institusjonen lager under tvungent psykisk helsevern."
     )
     individual_plan_made_with_client: bool | None = Field(
         None, description="Planen er utarbeidet sammen med tjenestemottakeren — the plan was made with the client."
@@ -227,6 +245,8 @@ class StipulatedCondition(InputModel):
         None, description="Begrenser ikke handle- eller valgfriheten på en urimelig måte — does not unreasonably "
                           "limit the client's freedom of action and choice.")
     discussed_with_client: bool | None = Field(None, description="Drøftet med tjenestemottakeren.")
+    lawful: bool | None = Field(None, description="Ikke i strid med andre bestemmelser i loven eller andre lover — "
+                                                  "does not conflict with this act or other law.")
 
 
 class Conditions(InputModel):
@@ -235,15 +255,12 @@ class Conditions(InputModel):
         None, description="Tungtveiende grunner taler mot aktivitetsvilkår — weighty reasons against activity "
                           "conditions for a client under 30 (sotjl § 20 a).")
     weighty_reasons_recorded: bool | None = Field(None, description="De tungtveiende grunnene er dokumentert.")
+    reduced_for_breach: bool | None = Field(None, description="Stønaden er redusert fordi et vilkår er brutt.")
+    reduction_announced_in_decision: bool | None = Field(
+        None, description="Vedtaket om stønad opplyste om at stønaden kan reduseres ved brudd på vilkår.")
 
 
 # --- participation record --------------------------------------------------------------------------------
-
-
-class Party(StrEnum):
-    client = "client"
-    guardian = "guardian"
-    representative = "representative"
 
 
 class Consultation(InputModel):
@@ -259,20 +276,47 @@ class ClientView(InputModel):
     """Brukerens syn — the client's stated view on a matter."""
 
     matter: Matter = Field(description="The matter the view is about.")
+    stated_by: Party = Field(Party.client, description="Who stated it: the client (the default), a guardian or "
+                                                       "another representative speaking for the client.")
     summary: str | None = Field(None, max_length=500, description="The view in short (never logged).")
 
 
+class DecisionResult(StrEnum):
+    granted = "granted"
+    partially_granted = "partially_granted"
+    refused = "refused"
+
+
+class FormOfAssistance(StrEnum):
+    grant = "grant"
+    loan = "loan"
+    guarantee = "guarantee"
+    goods_and_services = "goods_and_services"
+
+
 class Proposal(InputModel):
-    """Forslag til vedtak — the proposed outcome on a matter and how it relates to the client's view."""
+    """Forslag til vedtak — the proposed decision on a matter: its result, its form, its reasons, and how it
+    relates to the client's view."""
 
     matter: Matter = Field(description="The matter the proposal decides.")
+    result: DecisionResult | None = Field(None, description="Utfall — granted in full, partially granted, refused.")
+    form: FormOfAssistance | None = Field(None, description="Stønadsform — grant (bidrag), loan (lån), guarantee "
+                                                            "(garanti) or goods and services (varer og tjenester).")
     departs_from_client_view: bool | None = Field(None, description="Avviker fra brukerens syn.")
     departure_justified_in_writing: bool | None = Field(
         None, description="Skriftlig begrunnelse for avviket — a written justification for the departure."
     )
     written_reasons: bool | None = Field(
-        None, description="Begrunnelse etter forvaltningsloven § 25 — the decision's written reasons."
+        None, description="Begrunnelse etter forvaltningsloven § 24 — the decision's written reasons."
     )
+    reasons_cite_rules: bool | None = Field(None, description="Begrunnelsen viser til reglene vedtaket bygger på.")
+    reasons_state_facts: bool | None = Field(None, description="Begrunnelsen nevner de faktiske forholdene vedtaket "
+                                                               "bygger på.")
+    reasons_name_main_considerations: bool | None = Field(
+        None, description="Begrunnelsen nevner hovedhensynene som var avgjørende for skjønnet.")
+    loan_reasons_given: bool | None = Field(None, description="Begrunnelsen sier hvorfor stønaden gis som lån.")
+    appeal_information_given: bool | None = Field(
+        None, description="Vedtaket opplyser om klageadgang, klagefrist, klageinstans og hvordan man klager.")
 
 
 class GatheredHow(StrEnum):
@@ -288,6 +332,8 @@ class InformationGathering(InputModel):
     how: GatheredHow | None = Field(
         None, description="Together with the client, with the client's knowledge, or neither."
     )
+    client_could_comment: bool | None = Field(
+        None, description="Brukeren er gjort kjent med opplysningen og har fått uttale seg om den.")
 
 
 class RepresentativeKind(StrEnum):
@@ -307,6 +353,9 @@ class Participation(InputModel):
     representative: RepresentativeKind | None = Field(
         None, description="Hvem representerer brukeren — guardian (verge), relative, trusted person, someone the "
                           "office arranged, or `none` (nobody speaks for the client). Absent means unknown."
+    )
+    guardianship_need_reported: bool | None = Field(
+        None, description="Behov for verge er meldt til statsforvalteren (vergemålsloven § 57)."
     )
     consultations: list[Consultation] | None = Field(None, max_length=100, description="Samtaler — the "
                                                                                       "consultations held.")

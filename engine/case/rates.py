@@ -16,10 +16,10 @@ from typing import Annotated
 import yaml
 from pydantic import Field, model_validator
 
-from engine.case.types import CalendarDate
+from engine.case.types import CalendarDate, DecimalAmount
 from engine.models import InputModel
 
-Rate = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2, allow_inf_nan=False)]
+Rate = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2, allow_inf_nan=False), DecimalAmount]
 Text = Annotated[str, Field(max_length=300)]
 CategoryId = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=40)]
 
@@ -77,33 +77,34 @@ class RateTable(InputModel):
 
     @model_validator(mode="after")
     def _whole(self) -> RateTable:
+        # The messages name the table's own fields and positions, never its values: a table can come with a case,
+        # and an error answer repeats nothing the client sent.
         dates = [row.valid_from for row in self.rows]
         if any(later <= earlier for earlier, later in itertools.pairwise(dates)):
             raise ValueError("rows must have strictly ascending, distinct 'from' dates")
-        named = [self.household.alone, self.household.partner, self.household.sharing_home]
-        named += [band.category for band in self.household.children]
-        if unknown := sorted(set(named) - self.categories.keys()):
-            raise ValueError(f"household names categories that are not in 'categories': {unknown}")
+        named = {"household.alone": self.household.alone, "household.partner": self.household.partner,
+                 "household.sharing_home": self.household.sharing_home}
+        named |= {f"household.children.{i}.category": band.category for i, band in enumerate(self.household.children)}
+        if unknown := [where for where, category in named.items() if category not in self.categories]:
+            raise ValueError(f"{', '.join(unknown)}: not a category of 'categories'")
         age = 0
         for band in self.household.children:
             if band.from_age != age or band.to_age < band.from_age:
                 raise ValueError("child age bands must follow each other from age 0 without gaps or overlaps")
             age = band.to_age + 1
-        for row in self.rows:
+        for i, row in enumerate(self.rows):
             if not row.source.strip():
-                raise ValueError(f"the row from {row.valid_from.isoformat()} must name its source")
+                raise ValueError(f"rows.{i} must name its source")
             if row.rates.keys() != self.categories.keys():
-                raise ValueError(f"the row from {row.valid_from.isoformat()} must give a rate for exactly the "
-                                 "table's categories")
-        for gap in self.known_gaps:
+                raise ValueError(f"rows.{i} must give a rate for exactly the table's categories")
+        for i, gap in enumerate(self.known_gaps):
             if gap.valid_to < gap.valid_from:
-                raise ValueError(f"the known gap from {gap.valid_from.isoformat()} ends before it starts")
+                raise ValueError(f"known_gaps.{i} ends before it starts")
             if any(gap.valid_from <= day <= gap.valid_to for day in dates):
-                raise ValueError(f"the known gap from {gap.valid_from.isoformat()} holds a row")
-        for first, second in itertools.combinations(self.known_gaps, 2):
+                raise ValueError(f"known_gaps.{i} holds a row")
+        for (i, first), (j, second) in itertools.combinations(enumerate(self.known_gaps), 2):
             if first.valid_from <= second.valid_to and second.valid_from <= first.valid_to:
-                raise ValueError(f"the known gaps from {first.valid_from.isoformat()} and "
-                                 f"{second.valid_from.isoformat()} overlap")
+                raise ValueError(f"known_gaps.{i} and known_gaps.{j} overlap")
         return self
 
     def row_on(self, day: dt.date) -> RateRow | None:

@@ -14,21 +14,44 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field
 
 
+def calendar_date(text: str) -> dt.date:
+    """A date written YYYY-MM-DD; a ValueError that never quotes the text otherwise."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):  # [0-9], not \d: "٢٠٢٤" is no year here
+        raise ValueError("a date is written YYYY-MM-DD (dato skrives ÅÅÅÅ-MM-DD)")
+    return dt.date.fromisoformat(text)  # its errors name the part out of range, never the text
+
+
 def _calendar_date(value: object) -> object:
-    if isinstance(value, str):
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError("a date is written YYYY-MM-DD")
-        return dt.date.fromisoformat(value)  # its errors name the part out of range, never the text
-    return value
+    return calendar_date(value) if isinstance(value, str) else value
+
+
+def _decimal(value: object) -> Decimal:
+    """A JSON number or decimal text (or, from Python, a Decimal) as a Decimal."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
+        return Decimal(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(repr(value))  # a float by its shortest repr: 0.1 is 0.1, not 0.1000000000000000055…
+    raise ValueError("an amount is a number, or text of digits 0-9 with an optional decimal point, e.g. 1234.50 "
+                     "(et beløp er et tall, eller tekst med sifrene 0-9 og eventuelt desimalpunktum)")
 
 
 # A date given as text is YYYY-MM-DD (pydantic alone would read "1204329600" or "0" as a Unix time). Parsed
 # here, so that it also holds in pydantic's strict mode, where the date validator takes no text.
 CalendarDate = Annotated[dt.date, BeforeValidator(_calendar_date)]
 
+# An amount as text is plain ASCII decimal notation. Python's Decimal, which pydantic uses for text, would also
+# read "١٢٣", "１２", "5_000", " 5", "+5" and "1e3". The minus sign passes, so that a negative amount is refused
+# as one ("greater than or equal to 0"). Converted here (pydantic's strict mode takes only a Decimal after a
+# validator like this one), so the field's constraints still apply. A JSON number's digits are checked by the
+# strict parser (api/strict_json.py), which sees them before they become a float.
+DecimalAmount = BeforeValidator(_decimal)
+
 Kroner = Annotated[
     Decimal,
     Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False, description="Amount in NOK (kroner)."),
+    DecimalAmount,  # after the Field, or the JSON Schema loses its "minimum"
 ]
 
 _WHOLE_KRONE = Decimal(1)

@@ -25,6 +25,7 @@ from engine.law.expressions import (
     Condition,
     ConditionError,
     Not,
+    Or,
     Value,
     facts_in,
     linear_terms,
@@ -40,6 +41,7 @@ from engine.law.schema import (
     Basis,
     Conclusion,
     Consideration,
+    DutyOption,
     DutySpec,
     OutcomeSpec,
     ProvisionFile,
@@ -172,12 +174,26 @@ class Amount:
 
 
 @dataclass(frozen=True)
+class Option:
+    """One way of fulfilling a duty that offers a choice (`options` in the rule file)."""
+
+    spec: DutyOption
+    fulfilled: Condition
+
+
+@dataclass(frozen=True)
 class Duty:
     id: str
     provision: Provision
     spec: DutySpec
     applies: Condition
-    fulfilled: Condition
+    fulfilled: Condition  # for a choice: any of its options
+    options: tuple[Option, ...] = ()
+
+    @property
+    def after(self) -> str | None:
+        """The full id of the duty to be fulfilled first, if any."""
+        return self.spec.after and f"{self.provision.id_prefix}/{self.spec.after}"
 
     @cached_property
     def applies_facts(self) -> frozenset[str]:
@@ -338,10 +354,26 @@ def load_rulebook(rules_dir: Path = RULES_DIR, rates_path: str = NATIONAL_RATES)
     def key(spec: ProvisionFile) -> str:
         return f"{acts[spec.act].slug}/{spec.section.replace(' ', '')}"
 
-    by_key = {key(spec): spec for _, spec in files if spec.same_rules_as is None}
-    provisions = [Provision(key(spec), acts[spec.act], spec, relative,
-                            digests[relative], _contents(relative, spec, acts[spec.act], by_key))
-                  for relative, spec in files]
+    def version(spec: ProvisionFile) -> str:
+        return f"{key(spec)}@{spec.amended.isoformat()}" if spec.amended else key(spec)
+
+    by_version = {version(spec): (relative, spec) for relative, spec in files}
+    contents: dict[str, Contents] = {}
+
+    def contents_of(relative: str, spec: ProvisionFile, sharing: tuple[str, ...] = ()) -> Contents:
+        if relative not in contents:
+            if relative in sharing:
+                raise RuleFileError(f"{relative}: same_rules_as goes round in a circle")
+            origin = spec.same_rules_as and by_version.get(spec.same_rules_as.provision)
+            if spec.same_rules_as and origin is None:
+                raise RuleFileError(f"{relative}: same_rules_as names {spec.same_rules_as.provision}, which is not "
+                                    "a rule file")
+            shared = origin and contents_of(*origin, sharing + (relative,))
+            contents[relative] = _contents(relative, spec, acts[spec.act], origin and origin[1], shared)
+        return contents[relative]
+
+    provisions = [Provision(key(spec), acts[spec.act], spec, relative, digests[relative],
+                            contents_of(relative, spec)) for relative, spec in files]
     _check_versions(provisions)
     rules, duties = _parse_conditions(provisions, acts)
     amounts = _parse_amounts(provisions)
@@ -366,23 +398,24 @@ def _parse_amounts(provisions: list[Provision]) -> dict[str, Amount]:
     return amounts
 
 
-_SECTION_IN_TEXT = re.compile(r"§ (\d+(?:-\d+)?[a-z]?)")
+_SECTION_IN_TEXT = re.compile(r"§ (\d+(?:[A-Z]?-\d+)?[a-z]?)")
 _OUTCOME_CALL = re.compile(r"""outcome\((["'])([^"']+)\1\)""")
 
 
-def _contents(relative: str, spec: ProvisionFile, act: Act, originals: dict[str, ProvisionFile]) -> Contents:
-    shared = spec.same_rules_as
-    if shared is None:
+def _contents(relative: str, spec: ProvisionFile, act: Act, origin: ProvisionFile | None,
+              shared: Contents | None) -> Contents:
+    """What a file says once the rules it shares (`same_rules_as`) are taken in: those of an earlier version of the
+    same section as they are, or those of an earlier act re-based on this one (sections mapped by acts.yaml)."""
+    if origin is None or shared is None:
         return Contents(tuple(spec.rules), tuple(spec.duties), tuple(spec.considerations), spec.definitions,
                         spec.amount)
-    origin = originals.get(shared.provision)
-    if origin is None:
-        raise RuleFileError(f"{relative}: same_rules_as names {shared.provision}, which is not a rule file "
-                            "(or itself shares another's rules)")
-    if act.succeeds is None or act.succeeds.act != origin.act:
-        raise RuleFileError(f"{relative}: shares rules with {shared.provision}, but acts.yaml does not say that "
-                            f"{act.id} succeeds {origin.act}")
-    sections = act.succeeds.sections
+    if origin.act == act.id:
+        sections: dict[str, str] = {}
+    elif act.succeeds is None or act.succeeds.act != origin.act:
+        raise RuleFileError(f"{relative}: shares rules with {spec.same_rules_as.provision}, but acts.yaml does not "
+                            f"say that {act.id} succeeds {origin.act}")
+    else:
+        sections = act.succeeds.sections
 
     def section(number: str) -> str:
         return sections.get(number, number)
@@ -399,21 +432,27 @@ def _contents(relative: str, spec: ProvisionFile, act: Act, originals: dict[str,
     def texts(value: Texts) -> Texts:
         return Texts(nb=text(value.nb), en=text(value.en))
 
+    def option(value: DutyOption) -> DutyOption:
+        return value.model_copy(update={"fulfilled_when": condition(value.fulfilled_when),
+                                        "fulfil_by": texts(value.fulfil_by)})
+
     rules = [r.model_copy(update={
         "basis": basis(r.basis), "when": condition(r.when), "because": texts(r.because),
-        "then": Conclusion(question=section(r.then.question), outcome=r.then.outcome)}) for r in origin.rules]
+        "then": Conclusion(question=section(r.then.question), outcome=r.then.outcome)}) for r in shared.rules]
     duties = [d.model_copy(update={
         "basis": basis(d.basis), "applies_when": condition(d.applies_when),
-        "fulfilled_when": condition(d.fulfilled_when), "duty": texts(d.duty), "fulfil_by": texts(d.fulfil_by)})
-        for d in origin.duties]
-    considerations = [c.model_copy(update={"nb": text(c.nb), "en": text(c.en)}) for c in origin.considerations]
-    amount = spec.amount or (origin.amount and origin.amount.model_copy(update={"basis": basis(origin.amount.basis)}))
+        "fulfilled_when": d.fulfilled_when and condition(d.fulfilled_when),
+        "options": [option(o) for o in d.options], "duty": texts(d.duty), "fulfil_by": texts(d.fulfil_by)})
+        for d in shared.duties]
+    considerations = [c.model_copy(update={"nb": text(c.nb), "en": text(c.en)}) for c in shared.considerations]
+    amount = spec.amount or (shared.amount and shared.amount.model_copy(update={"basis": basis(shared.amount.basis)}))
     own_ids = {item.id for item in spec.rules + spec.duties}
     return Contents(
         rules=tuple([r for r in rules if r.id not in own_ids] + spec.rules),
         duties=tuple([d for d in duties if d.id not in own_ids] + spec.duties),
         considerations=tuple(considerations + spec.considerations),
-        definitions={**origin.definitions, **spec.definitions}, amount=amount)
+        definitions={**{name: condition(text) for name, text in shared.definitions.items()}, **spec.definitions},
+        amount=amount)
 
 
 def _check_versions(provisions: list[Provision]) -> None:
@@ -446,10 +485,16 @@ def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
                         raise RuleFileError(f"{full_id}: outcome {spec.then.outcome} is not among the file's outcomes")
                     written[full_id] = (provision, spec, parse_condition(spec.when, scope))
                 else:
+                    options = tuple(Option(o, parse_condition(o.fulfilled_when, scope)) for o in spec.options)
+                    fulfilled = Or(tuple(o.fulfilled for o in options)) if options else \
+                        parse_condition(spec.fulfilled_when, scope)
                     duties[full_id] = Duty(full_id, provision, spec, parse_condition(spec.applies_when, scope),
-                                           parse_condition(spec.fulfilled_when, scope))
+                                           fulfilled, options)
             except ConditionError as error:
                 raise RuleFileError(f"{full_id}: {error}") from None
+    for duty in duties.values():
+        if duty.after is not None and (duty.after not in duties or duty.after == duty.id):
+            raise RuleFileError(f"{duty.id}: after names {duty.spec.after}, which is no other duty of its file")
 
     overridden_by: dict[str, list[str]] = {full_id: [] for full_id in written}
     for full_id, (provision, spec, _) in written.items():

@@ -45,13 +45,25 @@ class Succession(InputModel):
 
 
 class Act(InputModel):
-    id: str = Field(pattern=r"^LOV-\d{4}-\d{2}-\d{2}(-\d+)?$")
+    """An act (LOV-…) or a regulation (FOR-…) that a rule or duty may cite, by its Lovdata id."""
+
+    id: str = Field(pattern=r"^(LOV|FOR)-\d{4}-\d{2}-\d{2}(-\d+)?$")
     slug: str = Field(pattern=r"^[a-z0-9-]+$")
     short_name: str
     title: str
     version: str
     url: str
     succeeds: Succession | None = None
+    in_force: Validity | None = Field(None, description="The days the act is in force, for an act cited but not "
+                                                       "encoded; `source` says where the dates come from.")
+    sections: dict[str, Validity] = Field({}, description="Sections cited but not encoded, with the days each is "
+                                                         "in force (where that differs from the act's).")
+    source: str | None = Field(None, description="Where the dates and the title come from.")
+
+    def cites_in_force(self, section: str, day: dt.date) -> bool:
+        """Whether a section of this act that no rule file encodes was in force on `day`, by acts.yaml."""
+        validity = self.sections.get(section, self.in_force)
+        return validity is not None and validity.covers(day)
 
 
 class Basis(InputModel):
@@ -63,10 +75,18 @@ class Basis(InputModel):
 
 
 class StatuteText(InputModel):
-    status: Literal["quoted", "unverified"]
+    status: Literal["quoted", "unverified"] = Field(description="quoted: `nb` is the statute's wording as `source` "
+                                                                "shows it; unverified: `nb` is a reconstruction.")
     source: str = Field(min_length=3)
     version_date: dt.date | None = None
     nb: str = Field(min_length=1)
+    not_verified: str | None = Field(None, description="What of the section could not be verified, and why.")
+
+    @model_validator(mode="after")
+    def _unverified_says_why(self) -> StatuteText:
+        if self.status == "unverified" and not self.not_verified:
+            raise ValueError("an unverified text must say what could not be verified, and why (not_verified)")
+        return self
 
 
 OutcomeId = Annotated[str, Field(pattern=r"^[a-z_]+$", max_length=40)]
@@ -91,6 +111,8 @@ class Conclusion(InputModel):
 class RuleSpec(InputModel):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     basis: Basis
+    source: str | None = Field(None, description="The circular, preparatory works or practice the rule rests on "
+                                                 "beside the statute, with its date.")
     when: str = Field(min_length=1)
     then: Conclusion
     because: Texts
@@ -99,13 +121,40 @@ class RuleSpec(InputModel):
                                                  "complete (emergency help); more facts may revise it.")
 
 
+class DutyOption(InputModel):
+    """One way to fulfil a duty that can be fulfilled in more than one way, each excluding the others."""
+
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    fulfilled_when: str = Field(min_length=1)
+    fulfil_by: Texts
+
+
 class DutySpec(InputModel):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     basis: Basis
+    source: str | None = Field(None, description="The circular, preparatory works, regulation or practice the duty "
+                                                 "rests on beside its basis, with its date.")
     applies_when: str = Field(min_length=1)
-    fulfilled_when: str = Field(min_length=1)
+    fulfilled_when: str | None = Field(None, min_length=1, description="What fulfils the duty; or `options`.")
+    options: list[DutyOption] = Field([], description="Duties that exclude each other, as one duty: it is fulfilled "
+                                                      "by any one option, and open as one choice until then.")
+    after: str | None = Field(None, pattern=r"^[a-z0-9-]+$", description="A duty of the same file that must be "
+                                                                          "fulfilled first; the answer says so.")
     duty: Texts
     fulfil_by: Texts
+
+    @model_validator(mode="after")
+    def _fulfilled_one_way(self) -> DutySpec:
+        if (self.fulfilled_when is None) == (not self.options):
+            raise ValueError("a duty has either fulfilled_when or options (two or more), not both")
+        if self.options and len(self.options) < 2:
+            raise ValueError("a choice needs two options or more")
+        return self
+
+    @property
+    def fulfilled_source(self) -> str:
+        """What fulfils the duty, as one condition: the options joined by `or`."""
+        return self.fulfilled_when or " or ".join(f"({option.fulfilled_when})" for option in self.options)
 
 
 class Consideration(InputModel):
@@ -127,7 +176,9 @@ class SharedRules(InputModel):
     still names the act it rests on. This file's own definitions replace the earlier file's where the acts differ.
     """
 
-    provision: str = Field(pattern=r"^[a-z0-9-]+/[0-9a-z-]+$", description="'<act slug>/<section>'")
+    provision: str = Field(pattern=r"^[a-z0-9-]+/[0-9a-zA-Z-]+(@\d{4}-\d{2}-\d{2})?$",
+                           description="'<act slug>/<section>', or '<act slug>/<section>@<amended>' for a later "
+                                       "version; an earlier version of the same act's section shares as it is")
     note: str = Field(min_length=1, description="Why the rules are the same, and what differs.")
 
 

@@ -107,7 +107,7 @@ CODES: dict[str, list[str]] = {  # example codes for free-text code fields: "<Mo
     "Case.case_id": ["case-1", "K:2024.17"],
     "EconomicRight.kind": ["housing_allowance", "sickness_benefit", "child_support", "unemployment_benefit"],
     "LifeSituation.kind": ["substance_use", "child_may_lose_kindergarten_place", "debt", "illness"],
-    "Services.providers": ["nav", "gp", "mental_health", "child_welfare", "housing"],
+    "Services.needed": ["financial_assistance", "housing", "qualification_programme", "gp", "mental_health"],
     "InformationGathering.source": ["bank", "employer", "tax", "nav", "gp"],
     "ClientView.summary": ["Ønsker hjelp til husleie.", "Vil ikke ha plan."],
 }
