@@ -19,7 +19,7 @@ from engine.case.model import Case
 from engine.case.rates import RateTable
 from engine.evaluate import Evaluator
 from engine.run.oracle import OracleEngine
-from tests.conftest import ROOT, load_example
+from tests.conftest import ROOT, essence, load_example
 
 SINGLE_PARENT = load_example(ROOT / "examples" / "savings-not-recorded.json")["case"]
 NAV_APPLICATION = ROOT / "tests" / "fixtures" / "nav-brukerdata" / "brukerdata.json"
@@ -159,3 +159,13 @@ def test_emergency_help_yields_to_means_the_record_shows_cover_the_need(evaluato
     unknown_means = acute | {"income": [], "assets": [{"kind": "bank_deposit", "value": 50_000}]}
     [reason] = _decisions(evaluator, unknown_means)["18"].reasons  # the savings may or may not be needed
     assert reason.rule_id.endswith("/emergency-help") and reason.provisional
+
+
+def test_a_joint_conclusion_shows_the_facts_of_the_rule_set_it_fired_in(evaluator):
+    # § 21's joint conclusions read § 18's rules, which differ before and after 2022-09-01 under one id: the trace
+    # of a 2024 case is the same whether or not a 2015 case went first.
+    body = UNJUDGED_CAR | _unclaimed(6000) | {"life_situation": {"difficult": False}}
+    earlier = evaluator.evaluate(Case.model_validate(body | {"decision_date": "2015-03-01"}))
+    later = Case.model_validate(body | {"decision_date": "2024-03-01"})
+    assert {entry.firing for entry in earlier.trace} >= {"concludes_jointly"}
+    assert essence(evaluator.evaluate(later)) == essence(Evaluator().evaluate(later))

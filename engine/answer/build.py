@@ -69,7 +69,7 @@ class AnswerCatalogue:
         self._considerations: dict[str, list[ConsiderationOut]] = {}
         self._premises: dict[str, frozenset[str]] = {}
         self._duty_answers: dict[tuple, DutyOut] = {}
-        self._trace_names: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._trace_names: dict[tuple[int, str], tuple[str, ...]] = {}
         self._laws: dict[str, Law] = {}
         self._items: dict[str, dict[str, Rule | Joint | Duty]] = {}
 
@@ -123,8 +123,10 @@ class AnswerCatalogue:
                          en=f"The duty cannot be fulfilled before this is done: {first.en}")
 
     def trace_names(self, record: Record, item: Rule | Joint | Duty) -> tuple[str, ...]:
-        """The facts a firing looked at, in the order the trace shows them."""
-        key = (record.item_id, str(record.firing))
+        """The facts a firing looked at, in the order the trace shows them. Keyed by the item itself, not its id: a
+        joint conclusion of one provision reads the rules of the questions it asks about, which differ between the
+        rule sets it is in (the items live as long as the rule book's rule sets)."""
+        key = (id(item), str(record.firing))
         names = self._trace_names.get(key)
         if names is None:
             firing = record.firing

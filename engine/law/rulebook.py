@@ -227,6 +227,9 @@ class RuleSet:
     @cached_property
     def joints(self) -> dict[str, tuple[Joint, ...]]:
         """By question: the outcomes its rules conclude together (`engine.law.jointly`)."""
+        def premises(question: str) -> list[tuple[str, Condition]]:
+            return [(rule.outcome, rule.effective) for rule in self.rules_by_question[question]]
+
         found: dict[str, tuple[Joint, ...]] = {}
         for question, rules in self.rules_by_question.items():
             by_id = {rule.id: rule for rule in rules}
@@ -235,8 +238,8 @@ class RuleSet:
                 Joint(f"{prefix}/jointly-{outcome}-{index}", question, outcome,
                       tuple(by_id[rule_id] for rule_id in origin), condition)
                 for outcome in dict.fromkeys(rule.outcome for rule in rules)
-                for index, (origin, condition) in enumerate(
-                    joint_conditions((rule.id, rule.effective) for rule in rules if rule.outcome == outcome), 1))
+                for index, (origin, condition) in enumerate(joint_conditions(
+                    ((rule.id, rule.effective) for rule in rules if rule.outcome == outcome), premises), 1))
         return found
 
     @cached_property
