@@ -23,7 +23,6 @@ conjunctions resolution derives only the most general are kept.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable
 
 from engine.law.expressions import MIRRORED, NEGATED, And, Compare, Condition, InSet, Known, Not, OutcomeRef, Shown
@@ -61,36 +60,46 @@ def _asked(node: Condition) -> tuple[str, Callable[[str], bool]] | None:
     return None
 
 
-def _key(atom: Atom) -> tuple:
-    """One key for an atom and every way of writing it: `a < b`, `not a >= b` and `b > a` are one comparison."""
-    node, want = atom
-    if isinstance(node, Compare) and node.bounds is not None:
-        terms, constant = node.bounds
-        op = node.op if want else NEGATED[node.op]
-        if terms and terms[0][2] < 0:
-            terms, constant, op = tuple((low, high, -c) for low, high, c in terms), -constant, MIRRORED[op]
-        return ("comparison", terms, constant, op)
-    return ("atom", node, want)
+class _Keys:
+    """One key for an atom and every way of writing it — `a < b`, `not a >= b` and `b > a` are one comparison — made
+    of strings and numbers, so that keys hash and sort cheaply and in the same order in every process."""
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[Condition, str]] = {}  # id(node) -> (node, its text): each written once
+
+    def __call__(self, atom: Atom) -> tuple:
+        node, want = atom
+        if isinstance(node, Compare) and node.bounds is not None:
+            terms, constant = node.bounds
+            op = node.op if want else NEGATED[node.op]
+            if terms and terms[0][2] < 0:
+                terms, constant, op = tuple((low, high, -c) for low, high, c in terms), -constant, MIRRORED[op]
+            return ("comparison", terms, constant, op)
+        if id(node) not in self._texts:
+            self._texts[id(node)] = (node, repr(node))
+        return ("atom", self._texts[id(node)][1], want, _kind(node))
+
+
+def _kind(node: Condition) -> str:
+    """"fact": a comparison or membership on facts, which every completion of a case makes true or false; "case":
+    a known() or shown() of the case as it is; "outcome": a test of a question's outcome."""
+    if isinstance(node, Known | Shown):
+        return "case"
+    sides = (node.left, node.right) if isinstance(node, Compare) else (node.subject,) if isinstance(node, InSet) else ()
+    return "outcome" if any(isinstance(side, OutcomeRef) for side in sides) else "fact"
 
 
 def _complement(key: tuple) -> tuple:
     if key[0] == "comparison":
         return (*key[:3], NEGATED[key[3]])
-    return ("atom", key[1], not key[2])
+    return ("atom", key[1], not key[2], key[3])
 
 
 def _resolvable(key: tuple) -> bool:
-    """A comparison or membership on facts: every completion of a case makes it true or false."""
-    if key[0] == "comparison":
-        return True
-    node = key[1]
-    sides = (node.left, node.right) if isinstance(node, Compare) else (node.subject,) if isinstance(node, InSet) else ()
-    return bool(sides) and not any(isinstance(side, OutcomeRef) for side in sides)
+    return key[0] == "comparison" or key[3] == "fact"
 
 
-def _on_the_facts(key: tuple) -> bool:
-    """A comparison or membership (on facts or outcomes), not a known() or shown() of the case as it is."""
-    return not (key[0] == "atom" and isinstance(key[1], Known | Shown))
+Term = tuple[dict, frozenset[str], bool]  # its atoms by key, the rules behind it, whether resolution derived it
 
 
 def joint_conditions(rules: Iterable[tuple[str, Condition]], premises: Premises
@@ -98,39 +107,53 @@ def joint_conditions(rules: Iterable[tuple[str, Condition]], premises: Premises
     """For the rules (id, effective condition) of one question that conclude one outcome: the joint conditions
     that resolution on complementary comparisons adds, each with the ids of the rules it comes from. `premises`
     gives the rules of a question asked about."""
-    terms: dict[frozenset, tuple[dict, frozenset[str], bool]] = {}  # atom keys -> atoms, rules behind, joint?
+    key = _Keys()
+    terms: dict[frozenset, Term] = {}
     try:
         for rule_id, condition in rules:
             for conjunction in disjunctive(condition, True, _atoms(premises)):
-                atoms = {_key(atom): atom for atom in conjunction}
+                atoms = {key(atom): atom for atom in conjunction}
                 term = frozenset(atoms)
-                if not any(_complement(key) in term for key in term):
-                    terms[term] = (atoms, terms.get(term, ({}, frozenset()))[1] | {rule_id}, False)
+                if not any(_complement(k) in term for k in term):
+                    terms[term] = (atoms, terms.get(term, ({}, frozenset(), False))[1] | {rule_id}, False)
     except TooLarge:
         return []  # too many to resolve: the rules conclude one by one
-    for _ in range(MAX_JOINT):
-        found = next(_resolvents(terms), None)
-        if found is None:
-            break
-        term, atoms, origin = found
-        for subsumed in [t for t, (_, _, joint) in terms.items() if joint and term < t]:
-            del terms[subsumed]
-        terms[term] = (atoms, origin, True)
+    _close(terms)
     return [(tuple(sorted(origin)), And(tuple(node if want else Not(node) for node, want in
-                                               sorted(atoms.values(), key=repr))))
+                                               (atoms[k] for k in sorted(atoms)))))
             for atoms, origin, joint in terms.values() if joint]
 
 
-def _resolvents(terms: dict[frozenset, tuple[dict, frozenset[str], bool]]):
-    """Conjunctions resolution derives from two already there — with their atoms and the rules behind them — that
-    no conjunction already there subsumes."""
-    for first, second in itertools.combinations(list(terms), 2):
-        for key in sorted(first, key=repr):  # not in hash order: the same joints, in the same order, in every process
-            if not _resolvable(key) or _complement(key) not in second:
-                continue
-            term = (first - {key}) | (second - {_complement(key)})
-            if any(_complement(other) in term for other in term) or not all(_on_the_facts(k) for k in term) or \
-                    any(existing <= term for existing in terms):
-                continue
-            atoms = {**terms[first][0], **terms[second][0]}
-            yield term, {k: atoms[k] for k in term}, terms[first][1] | terms[second][1]
+def _close(terms: dict[frozenset, Term]) -> None:
+    """Add to `terms` every resolvent of two of them that none subsumes, each new one resolved with those before
+    it in turn; a new one takes the place of the derived ones it subsumes. At most MAX_JOINT are derived."""
+    queue, done, derived = list(terms), [], 0
+    while queue and derived < MAX_JOINT:
+        term = queue.pop(0)
+        if term not in terms:
+            continue  # subsumed meanwhile
+        for other in [other for other in done if other in terms]:
+            if term not in terms:
+                break  # a resolvent of its own took its place
+            for resolvent, atoms, origin in list(_resolvents(term, terms[term], other, terms[other])):
+                if any(existing <= resolvent for existing in terms):
+                    continue
+                for subsumed in [t for t, (_, _, joint) in terms.items() if joint and resolvent < t]:
+                    del terms[subsumed]
+                terms[resolvent] = (atoms, origin, True)
+                queue.append(resolvent)
+                derived += 1
+        done.append(term)
+
+
+def _resolvents(first: frozenset, first_term: Term, second: frozenset, second_term: Term):
+    """What resolution derives from two conjunctions: for each comparison or membership on facts one has and the
+    other has the complement of, the rest of both — unless it contradicts itself or reads the case as it is."""
+    for key in sorted(first):
+        if not _resolvable(key) or _complement(key) not in second:
+            continue
+        term = (first - {key}) | (second - {_complement(key)})
+        if any(_complement(other) in term for other in term) or any(k[0] == "atom" and k[3] == "case" for k in term):
+            continue
+        atoms = {**first_term[0], **second_term[0]}
+        yield term, {k: atoms[k] for k in term}, first_term[1] | second_term[1]
