@@ -3,9 +3,11 @@
 The events are what a case-management system can publish once the caseworker has decided. Every legal
 conclusion in them is the Evaluation's: this module only translates.
 
-- `saksStatus`, one per question: a sak for each provision the engine answered. Financial assistance is
-  UNDER_BEHANDLING (BEHANDLES_IKKE where the question does not arise); any other question, such as the
-  individual plan, is IKKE_INNSYN, the status the format gives saker that are not financial assistance.
+- `saksStatus`, one per question: a sak for each provision the engine answered, and one for each need the
+  application lists and each question answered for it (the immediate need, a kindergarten bill …), titled by the
+  need. Financial assistance is UNDER_BEHANDLING (BEHANDLES_IKKE where the question does not arise); any other
+  question, such as the individual plan, is IKKE_INNSYN, the status the format gives saker that are not
+  financial assistance.
 - `vedtakFattet` with a suggested `utfall` only where the law leaves no discretion: INNVILGET for `entitled`,
   AVSLATT for `not_entitled`. Never for `discretionary` or `undetermined`, and never DELVIS_INNVILGET or
   AVVIST, which are the caseworker's. The decision letter's document id is a placeholder the system replaces.
@@ -17,7 +19,8 @@ conclusion in them is the Evaluation's: this module only translates.
   with `conditions` recorded as empty (no condition set, no weighty reasons found), which the engine evaluates
   like any other. A duty that does not apply in the real evaluation gives no `vilkar`.
 
-References are derived from the question, the document kind or the duty id alone, so evaluating the same
+References are derived from the question (and the need's id), the document kind or the duty id alone, so
+evaluating the same
 application again gives the same references, and the new events replace the old ones. Every event is
 validated against the vendored `digisos-soker.json` before it is returned.
 """
@@ -26,13 +29,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import NamedTuple
 
 from digisos import vocabulary as v
 from digisos.answer import CandidateEvent, Document, MappingReport
 from digisos.schema import validate_event
 from engine import ENGINE_VERSION
 from engine.answer.models import Bilingual, Decision, DutyStatus, Evaluation
-from engine.case.model import Matter
+from engine.case.model import Matter, NeedKind
 from engine.law.expressions import questions_in
 from engine.law.rulebook import UNDETERMINED, RuleSet
 from engine.run.runtime import Firing
@@ -68,6 +72,26 @@ def _citation(decision: Decision) -> str:
     return f"{decision.provision.short_name} § {decision.provision.section}"
 
 
+class Sak(NamedTuple):
+    """A sak: one question answered for the case, or for one need the application lists."""
+
+    reference: str
+    title: str
+    decision: Decision
+    basis: tuple[str, ...]  # what the sak is: the question, and the need
+
+
+def _saker(evaluation: Evaluation) -> list[Sak]:
+    """The case's saker, one per question, then each need's, one per question answered for it."""
+    found = [Sak(sak_reference(d.question), f"{d.provision.title} ({_citation(d)})", d, (f"question:{d.question}",))
+             for d in evaluation.decisions]
+    found += [Sak(sak_reference(f"{d.question}-{need.id}"),
+                  f"{v.NEED_TITLES[NeedKind(need.kind)]}: {d.provision.title.lower()} ({_citation(d)})", d,
+                  (f"question:{d.question}", f"need:{need.id}"))
+              for need in evaluation.needs for d in need.decisions]
+    return found
+
+
 def candidate_events(evaluation: Evaluation, report: MappingReport, ruleset: RuleSet,
                      baseline: Evaluation | None = None) -> list[CandidateEvent]:
     """The events for one evaluated application. `baseline` is the evaluation of the same case with its
@@ -76,18 +100,19 @@ def candidate_events(evaluation: Evaluation, report: MappingReport, ruleset: Rul
     # The saker the applicant follows on nav.no are those on financial assistance (økonomisk sosialhjelp): the
     # questions whose provision decides that matter. The format publishes any other sak as IKKE_INNSYN.
     financial = {q for q, p in ruleset.questions.items() if p.spec.matter == Matter.financial_assistance}
-    events = [_case_status(decision, decision.question in financial, at) for decision in evaluation.decisions]
-    events += _documentation(evaluation, report, at)
+    all_saker = _saker(evaluation)
+    events = [_case_status(sak, sak.decision.question in financial, at) for sak in all_saker]
+    events += _documentation(all_saker, report, at)
     events += _conditions(evaluation, baseline or evaluation, ruleset, financial, at)
-    events += [event for decision in evaluation.decisions if decision.question in financial
-               and (event := _decision(decision, at)) is not None]
+    events += [event for sak in all_saker if sak.decision.question in financial
+               and (event := _decision(sak, at)) is not None]
     for candidate in events:
         validate_event(candidate.event, AVSENDER)
     return events
 
 
-def _case_status(decision: Decision, financial: bool, at: str) -> CandidateEvent:
-    title = f"{decision.provision.title} ({_citation(decision)})"
+def _case_status(sak: Sak, financial: bool, at: str) -> CandidateEvent:
+    decision = sak.decision
     if not financial:
         status = "IKKE_INNSYN"
         explanation = Bilingual(nb="Saken gjelder ikke økonomisk sosialhjelp, så søkeren får ikke innsyn i den her.",
@@ -100,26 +125,25 @@ def _case_status(decision: Decision, financial: bool, at: str) -> CandidateEvent
         status = "UNDER_BEHANDLING"
         explanation = Bilingual(nb="Søknaden vurderes etter denne bestemmelsen.",
                                 en="The application is assessed under this provision.")
-    reference = sak_reference(decision.question)
     return CandidateEvent(
-        reference=reference,
-        event={"type": "saksStatus", "hendelsestidspunkt": at, "referanse": reference, "tittel": title,
+        reference=sak.reference,
+        event={"type": "saksStatus", "hendelsestidspunkt": at, "referanse": sak.reference, "tittel": sak.title,
                "status": status},
-        basis=[f"question:{decision.question}", f"outcome:{decision.outcome}"], explanation=explanation,
+        basis=[*sak.basis, f"outcome:{decision.outcome}"], explanation=explanation,
         placeholders=[])
 
 
-def _decision(decision: Decision, at: str) -> CandidateEvent | None:
+def _decision(sak: Sak, at: str) -> CandidateEvent | None:
+    decision = sak.decision
     utfall = v.SUGGESTED_UTFALL.get(decision.outcome)
     if utfall is None:
         return None
-    reference = sak_reference(decision.question)
     rules = [reason.rule_id for reason in decision.reasons]
     return CandidateEvent(
-        reference=reference,
-        event={"type": "vedtakFattet", "hendelsestidspunkt": at, "saksreferanse": reference, "utfall": utfall,
+        reference=sak.reference,
+        event={"type": "vedtakFattet", "hendelsestidspunkt": at, "saksreferanse": sak.reference, "utfall": utfall,
                "vedtaksfil": {"referanse": {"type": "dokumentlager", "id": PLACEHOLDER_DOCUMENT_ID}}},
-        basis=[f"question:{decision.question}", f"outcome:{decision.outcome}", *(f"rule:{r}" for r in rules)],
+        basis=[*sak.basis, f"outcome:{decision.outcome}", *(f"rule:{r}" for r in rules)],
         explanation=Bilingual(
             nb=f"Forslag til utfall etter {_citation(decision)}: {utfall}. Loven gir ikke rom for skjønn i dette "
                "spørsmålet (se reglene i basis). Vedtaket fattes av saksbehandler, som også fastsetter beløpet.",
@@ -128,29 +152,30 @@ def _decision(decision: Decision, at: str) -> CandidateEvent | None:
         placeholders=["/vedtaksfil/referanse/id"])
 
 
-def _documentation(evaluation: Evaluation, report: MappingReport, at: str) -> list[CandidateEvent]:
+def _documentation(all_saker: list[Sak], report: MappingReport, at: str) -> list[CandidateEvent]:
     settles = {field.case_field: field.documents for field in report.fields}
-    wanted: dict[str, tuple[Document, Decision, list[str]]] = {}
-    for decision in evaluation.decisions:
-        if decision.outcome != UNDETERMINED:
+    wanted: dict[str, tuple[Document, Sak, list[str]]] = {}
+    for sak in all_saker:
+        if sak.decision.outcome != UNDETERMINED:
             continue
-        for path in decision.missing_facts:
+        for path in sak.decision.missing_facts:
             # a missing path is the case field the report names, or a field of one of its items (`assets[0].value`)
             field = next((f for f in settles if path == f or path.startswith((f + ".", f + "["))), None)
             for document in settles.get(field, []):
-                _, _, paths = wanted.setdefault(document.code, (document, decision, []))
+                _, _, paths = wanted.setdefault(document.code, (document, sak, []))
                 if path not in paths:
                     paths.append(path)
     events = []
-    for document, decision, paths in wanted.values():
+    for document, sak, paths in wanted.values():
+        decision = sak.decision
         reference = documentation_reference(document)
         events.append(CandidateEvent(
             reference=reference,
             event={"type": "dokumentasjonkrav", "hendelsestidspunkt": at, "dokumentasjonkravreferanse": reference,
-                   "saksreferanse": sak_reference(decision.question), "tittel": document.title.nb,
+                   "saksreferanse": sak.reference, "tittel": document.title.nb,
                    "beskrivelse": f"Vi trenger dette for å vurdere søknaden etter {_citation(decision)}.",
                    "status": "RELEVANT"},
-            basis=[f"question:{decision.question}", *(f"missing:{path}" for path in paths)],
+            basis=[*sak.basis, *(f"missing:{path}" for path in paths)],
             explanation=Bilingual(
                 nb=f"{document.title.nb} avgjør opplysninger som mangler: {', '.join(paths)}.",
                 en=f"{document.title.en} settles facts that are missing: {', '.join(paths)}."),

@@ -15,7 +15,7 @@ import re
 
 from digisos.answer import Document
 from engine.answer.models import Bilingual
-from engine.case.model import AppliedFor, AssetKind, ExpenseKind, IncomeKind
+from engine.case.model import AppliedFor, AssetKind, ExpenseKind, IncomeKind, NeedKind
 
 # --- codes -----------------------------------------------------------------------------------------------
 
@@ -102,6 +102,14 @@ SINGLE = frozenset({"ugift", "enke", "skilt", "separert"})
 # expected attachments asks a residence permit of everyone who is not a Nordic citizen.
 NORDIC = frozenset({"NOR", "SWE", "DNK", "FIN", "ISL"})
 
+# A need's kind as the title of its sak (the applicant sees it on nav.no).
+NEED_TITLES: dict[NeedKind, str] = {
+    NeedKind.immediate: "Nødhjelp", NeedKind.living_costs: "Livsopphold", NeedKind.kindergarten: "Barnehage",
+    NeedKind.after_school_care: "SFO", NeedKind.deposit: "Depositum", NeedKind.dental: "Tannbehandling",
+    NeedKind.furniture: "Møbler og utstyr", NeedKind.power_arrears: "Strømregning", NeedKind.training: "Opplæring",
+    NeedKind.other: "Annen utgift",
+}
+
 # Outcomes as the format's vedtakFattet.utfall names them, for the outcomes that leave no discretion to suggest.
 SUGGESTED_UTFALL = {"entitled": "INNVILGET", "not_entitled": "AVSLATT"}
 # The outcome whose sak the format publishes as BEHANDLES_IKKE: the question does not arise.
@@ -127,6 +135,9 @@ REQUEST_WORDS: dict[AppliedFor, tuple[str, ...]] = {
 ACUTE_WORDS: tuple[str, ...] = ("nødhjelp", "akutt", "ingen mat", "ikke mat", "uten mat", "tom for mat",
                                 "ingenting å spise", "ikke penger til mat", "uten bolig", "ingen bolig",
                                 "ingen plass å sove", "ingen steder å bo", "bostedsløs", "på gata")
+# The applicant's own words that say there is no money at hand today (read only beside an acute need).
+NO_MONEY_WORDS: tuple[str, ...] = ("ingen penger", "uten penger", "tom for penger", "ikke penger til mat",
+                                   "ingenting igjen", "ingen ting igjen", "tom konto", "tomt på kontoen", "blakk")
 
 
 def words_in(text: str, words: tuple[str, ...]) -> list[str]:

@@ -64,5 +64,9 @@ class Evaluator:
         ruleset = self.ruleset_on(case.decision_date)
         observations = observe(case, case.rate_table or self.rates)
         records = self.engine.run(ruleset, observations.values)
+        # Each need is answered in a session of its own, on the case's facts and that need's only: so one need's
+        # answer cannot depend on another need.
+        need_records = {need_id: self.engine.run(ruleset, observations.values | facts)
+                        for need_id, facts in observations.needs.items()}
         return AnswerBuilder(self.catalogue, ruleset, case, observations, records,
-                             self.engine.records_ruled_out).build()
+                             self.engine.records_ruled_out, need_records).build()

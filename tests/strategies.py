@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from hypothesis import strategies as st
 
 from engine.case.facts import VOCABULARY, FactKind
-from engine.case.model import Case, Matter, Party, PlanConsent
+from engine.case.model import Case, Matter, Need, NeedKind, Party, PlanConsent
 from engine.law.rulebook import Rulebook, load_rulebook
 from engine.verify import casegen
 
@@ -176,6 +176,38 @@ def _raise_amount(draw, data: dict, field: str, amount_key: str, keep=lambda ite
     items = copy.deepcopy(data[field])
     items[index][amount_key] = min(items[index][amount_key] + _amount(draw), casegen.MAX_KRONER)
     return {**data, field: items}
+
+
+def needs_of(case: Case) -> list[Need]:
+    return list(case.request.needs or []) if case.request else []
+
+
+@st.composite
+def another_need(draw, case: Case) -> tuple[Case, set[str]]:
+    """The case with one need added, changed or removed; and the ids of the needs left as they were."""
+    data = copy.deepcopy(as_data(case))
+    request = data.setdefault("request", {})
+    needs = request.get("needs") or []
+    # The immediate need stays what it is while `acute_need` stands for it; another need can be changed.
+    changeable = [i for i, need in enumerate(needs) if need["kind"] != NeedKind.immediate]
+    how = draw(st.sampled_from(["add", "change", "remove"] if changeable else ["add"]))
+    context = casegen.Context(decision_date=data["decision_date"], absent=draw(st.sampled_from([0, 3])),
+                              rulebook=rulebook())
+    fresh = casegen.model_data(Need, HypothesisSource(draw), context)
+    if how == "add":
+        if len(needs) >= 20:
+            return case, {need["id"] for need in needs}
+        needs.append({**fresh, "id": "another-need"})
+        touched = "another-need"
+    else:
+        index = draw(st.sampled_from(changeable))
+        touched = needs[index]["id"]
+        if how == "change":
+            needs[index] = {**fresh, "id": touched}
+        else:
+            del needs[index]
+    request["needs"] = needs
+    return Case.model_validate(data), {need["id"] for need in needs} - {touched}
 
 
 @st.composite

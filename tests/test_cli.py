@@ -19,8 +19,8 @@ def test_evaluate_prints_an_evaluation_that_matches_the_example():
     expected = load_example(path)["expected"]
     assert {d["question"]: d["outcome"] for d in evaluation["decisions"]} == expected["decisions"]
     assert {d["id"]: d["status"] for d in evaluation["duties"]} == expected["duties"]
-    assert set(evaluation) == {"case_id", "decision_date", "law", "decisions", "duties", "warnings", "trace",
-                               "receipt"}
+    assert set(evaluation) == {"case_id", "decision_date", "law", "decisions", "needs", "duties", "warnings",
+                               "trace", "receipt"}
 
 
 def test_a_case_that_gives_no_facts_at_all_is_answered(tmp_path):

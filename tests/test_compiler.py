@@ -17,7 +17,7 @@ from tests.support import ConditionProbe
 CONDITIONS = [
     "acute_need and not lawful_residence",
     "not (acute_need or lawful_residence)",
-    "income_total + assets_not_needed_for_daily_living < expenses_total",
+    "income_total + bank_deposits_not_needed < expenses_total",
     "expenses_total - income_total >= kr(100)",
     "income_total != expenses_total",
     "individual_plan_consent in ('consented', 'refused')",
@@ -42,7 +42,7 @@ def _assignments():
     for acute, lawful, income, assets, expenses, consent, outcome in itertools.product(
             BOOLS, BOOLS, MONEY, [0, (0, 10000), None], MONEY, CODES, OUTCOMES):
         facts = {"acute_need": acute, "lawful_residence": lawful, "income_total": income,
-                 "assets_not_needed_for_daily_living": assets, "expenses_total": expenses,
+                 "bank_deposits_not_needed": assets, "expenses_total": expenses,
                  "individual_plan_consent": consent}
         known = {k: v for k, v in facts.items() if v is not None and not isinstance(v, tuple)}
         bounds = {k: v for k, v in facts.items() if isinstance(v, tuple)}
@@ -53,7 +53,7 @@ def _assignments():
 def test_true_and_false_forms_match_kleene_truth(index, source):
     condition = parse_condition(source)
     probe = ConditionProbe(f"compiler-probe-{index}", true_form(condition), false_form(condition))
-    names = {"acute_need", "lawful_residence", "income_total", "assets_not_needed_for_daily_living",
+    names = {"acute_need", "lawful_residence", "income_total", "bank_deposits_not_needed",
              "expenses_total", "individual_plan_consent"}
     checked = 0
     seen = set()

@@ -108,8 +108,11 @@ class Largest:
 def largest_case() -> dict:
     """A valid case with every field set, every list at its model maximum and every text at its longest, and a
     rate table of as many categories and rows as the model takes."""
-    data = model_data(Case, Largest(), Context(dt.date(2024, 6, 1), absent=0, rulebook=load_rulebook()))
-    return json.loads(json.dumps({**_widen(data, Case), "rate_table": _largest_rate_table()}, default=str))
+    data = _widen(model_data(Case, Largest(), Context(dt.date(2024, 6, 1), absent=0, rulebook=load_rulebook())), Case)
+    # The listed needs fill the list, so the acute need must be one of them (else the model adds it, one too many).
+    data["request"]["acute_need"] = True
+    data["request"]["needs"][0].update(kind="immediate")
+    return json.loads(json.dumps({**data, "rate_table": _largest_rate_table()}, default=str))
 
 
 def _largest_rate_table() -> dict:
@@ -140,6 +143,10 @@ def _widen(data: dict, model: type[BaseModel]) -> dict:
             item, _, _ = _strip(item)
             if isinstance(item, type) and issubclass(item, BaseModel):
                 data[key] = [_widen(dict(entry), item) for entry in data[key]]
+                if "id" in item.model_fields:  # items named by an id must each have their own (needs)
+                    width = _bound(item.model_fields["id"].metadata, "max_length", 10)
+                    for number, entry in enumerate(data[key]):
+                        entry["id"] = f"{number:0{width}d}"
         elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
             _widen(data[key], annotation)
         elif annotation is str and _bound(metadata, "pattern", None) is None:

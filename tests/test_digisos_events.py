@@ -41,19 +41,32 @@ def test_references_are_derived_from_the_question_or_duty_alone():
 
 
 def test_a_suggested_decision_only_where_the_law_leaves_no_discretion(evaluator):
-    # The 1991 kindergarten scenario: § 5-1 not entitled, § 5-2 discretionary, § 4-3a not entitled; § 5-4 (the
-    # forms of assistance) is no matter of its own, so like the plan it is not shown to the applicant.
+    # The kindergarten scenario: § 18 not entitled, § 19 discretionary, § 28 not entitled, § 21 (the forms of
+    # assistance) no matter of its own, so like the plan not shown to the applicant; and the kindergarten bill, a
+    # need of its own, with its own saker: outside § 18 (not entitled), § 19 discretionary, § 21 not shown.
     case = Case.model_validate(load_example(ROOT / "examples" / "kindergarten-bill.json")["case"])
     evaluation = evaluator.evaluate(case)
     _, report = mapped(soknad())
     events = candidate_events(evaluation, report, evaluator.rulebook.ruleset_on(case.decision_date))
     statuses = {c.reference: c.event["status"] for c in _by_type(events, "saksStatus")}
-    assert statuses == {"regelmotor-sak-5-1": "UNDER_BEHANDLING", "regelmotor-sak-5-2": "UNDER_BEHANDLING",
-                        "regelmotor-sak-4-3a": "IKKE_INNSYN", "regelmotor-sak-5-4": "IKKE_INNSYN"}
-    [decision] = _by_type(events, "vedtakFattet")  # not for the discretionary § 5-2, nor for the plan
-    assert decision.event["saksreferanse"] == "regelmotor-sak-5-1" and decision.event["utfall"] == "AVSLATT"
+    assert statuses == {"regelmotor-sak-18": "UNDER_BEHANDLING", "regelmotor-sak-19": "UNDER_BEHANDLING",
+                        "regelmotor-sak-2": "BEHANDLES_IKKE", "regelmotor-sak-21": "IKKE_INNSYN",
+                        "regelmotor-sak-28": "IKKE_INNSYN",
+                        "regelmotor-sak-18-kindergarten-november": "UNDER_BEHANDLING",
+                        "regelmotor-sak-19-kindergarten-november": "UNDER_BEHANDLING",
+                        "regelmotor-sak-21-kindergarten-november": "IKKE_INNSYN"}
+    titles = {c.reference: c.event["tittel"] for c in _by_type(events, "saksStatus")}
+    assert titles["regelmotor-sak-19-kindergarten-november"] == \
+        "Barnehage: stønad i særlige tilfeller (sosialtjenesteloven § 19)"
+    # not for the discretionary § 19, the need's or the case's, nor for the plan
+    decisions = {c.event["saksreferanse"]: c for c in _by_type(events, "vedtakFattet")}
+    assert {reference: c.event["utfall"] for reference, c in decisions.items()} == {
+        "regelmotor-sak-18": "AVSLATT", "regelmotor-sak-18-kindergarten-november": "AVSLATT"}
+    decision = decisions["regelmotor-sak-18"]
     assert decision.event["vedtaksfil"]["referanse"]["id"] == PLACEHOLDER_DOCUMENT_ID
-    assert "rule:sosialtjenesteloven-1991/5-1/self-supporting" in decision.basis
+    assert "rule:sotjl-2009/18@2022-09-01/self-supporting" in decision.basis
+    assert decisions["regelmotor-sak-18-kindergarten-november"].basis[:2] == [
+        "question:18", "need:kindergarten-november"]
 
 
 def test_every_event_is_checked_against_the_schema():
@@ -83,24 +96,39 @@ def test_a_missing_fact_that_is_the_caseworkers_assessment_asks_for_no_document(
     answer = evaluate_soknad(soknad(), evaluator, DAY)
     [livsopphold] = [d for d in answer.evaluation.decisions if d.question == "18"]
     assert livsopphold.outcome == "undetermined"
-    assert set(livsopphold.missing_facts) == {"economic_rights", "request.acute_need",
-                                              "work.can_support_self_through_work"}
+    assert livsopphold.missing_facts == ["work.can_support_self_through_work"]
     assert _by_type(answer, "dokumentasjonkrav") == []
 
 
+UNDER_30_ENTITLED = {
+    "decision_date": "2024-11-04", "applicant": {"age": 26},
+    "household": {"has_spouse_or_cohabitant": False, "shares_home_with_other_adults": False, "children": []},
+    "income": [], "assets": [], "expenses": [{"kind": "housing", "monthly_amount": 8500}],
+    "work": {"can_support_self_through_work": False}, "residence": {"lawful_residence": True}}
+
+
+def _conditions_events(evaluator, case: dict) -> list:
+    """The `vilkar` events for a case, with the baseline the service uses (no condition set, no exception)."""
+    model = Case.model_validate(case)
+    baseline = evaluator.evaluate(Case.model_validate({**case, "conditions": {
+        "stipulated": [], "weighty_reasons_against_activity": False, "weighty_reasons_recorded": False}}))
+    _, report = mapped(soknad())
+    return _by_type(candidate_events(evaluator.evaluate(model), report, evaluator.rulebook.ruleset_on(
+        model.decision_date), baseline), "vilkar")
+
+
 def test_the_activity_condition_only_where_the_law_requires_it(evaluator):
-    document = soknad()
-    document["data"]["begrunnelse"]["hvorforSoke"] = "Jeg har ingen mat."
-    document["data"]["personalia"]["fodselsdato"] = "2000-01-01"  # 26: under 30
-    [vilkar] = _by_type(evaluate_soknad(document, evaluator, DAY), "vilkar")
+    [vilkar] = _conditions_events(evaluator, UNDER_30_ENTITLED)  # living costs granted under § 18, aged 26
     assert vilkar.reference == "regelmotor-vilkar-sotjl-2009-20a-activity-conditions"
     assert vilkar.basis[0] == "duty:sotjl-2009/20a/activity-conditions"
-    document["data"]["personalia"]["fodselsdato"] = "1990-01-01"  # 36
-    assert _by_type(evaluate_soknad(document, evaluator, DAY), "vilkar") == []
-    document["data"]["personalia"]["fodselsdato"] = "2000-01-01"
-    document["data"]["begrunnelse"]["hvorforSoke"] = ""  # no acute need: § 18 undetermined
-    assert _by_type(evaluate_soknad(document, evaluator, DAY), "vilkar") == []
-    assert _by_type(evaluate_soknad(document, evaluator, dt.date(2016, 12, 31)), "vilkar") == []  # before § 20 a
+    assert vilkar.event["saksreferanse"] == "regelmotor-sak-18"
+    assert _conditions_events(evaluator, {**UNDER_30_ENTITLED, "applicant": {"age": 36}}) == []
+    assert _conditions_events(evaluator, {**UNDER_30_ENTITLED, "decision_date": "2016-12-31"}) == []  # before § 20 a
+    # Emergency help alone: the conditions for assistance do not apply in an emergency (regjeringen.no,
+    # «Aktivitetsplikt for mottakere av sosialhjelp»), and the immediate need is not a grant of living costs.
+    emergency = {"decision_date": "2024-11-04", "applicant": {"age": 26}, "residence": {"lawful_residence": True},
+                 "request": {"acute_need": True, "means_at_hand": False}}
+    assert _conditions_events(evaluator, emergency) == []
 
 
 def test_duties_toward_the_client_have_no_events(evaluator):

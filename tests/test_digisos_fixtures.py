@@ -36,7 +36,7 @@ def test_the_fixture_lists_are_what_nav_ships():
 def test_every_valid_application_evaluates_and_every_event_validates(evaluator, name, document):
     answer = evaluate_soknad(document, evaluator, DAY)
     assert answer.evaluation.decision_date == DAY
-    assert [d.question for d in answer.evaluation.decisions] == ["18", "19", "21", "28"]
+    assert [d.question for d in answer.evaluation.decisions] == ["18", "19", "2", "21", "28"]
     events = [candidate.event for candidate in answer.candidate_events]
     assert {"saksStatus"} <= {event["type"] for event in events}
     assert digisos_violations({"version": "1.0.0", "avsender": AVSENDER, "hendelser": events}) == []

@@ -324,6 +324,30 @@ def test_the_request_is_read_from_keywords_and_an_acute_need_is_never_ruled_out(
     assert words not in report.model_dump_json()
 
 
+@pytest.mark.parametrize(("words", "means_at_hand", "documents"), [
+    ("Nødhjelp: jeg har ingen mat", None, ["kontooversikt|brukskonto"]),
+    ("Nødhjelp: jeg har ingen mat og ingen penger", False, []),
+    ("Jeg har ingen mat og ingenting igjen av pengene", False, []),
+])
+def test_an_acute_need_is_the_immediate_need_and_money_at_hand_is_read_only_where_stated(words, means_at_hand,
+                                                                                          documents):
+    document = soknad()
+    document["data"]["begrunnelse"]["hvorforSoke"] = words
+    case, report = mapped(document)
+    assert [(need.id, need.kind) for need in case.request.needs] == [("acute_need", "immediate")]
+    assert case.request.means_at_hand is means_at_hand
+    assert docs(report, "request.means_at_hand") == documents
+    assert words not in report.model_dump_json()
+
+
+def test_without_an_acute_need_money_at_hand_is_not_asked():
+    document = soknad()
+    document["data"]["begrunnelse"]["hvorforSoke"] = "Jeg har ingen penger til husleia."
+    case, report = mapped(document)
+    assert case.request.acute_need is None and case.request.needs is None and case.request.means_at_hand is None
+    assert "request.means_at_hand" not in {f.case_field for f in report.fields}
+
+
 def test_consent_decides_whether_register_data_was_gathered_with_the_applicants_knowledge(evaluator):
     document = soknad()
     document["data"]["okonomi"]["opplysninger"]["utbetaling"] = [
@@ -354,7 +378,7 @@ def test_the_decision_date_says_where_it_came_from(evaluator):
     assert answer.mapping.decision_date.source == "today"
     answer = evaluate_soknad(soknad(), evaluator, dt.date(2009, 6, 1))
     assert answer.mapping.decision_date.source == "request"
-    assert [d.question for d in answer.evaluation.decisions] == ["4-3a", "5-1", "5-2", "5-4"]  # the 1991 act
+    assert [d.question for d in answer.evaluation.decisions] == ["1-2", "4-3a", "5-1", "5-2", "5-4"]  # the 1991 act
 
 
 def test_an_application_in_the_older_layout_is_mapped_too():

@@ -38,7 +38,8 @@ def recognisable() -> dict:
                                                "fom": "2024-01-01", "stillingsprosent": 40,
                                                "overstyrtAvBruker": False}]}
     document["data"]["begrunnelse"] = {"kilde": "bruker", "hvaSokesOm": f"Nødhjelp til Zyxelia ({IDENTITY})",
-                                       "hvorforSoke": f"Ring meg på {PHONE}, konto {ACCOUNT}. Jeg har ingen mat."}
+                                       "hvorforSoke": f"Ring meg på {PHONE}, konto {ACCOUNT}. Jeg har ingen mat og "
+                                                      "ingen penger."}
     document["data"]["okonomi"]["oversikt"]["inntekt"] = [item("jobb", netto=9000) | {"tittel": "Lønn Quortenbrak"}]
     document["data"]["okonomi"]["opplysninger"]["utbetaling"] = [
         item("navytelse", kilde="system", netto=1200.0) | {"organisasjon": {"navn": "Zyxelia Quortenbrak",
@@ -66,7 +67,8 @@ def test_an_answer_and_its_logs_carry_no_personal_data(client, caplog):
     response = client.post(PATH, json=recognisable(), params={"decision_date": DAY.isoformat()})
     assert response.status_code == 200, response.text
     answer = response.json()
-    assert answer["evaluation"]["decisions"][0]["outcome"] == "entitled"  # emergency help: the answer is real
+    [need] = answer["evaluation"]["needs"]  # the immediate need, answered: the answer is real
+    assert {d["question"]: d["outcome"] for d in need["decisions"]}["18"] == "entitled"
     assert answer["mapping"]["personal_data_dropped"]
     _assert_clean(response.text)
     assert caplog.records, "the request was logged"

@@ -47,8 +47,9 @@ def test_wages_that_cover_the_need_settle_18_whatever_the_savings(evaluator, sav
     [reason] = decisions["18"].reasons
     assert reason.rule_id == "sotjl-2009/18@2022-09-01/self-supporting"
     if savings is None:  # the reason shows what the case gives, and marks what it does not
-        assert "25 766 kr income and ? in available assets" in reason.text_en
-        assert "assets_not_needed_for_daily_living" not in reason.facts and not decisions["18"].missing_facts
+        assert "25 766 kr income, of which 0 kr is a cohabitant's and not counted, and ? in bank deposits" in \
+            reason.text_en
+        assert "bank_deposits_not_needed" not in reason.facts and not decisions["18"].missing_facts
 
 
 def test_nav_example_with_valuables_and_no_amount_is_settled_by_the_means_listed(evaluator):
@@ -94,13 +95,13 @@ def test_missing_facts_name_the_item_and_the_field_and_those_that_alone_settle_c
     body = copy.deepcopy(COUPLE_OR_NOT) | {"household": {"has_spouse_or_cohabitant": False,
                                                          "shares_home_with_other_adults": False,
                                                          "children": [{"age": 4}, {}]}}
-    body["assets"] = [{"kind": "vehicle", "value": 20_000}]
+    body["assets"] = [{"kind": "vehicle", "value": 90_000}, {"kind": "bank_deposit", "value": 20_000}]
     body["work"] = {}
     decision = _decisions(evaluator, body)["18"]
     assert decision.outcome == "undetermined"
     assert decision.missing_facts[0] == "work.can_support_self_through_work"  # alone: can work → not entitled
     assert set(decision.missing_facts) == {"work.can_support_self_through_work", "household.children[1].age",
-                                           "assets[0].needed_for_daily_living"}
+                                           "assets[1].needed_for_daily_living"}  # a vehicle is no means at hand
 
 
 # --- what would settle it ------------------------------------------------------------------------------------
@@ -113,8 +114,8 @@ def test_an_undetermined_answer_says_at_which_amount_the_outcome_changes(evaluat
     assert (decision.outcome, decision.missing_facts) == ("undetermined", ["assets"])
     ranges = [(s.outcome, s.at_least, s.at_most, s.paths) for s in decision.settles]
     assert ranges == [("entitled", 0, Decimal("5999.99"), ["assets"]), ("not_entitled", 6000, None, ["assets"])]
-    assert decision.settles[0].text.en == "entitled if assets the caseworker judged not necessary for daily living " \
-                                          "is at most 5 999.99 kr"
+    assert decision.settles[0].text.en == "entitled if bank deposits the caseworker judged not necessary for daily " \
+                                          "living is at most 5 999.99 kr"
     for savings, outcome in (("5999.99", "entitled"), ("6000", "not_entitled")):  # the rules agree at the edge
         body = LOW_WAGES | {"assets": [{"kind": "bank_deposit", "value": savings, "needed_for_daily_living": False}]}
         assert _decisions(oracle, body)["18"].outcome == outcome
@@ -124,48 +125,40 @@ def test_an_undetermined_answer_says_at_which_amount_the_outcome_changes(evaluat
 
 # --- together: the rules of a question settle what none of them does alone ------------------------------------
 
-UNJUDGED_CAR = copy.deepcopy(LOW_WAGES) | {"assets": [{"kind": "vehicle", "value": 7000}]}
+# The thesis's single parent asks for help with a kindergarten bill of 3 315 kr; the caseworker has not yet judged
+# whether it is part of the living costs. Part of them, the means (25 766 kr) cover the living costs (16 000 kr)
+# and the bill; not part of them, § 18 does not cover it. Not entitled under § 18 either way.
+NOT_YET_JUDGED = copy.deepcopy(SINGLE_PARENT)
+NOT_YET_JUDGED["request"] = {"acute_need": False, "needs": [{"id": "kindergarten", "kind": "kindergarten",
+                                                             "amount": 3315, "help_could_overcome_or_adapt": True}]}
 
 
-def _unclaimed(amount: int) -> dict:
-    return {"economic_rights": [{"kind": "housing_allowance", "status": "not_claimed",
-                                 "expected_monthly_amount": amount}]}
+def _need_decisions(evaluator: Evaluator, body: dict) -> dict:
+    [need] = evaluator.evaluate(Case.model_validate(body)).needs
+    return {d.question: d for d in need.decisions}
 
 
 def test_when_every_value_makes_one_rule_or_the_other_true_the_outcome_is_settled_jointly(evaluator, oracle):
-    # 10 000 kr wages against a need of 16 000 kr, and a car of 7 000 kr not yet judged. Counted, the car makes the
-    # means cover the need; not counted, the 6 000 kr of a benefit not yet claimed would. Not entitled either way.
-    body = UNJUDGED_CAR | _unclaimed(6000)
-    evaluation = evaluator.evaluate(Case.model_validate(body))
-    decision = next(d for d in evaluation.decisions if d.question == "18")
+    evaluation = evaluator.evaluate(Case.model_validate(NOT_YET_JUDGED))
+    decision = next(d for d in evaluation.needs[0].decisions if d.question == "18")
     assert decision.outcome == "not_entitled"
     assert [(r.rule_id.rsplit("/", 1)[1], r.jointly) for r in decision.reasons] == [
-        ("self-supporting", True), ("claim-rights-first", True)]
-    assert "0–7 000 kr in available assets" in decision.reasons[0].text_en
-    assert any(entry.firing == "concludes_jointly" for entry in evaluation.trace)
-    for needed in (True, False):
-        judged = body | {"assets": [{"kind": "vehicle", "value": 7000, "needed_for_daily_living": needed}]}
-        assert _decisions(oracle, judged)["18"].outcome == "not_entitled"
-    short = _decisions(evaluator, UNJUDGED_CAR | _unclaimed(1000))["18"]  # without the car: entitled
-    assert short.outcome == "undetermined" and short.missing_facts == ["assets[0].needed_for_daily_living"]
-
-
-# --- emergency help: "unless the record already shows that the means cover the need" --------------------------
-
-
-def test_emergency_help_yields_to_means_the_record_shows_cover_the_need(evaluator):
-    acute = copy.deepcopy(SINGLE_PARENT) | {"request": {"acute_need": True}}
-    assert [r.rule_id.rsplit("/", 1)[1] for r in _decisions(evaluator, acute)["18"].reasons] == ["self-supporting"]
-    unknown_means = acute | {"income": [], "assets": [{"kind": "bank_deposit", "value": 50_000}]}
-    [reason] = _decisions(evaluator, unknown_means)["18"].reasons  # the savings may or may not be needed
-    assert reason.rule_id.endswith("/emergency-help") and reason.provisional
+        ("need-outside-living-costs", True), ("need-covered-by-means", True)]
+    for judged in (True, False):
+        need = NOT_YET_JUDGED["request"]["needs"][0] | {"part_of_living_costs": judged}
+        body = NOT_YET_JUDGED | {"request": {"acute_need": False, "needs": [need]}}
+        assert _need_decisions(oracle, body)["18"].outcome == "not_entitled"
+    short = copy.deepcopy(NOT_YET_JUDGED)
+    short["request"]["needs"][0]["amount"] = 30_000  # part of the living costs, the means may not cover it
+    decision = _need_decisions(evaluator, short)["18"]
+    assert decision.outcome == "undetermined"  # not part of them settles it alone; the savings do only with it
+    assert decision.missing_facts == ["request.needs[0].part_of_living_costs", "assets"]
 
 
 def test_a_joint_conclusion_shows_the_facts_of_the_rule_set_it_fired_in(evaluator):
-    # § 21's joint conclusions read § 18's rules, which differ before and after 2022-09-01 under one id: the trace
-    # of a 2024 case is the same whether or not a 2015 case went first.
-    body = UNJUDGED_CAR | _unclaimed(6000) | {"life_situation": {"difficult": False}}
-    earlier = evaluator.evaluate(Case.model_validate(body | {"decision_date": "2015-03-01"}))
-    later = Case.model_validate(body | {"decision_date": "2024-03-01"})
-    assert {entry.firing for entry in earlier.trace} >= {"concludes_jointly"}
+    # The need's joint conclusions read § 18's rules, which differ before and after 2022-09-01 under one id: the
+    # answer to a 2024 case is the same whether or not a 2015 case went first.
+    earlier = evaluator.evaluate(Case.model_validate(NOT_YET_JUDGED | {"decision_date": "2015-03-01"}))
+    later = Case.model_validate(NOT_YET_JUDGED)
+    assert any(r.jointly for need in earlier.needs for d in need.decisions for r in d.reasons)
     assert essence(evaluator.evaluate(later)) == essence(Evaluator().evaluate(later))

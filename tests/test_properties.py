@@ -26,10 +26,11 @@ from engine.answer.models import DutyStatus
 from engine.case.facts import VOCABULARY, FactKind, fact_of, lower, observe, upper
 from engine.case.model import Case
 from engine.evaluate import Evaluator
-from engine.law.expressions import questions_in
+from engine.law.expressions import NEED_SUFFIX
 from engine.run.oracle import OracleEngine
 from engine.run.runtime import DurableEngine, Firing
 from engine.verify import casegen
+from engine.verify.check import sessions
 from tests import strategies as gen
 from tests.conftest import essence
 
@@ -58,16 +59,21 @@ def _outcomes(evaluation) -> dict[str, str]:
 
 
 def _statuses(evaluation) -> dict[str, DutyStatus]:
-    return {d.id: d.status for d in evaluation.duties}
+    """Every duty's status: the case's by id, and those owed on a need's decision by need and id."""
+    return {d.id: d.status for d in evaluation.duties} | {
+        f"{need.id}: {d.id}": d.status for need in evaluation.needs for d in need.duties}
 
 
 def _records(evaluator: Evaluator, case: Case) -> set:
+    """Every firing of every session a case is evaluated in (the case's, and one per need), by session."""
     ruleset = evaluator.rulebook.ruleset_on(case.decision_date)
-    return set(evaluator.engine.run(ruleset, observe(case, case.rate_table or evaluator.rates).values))
+    observations = observe(case, case.rate_table or evaluator.rates)
+    return {(index, record) for index, (facts, _) in enumerate(sessions(observations))
+            for record in evaluator.engine.run(ruleset, facts)}
 
 
 def _listed(records) -> list[str]:
-    return sorted(f"{r.item_id} {r.firing.value}" for r in records)
+    return sorted(f"session {index}: {r.item_id} {r.firing.value}" for index, r in records)
 
 
 def _evaluate_or_conflict(evaluator: Evaluator, case: Case):
@@ -89,7 +95,7 @@ def test_durable_rules_and_the_oracle_agree(evaluator, explaining, oracle, case)
     assert engine_records == oracle_records, (
         f"only durable-rules: {_listed(engine_records - oracle_records)}; "
         f"only the oracle: {_listed(oracle_records - engine_records)}")
-    assert _records(evaluator, case) == {r for r in engine_records if r.firing != Firing.ruled_out}
+    assert _records(evaluator, case) == {(i, r) for i, r in engine_records if r.firing != Firing.ruled_out}
     engine, reference = _evaluate_or_conflict(evaluator, case), _evaluate_or_conflict(oracle, case)
     if isinstance(engine, ConflictError) or isinstance(reference, ConflictError):
         assert str(engine) == str(reference)
@@ -99,6 +105,7 @@ def test_durable_rules_and_the_oracle_agree(evaluator, explaining, oracle, case)
         assert essence(engine)["decisions"] == essence(reference)["decisions"]
         assert essence(engine)["duties"] == essence(reference)["duties"]
         assert {(e.id, e.firing) for e in engine.trace} == {(e.id, e.firing) for e in reference.trace}
+        assert essence(engine)["needs"] == essence(reference)["needs"]
 
 
 # --- one answer per question ------------------------------------------------------------------------------
@@ -107,10 +114,12 @@ def test_durable_rules_and_the_oracle_agree(evaluator, explaining, oracle, case)
 @given(gen.cases())
 def test_no_rule_conflict_is_reachable(oracle, case):
     ruleset = oracle.rulebook.ruleset_on(case.decision_date)
-    fired = {r.item_id for r in _records(oracle, case) if r.firing == Firing.concludes}
-    for question, rules in ruleset.rules_by_question.items():
-        concluded = {(rule.outcome, rule.id) for rule in rules if rule.id in fired}
-        assert len({outcome for outcome, _ in concluded}) <= 1, f"question {question}: {sorted(concluded)}"
+    records = _records(oracle, case)
+    for session in {index for index, _ in records}:
+        fired = {r.item_id for index, r in records if index == session and r.firing == Firing.concludes}
+        for question, rules in ruleset.rules_by_question.items():
+            concluded = {(rule.outcome, rule.id) for rule in rules if rule.id in fired}
+            assert len({outcome for outcome, _ in concluded}) <= 1, f"question {question}: {sorted(concluded)}"
 
 
 @given(gen.cases())
@@ -157,13 +166,14 @@ def _in_original_order(answer: dict, orders: dict[str, list[int]]) -> dict:
     for path, order in orders.items():
         text = re.sub(re.escape(path) + r"\[(\d+)\]", lambda m, p=path, o=order: f"{p}[{o[int(m[1])]}]", text)
     answer = json.loads(text)
-    for decision in answer["decisions"]:
-        decision["missing_facts"].sort()
-        decision["settles"].sort(key=json.dumps)
-    for duty in answer["duties"]:
-        for language, text in duty["reason"].items():
-            head, colon, paths = text.partition(": ")
-            duty["reason"][language] = head + colon + ", ".join(sorted(paths.split(", ")))
+    for part in (answer, *answer["needs"]):
+        for decision in part["decisions"]:
+            decision["missing_facts"].sort()
+            decision["settles"].sort(key=json.dumps)
+        for duty in part["duties"]:
+            for language, text in duty["reason"].items():
+                head, colon, paths = text.partition(": ")
+                duty["reason"][language] = head + colon + ", ".join(sorted(paths.split(", ")))
     return answer
 
 
@@ -177,6 +187,7 @@ def test_same_case_same_answer_whatever_the_order_of_list_items(evaluator, chang
     for answer in (first, second):
         answer["receipt"].pop("input_digest")  # the digest of the input as sent: the order is part of it
     assert _in_original_order(second, orders) == _in_original_order(first, {})
+
 
 
 # --- monotonic need ---------------------------------------------------------------------------------------
@@ -202,11 +213,12 @@ def test_more_need_never_takes_entitlement_away(oracle, change):
 
 # --- more information, more evidence -----------------------------------------------------------------------
 
-# Found by the information property below (issue 4 report). Emergency help (§ 5-1 / § 18) is concluded on an
-# acute need *while the means or the need are unknown*. Filling in the household then shows that the means
-# cover the need: § 5-1 turns from entitled to not_entitled (still determined), and § 5-2, which was
-# not_applicable because of the right under § 5-1, now turns on the life situation, which the case never gave.
-# The rule files now mark emergency help `provisional`; the property holds for everything not resting on it.
+# Found by the information property below (issue 4 report). Emergency help (§ 5-1 / § 18) used to be concluded
+# for the household on an acute need *while the means or the need were unknown*. Filling in the household then
+# showed that the means cover the need: § 5-1 turned from entitled to not_entitled, and § 5-2, which was
+# not_applicable because of the right under § 5-1, turned on the life situation, which the case never gave. Emergency
+# help is now answered on the immediate need (a need of its own, on the money at hand), never on the household's
+# month, so the property holds for every question and every need without exception (issue 12).
 EMERGENCY_THEN_MEANS_SUFFICE = (
     Case.model_validate({"decision_date": dt.date(2004, 1, 1), "household": {"children": [],
                          "shares_home_with_other_adults": False}, "income": [], "expenses": [],
@@ -231,30 +243,21 @@ CONSENT_TO_A_PLAN = (
     "consent: consented")
 
 
-def _resting_on_provisional(evaluator: Evaluator, evaluation) -> set[str]:
-    """Questions whose outcome depends, through `outcome(...)` in their rules, on a question concluded by a
-    rule the rule files mark provisional (concluded before the facts are complete)."""
-    provisional = {d.question for d in evaluation.decisions if any(r.provisional for r in d.reasons)}
-    ruleset = evaluator.rulebook.ruleset_on(evaluation.decision_date)
-    resting: set[str] = set()
-    for question in ruleset.question_order:  # premises come first
-        premises = set().union(*(rule.depends_on for rule in ruleset.rules_by_question[question]))
-        if premises & (provisional | resting):
-            resting.add(question)
-    return resting
-
-
 @given(gen.pairs(gen.filled_in))
 @example(EMERGENCY_THEN_MEANS_SUFFICE)
 def test_filling_in_an_unknown_fact_never_makes_an_outcome_undetermined(oracle, change):
+    """Neither the case's answers nor a need's: a need listed before is still listed after, under its id."""
     case, fuller, field = change
-    evaluation = oracle.evaluate(case)
-    before, after = _outcomes(evaluation), _outcomes(oracle.evaluate(fuller))
-    exempt = _resting_on_provisional(oracle, evaluation)
-    for question, outcome in before.items():
-        if outcome != "undetermined" and question not in exempt:
-            assert after[question] != "undetermined", (
-                f"filling in {'.'.join(map(str, field))}: § {question} went from {outcome} to undetermined")
+    before, after = _all_outcomes(oracle.evaluate(case)), _all_outcomes(oracle.evaluate(fuller))
+    for key, outcome in before.items():
+        if outcome != "undetermined":
+            assert after[key] != "undetermined", (
+                f"filling in {'.'.join(map(str, field))}: {key} went from {outcome} to undetermined")
+
+
+def _all_outcomes(evaluation) -> dict[tuple[str, str], str]:
+    """The outcome of every question, for the case (need "") and for each need (by its id)."""
+    return {key: decision.outcome for key, decision in _decisions(evaluation).items()}
 
 
 @given(gen.pairs(gen.more_evidence))
@@ -265,15 +268,6 @@ def test_evidence_never_opens_a_duty(oracle, change):
     for duty, status in before.items():
         if status != DutyStatus.open:
             assert after[duty] != DutyStatus.open, f"{how}: duty {duty} went from {status} to open"
-
-
-def _duties_resting_on_provisional(oracle: Evaluator, evaluation) -> set[str]:
-    """Duties whose conditions ask for the outcome of a question resting on a provisional conclusion (emergency
-    help): the facts still to come may revise that outcome, and the duty with it."""
-    questions = _provisional(oracle, evaluation)
-    ruleset = oracle.rulebook.ruleset_on(evaluation.decision_date)
-    return {duty.id for duty in ruleset.duties
-            if (questions_in(duty.applies) | questions_in(duty.fulfilled)) & questions}
 
 
 @st.composite
@@ -288,24 +282,16 @@ def _more_information(draw, case: Case):
 def test_a_duty_only_moves_from_open_as_information_is_added(oracle, change):
     """Once the record closes a duty (fulfilled, or not applicable), knowing more never opens it again: a duty's
     status moves only from `open`. (What is filled in may show that a duty fulfilled on record did not apply after
-    all; both are closed.)"""
+    all; both are closed.) No duty is exempt: emergency help is answered on the immediate need, and no duty
+    reads a conclusion that later facts could take back (issue 12)."""
     case, fuller, how = change
-    evaluation = oracle.evaluate(case)
-    before, after = _statuses(evaluation), _statuses(oracle.evaluate(fuller))
-    exempt = _duties_resting_on_provisional(oracle, evaluation)
+    before, after = _statuses(oracle.evaluate(case)), _statuses(oracle.evaluate(fuller))
     for duty, status in before.items():
-        if status != DutyStatus.open and duty not in exempt:
+        if status != DutyStatus.open:
             assert after[duty] != DutyStatus.open, f"{how}: duty {duty} went from {status} back to open"
 
 
 # --- partial knowledge: what the known facts settle is settled -----------------------------------------------
-
-
-def _provisional(evaluator: Evaluator, evaluation) -> set[str]:
-    """Questions concluded by a provisional rule (emergency help), and those resting on them: more facts may
-    revise them, as the law allows."""
-    concluded = {d.question for d in evaluation.decisions if any(r.provisional for r in d.reasons)}
-    return concluded | _resting_on_provisional(evaluator, evaluation)
 
 
 # § 18 concluded jointly (engine/law/jointly.py): wages of 10 000 kr against a need of 16 000 kr, a car of 7 000 kr
@@ -328,13 +314,10 @@ CAR_NOT_JUDGED = tuple(
 def test_a_determined_outcome_holds_for_every_completion(evaluator, oracle, change):
     """(a) Soundness: whatever values the fields the case leaves out turn out to have, a determined outcome stays."""
     case, completion, _ = change
-    evaluation = evaluator.evaluate(case)
-    exempt = _provisional(evaluator, evaluation)
-    completed = _outcomes(oracle.evaluate(completion))
-    for question, outcome in _outcomes(evaluation).items():
-        if outcome != "undetermined" and question not in exempt:
-            assert completed[question] == outcome, f"§ {question}: {outcome} on the case, {completed[question]} " \
-                                                   "on a completion of it"
+    completed = _all_outcomes(oracle.evaluate(completion))
+    for key, outcome in _all_outcomes(evaluator.evaluate(case)).items():
+        if outcome != "undetermined":
+            assert completed[key] == outcome, f"{key}: {outcome} on the case, {completed[key]} on a completion of it"
 
 
 def _facts_read(ruleset, question: str) -> set[str]:
@@ -384,22 +367,28 @@ def test_what_every_value_of_an_unknown_amount_settles_is_not_undetermined(evalu
     ruleset = evaluator.rulebook.ruleset_on(case.decision_date)
     observed = observe(case, case.rate_table or evaluator.rates)
     question_of = {rule.id: rule.question for rule in ruleset.rules}
-    for decision in evaluator.evaluate(case).decisions:
-        unknown = _facts_read(ruleset, decision.question) & observed.unknown.keys()
-        if decision.outcome != "undetermined" or len(unknown) != 1:
-            continue
-        (fact,) = unknown
-        if VOCABULARY[fact].kind != FactKind.money:
-            continue
-        outcomes = set()
-        for value in _edges(ruleset, observed.values, fact):
-            facts = {**observed.values, fact: value, lower(fact): value, upper(fact): value}
-            fired = {question_of[r.item_id]: r for r in oracle.engine.run(ruleset, facts)
-                     if r.firing == Firing.concludes and r.item_id in question_of}
-            outcomes.add(fired[decision.question].item_id if decision.question in fired else "undetermined")
-        concluded = {ruleset_rule.outcome for ruleset_rule in ruleset.rules if ruleset_rule.id in outcomes}
-        assert "undetermined" in outcomes or len(concluded) > 1, (
-            f"left out {path}: § {decision.question} is {concluded} for every value of {fact} but undetermined")
+    evaluation = evaluator.evaluate(case)
+    sessions = [(observed, "", evaluation.decisions)] + [
+        (observed.of_need(need.id), need.id, need.decisions) for need in evaluation.needs]
+    for session, need, decisions in sessions:
+        for decision in decisions:
+            question = decision.question + (NEED_SUFFIX if need else "")
+            unknown = _facts_read(ruleset, question) & session.unknown.keys()
+            if decision.outcome != "undetermined" or len(unknown) != 1:
+                continue
+            (fact,) = unknown
+            if VOCABULARY[fact].kind != FactKind.money:
+                continue
+            outcomes = set()
+            for value in _edges(ruleset, session.values, fact):
+                facts = {**session.values, fact: value, lower(fact): value, upper(fact): value}
+                fired = {question_of[r.item_id]: r for r in oracle.engine.run(ruleset, facts)
+                         if r.firing == Firing.concludes and r.item_id in question_of}
+                outcomes.add(fired[question].item_id if question in fired else "undetermined")
+            concluded = {rule.outcome for rule in ruleset.rules if rule.id in outcomes}
+            assert "undetermined" in outcomes or len(concluded) > 1, (
+                f"left out {path}: {need} § {decision.question} is {concluded} for every value of {fact} but "
+                "undetermined")
 
 
 @given(gen.cases())
@@ -441,17 +430,22 @@ def _absent(case: Case, path: str) -> bool:
 def test_missing_facts_are_absent_and_filling_one_in_settles_or_narrows(evaluator, case, data):
     """(c) Every path in `missing_facts` is a field the case leaves out (never the decision date), and giving it a
     value changes the outcome or leaves fewer facts missing."""
-    evaluation = evaluator.evaluate(case)
-    listed = [(decision, path) for decision in evaluation.decisions for path in decision.missing_facts]
-    for decision, path in listed:
-        assert _absent(case, path), f"§ {decision.question} lists {path}, which the case gives"
+    listed = [(key, decision, path) for key, decision in _decisions(evaluator.evaluate(case)).items()
+              for path in decision.missing_facts]
+    for key, _, path in listed:
+        assert _absent(case, path), f"{key} lists {path}, which the case gives"
     if not listed:
         return
-    before, path = data.draw(st.sampled_from(listed))
-    filled = gen.filled(data.draw, case, path)
-    after = next(d for d in evaluator.evaluate(filled).decisions if d.question == before.question)
+    key, before, path = data.draw(st.sampled_from(listed))
+    after = _decisions(evaluator.evaluate(gen.filled(data.draw, case, path)))[key]
     assert after.outcome != before.outcome or set(after.missing_facts) < set(before.missing_facts), (
-        f"filling in {path}: § {before.question} still {after.outcome}, missing {after.missing_facts}")
+        f"filling in {path}: {key} still {after.outcome}, missing {after.missing_facts}")
+
+
+def _decisions(evaluation) -> dict:
+    """Every decision, the case's (need "") and each need's (by its id), by need and question."""
+    return {("", d.question): d for d in evaluation.decisions} | {
+        (need.id, d.question): d for need in evaluation.needs for d in need.decisions}
 
 
 # --- legal bases ------------------------------------------------------------------------------------------
@@ -477,7 +471,7 @@ def test_every_reason_and_duty_cites_a_provision_in_force(oracle, case):
         assert provision.valid_from <= day and (provision.valid_to is None or day <= provision.valid_to)
         for reason in decision.reasons:
             assert in_force(reason.basis.act, reason.basis.section), f"{reason.rule_id} cites {reason.basis.citation}"
-    for duty in evaluation.duties:
+    for duty in evaluation.duties + [duty for need in evaluation.needs for duty in need.duties]:
         assert in_force(duty.provision.act, duty.provision.section), f"{duty.id} cites {duty.provision.citation}"
 
 
@@ -487,6 +481,29 @@ def test_discretion_in_special_cases_only_without_a_right(oracle, case):
     for special, right in SPECIAL_CASES.items():
         if outcomes.get(special) == "discretionary":
             assert outcomes[right] != "entitled"
+
+
+# --- need by need -----------------------------------------------------------------------------------------
+
+
+@given(gen.pairs(gen.another_need))
+def test_a_needs_special_case_answer_never_depends_on_another_need(oracle, change):
+    """§ 5-2 / § 19 is judged expense by expense: adding, changing or removing one need leaves every other need's
+    answer as it was."""
+    case, changed, kept = change
+
+    def by_id(paths: list[str], sent: Case) -> list[str]:
+        """Missing facts with a need named by its id rather than by its place in the list as sent."""
+        places = {f"request.needs[{i}].": f"request.needs[{need.id}]." for i, need in enumerate(gen.needs_of(sent))}
+        return sorted(next((path.replace(k, v) for k, v in places.items() if path.startswith(k)), path)
+                      for path in paths)
+
+    def special(sent: Case) -> dict:
+        return {need.id: [(d.outcome, [r.rule_id for r in d.reasons], by_id(d.missing_facts, sent))
+                          for d in need.decisions if d.question in SPECIAL_CASES]
+                for need in oracle.evaluate(sent).needs if need.id in kept}
+
+    assert special(changed) == special(case)
 
 
 # --- over HTTP --------------------------------------------------------------------------------------------

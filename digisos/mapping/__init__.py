@@ -61,7 +61,8 @@ __all__ = ["map_soknad"]
 FIELD_ORDER = [
     "applicant.age", "household.has_spouse_or_cohabitant", "household.shares_home_with_other_adults",
     "household.children", "income", "assets", "expenses", "economic_rights", "work.can_support_self_through_work",
-    "residence.lawful_residence", "request.acute_need", "request.applied_for",
+    "residence.lawful_residence", "request.acute_need", "request.means_at_hand", "request.needs",
+    "request.applied_for",
     "life_situation.difficult", "life_situation.help_could_overcome_or_adapt", "participation.information_gathering",
 ]
 
@@ -79,7 +80,7 @@ def map_soknad(document: dict[str, Any], layout: Layout, decision_date: dt.date,
     shares = shares_home(m, has_spouse, kids, adult_child)
     income_items, asset_items, expense_items = income(m, has_spouse), assets(m), expenses(m)
     lawful = lawful_residence(m)
-    acute, applied_for = request(m)
+    requested = request(m)
     gathering = information_gathering(m)
     assessments(m)
 
@@ -90,7 +91,7 @@ def map_soknad(document: dict[str, Any], layout: Layout, decision_date: dt.date,
                       "children": kids},
         "income": income_items, "assets": asset_items, "expenses": expense_items,
         "residence": {"lawful_residence": lawful},
-        "request": {"acute_need": acute, "applied_for": applied_for},
+        "request": requested,
         "participation": {"information_gathering": gathering},
     }
     case = Case.model_validate(_without_none(values))

@@ -37,7 +37,7 @@ def breakdown(amount: Amount, basis: LegalBasis, outcome: str, observations: Obs
     for part, (terms, _) in parts.items():
         totals[part] = Decimal(0)
         for name, coefficient in terms.items():
-            value = whole_kroner(facts[name]) * coefficient
+            value = whole_kroner(facts[name]) * coefficient or Decimal(0)  # a disregard of nothing is 0, not -0
             totals[part] += value
             lines.append(AmountLine(
                 part=part, fact=name, label=Bilingual(nb=VOCABULARY[name].nb or name, en=VOCABULARY[name].description),

@@ -31,14 +31,16 @@ from engine.answer.models import (
     Evaluation,
     Law,
     LegalBasis,
+    NeedAnswer,
     Provision,
     Receipt,
+    ScopeOut,
 )
 from engine.case.facts import VOCABULARY, FactKind, Observations, lower, upper
 from engine.case.model import Case
 from engine.case.types import kroner_range, kroner_text, to_kroner
-from engine.law.expressions import questions_in, truth
-from engine.law.rulebook import UNDETERMINED, Duty, Joint, Rule, Rulebook, RuleSet
+from engine.law.expressions import NEED_SUFFIX, questions_in, truth
+from engine.law.rulebook import UNDETERMINED, Duty, Joint, Rule, Rulebook, RuleSet, Weighing
 from engine.law.rulebook import Provision as ProvisionFile
 from engine.law.schema import Basis
 from engine.run.runtime import Firing, Record
@@ -67,6 +69,7 @@ class AnswerCatalogue:
         self._provisions: dict[str, Provision] = {}
         self._duties: dict[str, tuple[Bilingual, Bilingual]] = {}
         self._considerations: dict[str, list[ConsiderationOut]] = {}
+        self._weighings: dict[str, ConsiderationOut] = {}
         self._premises: dict[str, frozenset[str]] = {}
         self._duty_answers: dict[tuple, DutyOut] = {}
         self._trace_names: dict[tuple[int, str], tuple[str, ...]] = {}
@@ -88,10 +91,19 @@ class AnswerCatalogue:
         return self._provisions[provision.path]
 
     def considerations(self, provision: ProvisionFile) -> list[ConsiderationOut]:
+        """What a discretionary outcome asks the caseworker to weigh: the provision's considerations without `when`."""
         if provision.path not in self._considerations:
             self._considerations[provision.path] = [
-                ConsiderationOut(id=c.id, nb=c.nb, en=c.en) for c in provision.contents.considerations]
+                ConsiderationOut(id=c.id, nb=c.nb, en=c.en, source=c.source)
+                for c in provision.contents.considerations if c.when is None]
         return self._considerations[provision.path]
+
+    def weighing(self, weighing: Weighing) -> ConsiderationOut:
+        """A consideration the facts call for."""
+        if weighing.id not in self._weighings:
+            spec = weighing.spec
+            self._weighings[weighing.id] = ConsiderationOut(id=spec.id, nb=spec.nb, en=spec.en, source=spec.source)
+        return self._weighings[weighing.id]
 
     def premises(self, duty: Duty) -> frozenset[str]:
         """The questions whose outcome a duty's `applies_when` asks about."""
@@ -162,15 +174,27 @@ class AnswerCatalogue:
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
 
 # The firings as plain strings (a StrEnum member hashes in Python code; a str in C).
-_CONCLUDES, _JOINTLY, _APPLIES, _NOT_APPLICABLE, _FULFILLED = (str(firing) for firing in (
-    Firing.concludes, Firing.concludes_jointly, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled))
+_CONCLUDES, _JOINTLY, _APPLIES, _NOT_APPLICABLE, _FULFILLED, _CONSIDERATION = (str(firing) for firing in (
+    Firing.concludes, Firing.concludes_jointly, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled,
+    Firing.consideration_applies))
 
 
 class AnswerBuilder:
+    """The answer to a case from its session's firings; or, given `need` (its index in request.needs) and that
+    need's session, the need's own decisions (`decisions()`), read on the case's facts and the need's."""
+
     def __init__(self, catalogue: AnswerCatalogue, ruleset: RuleSet, case: Case, observations: Observations,
-                 records: list[Record], records_ruled_out: bool = True) -> None:
+                 records: list[Record], records_ruled_out: bool = True,
+                 need_records: dict[str, list[Record]] | None = None, need: int | None = None) -> None:
         self.catalogue, self.ruleset, self.case = catalogue, ruleset, case
-        self.observations, self.facts = observations, observations.values
+        self.need = need
+        self.need_records = need_records or {}
+        if need is None:
+            self.observations, self.questions = observations, ruleset.questions
+        else:
+            self.questions = ruleset.need_questions
+            self.observations = observations.of_need(case.request.needs[need].id)
+        self.facts = self.observations.values
         self.rulebook = catalogue.rulebook
         self.records = records
         self.fired = {(r.item_id, str(r.firing)) for r in records}  # plain strings: C-level hashing
@@ -182,16 +206,18 @@ class AnswerBuilder:
         self._formatted: dict[str, str] = {}
 
     def _outcomes(self) -> dict[str, str]:
-        concluded: dict[str, set[str]] = {q: set() for q in self.ruleset.questions}
+        """The outcome of every question concluded in this session (the need's session also concludes the case's
+        questions, which its need questions may ask about)."""
+        concluded: dict[str, set[str]] = {q: set() for q in self.ruleset.rules_by_question}
         for rule in self.ruleset.rules:
             if (rule.id, _CONCLUDES) in self.fired:
                 concluded[rule.question].add(rule.outcome)
         for question, joints in self.ruleset.joints.items():
             concluded[question].update(joint.outcome for joint in joints if (joint.id, _JOINTLY) in self.fired)
-        for question, outcomes in concluded.items():
-            if len(outcomes) > 1:
-                raise ConflictError(f"question {question}: rules concluded {sorted(outcomes)}")
-        return {q: next(iter(o)) if o else UNDETERMINED for q, o in concluded.items()}
+        for question in self.questions:
+            if len(concluded[question]) > 1:
+                raise ConflictError(f"question {question}: rules concluded {sorted(concluded[question])}")
+        return {q: next(iter(o)) if len(o) == 1 else UNDETERMINED for q, o in concluded.items()}
 
     # --- presentation helpers ----------------------------------------------------------------------------
 
@@ -256,19 +282,30 @@ class AnswerBuilder:
     def _decision(self, question: str) -> dict[str, Any]:
         outcome = self.outcomes[question]
         reasons = self._reasons(question)
-        provision = self.ruleset.questions[question]
-        discretion = self.rulebook.outcomes[outcome].discretion
-        considerations = self.catalogue.considerations(provision) if discretion else []
+        provision = self.questions[question]
+        considerations = list(self.catalogue.considerations(provision)) \
+            if self.rulebook.outcomes[outcome].discretion else []
+        considerations += [self.catalogue.weighing(w) for w in self.ruleset.weighings
+                           if w.provision is provision and w.per_need == (self.need is not None)
+                           and (w.id, _CONSIDERATION) in self.fired]
         undetermined = outcome == UNDETERMINED
         missing = self.missing.paths(question) if undetermined else []
         settles = self.missing.settles(question) if undetermined else []
-        amount = self.rulebook.amounts.get(provision.path)
+        scopes = [rule.spec.scope for rule in self.ruleset.rules_by_question[question]
+                  if (rule.id, _CONCLUDES) in self.fired]
+        scope = scopes[0] if scopes and None not in scopes else None  # a rule without a limit gives the full right
+        amount = self.rulebook.amounts.get(provision.path) if self.need is None and scope is None else None
         if amount is not None:
             basis = self.catalogue.basis(amount.spec.basis, provision.act.id)
             amount = breakdown(amount, basis, outcome, self.observations)
-        return dict(question=question, provision=self.catalogue.provision(provision), outcome=outcome,
-                    reasons=reasons, missing_facts=missing, settles=settles, considerations=considerations,
+        return dict(question=question.removesuffix(NEED_SUFFIX), provision=self.catalogue.provision(provision),
+                    outcome=outcome, reasons=reasons, missing_facts=missing, settles=settles,
+                    considerations=considerations, scope=scope and ScopeOut(id=scope.id, nb=scope.nb, en=scope.en),
                     amount=amount)
+
+    def decisions(self) -> list[dict[str, Any]]:
+        """This session's decisions, in dependency order: the case's, or (given a need) the need's."""
+        return [self._decision(q) for q in self.ruleset.question_order if q in self.questions]
 
     # --- duties ------------------------------------------------------------------------------------------
 
@@ -303,8 +340,10 @@ class AnswerBuilder:
         return self.catalogue.duty_answer(duty, status, reason, unknown, options)
 
     def _duties(self) -> list[DutyOut]:
-        statuses = {duty.id: self._status(duty) for duty in self.ruleset.duties}
-        return [self._duty(duty, statuses) for duty in self.ruleset.duties]
+        """This session's duties: the case's, or (given a need) those owed on the need's own decision."""
+        duties = [duty for duty in self.ruleset.duties if duty.per_need == (self.need is not None)]
+        statuses = {duty.id: self._status(duty) for duty in duties}
+        return [self._duty(duty, statuses) for duty in duties]
 
     # --- the whole answer --------------------------------------------------------------------------------
 
@@ -314,7 +353,7 @@ class AnswerBuilder:
         facts, shown, names_of = self.facts, self._shown, self.catalogue.trace_names
         entries = []
         for record in self.records:
-            if record.firing == Firing.ruled_out:
+            if record.firing in (Firing.ruled_out, Firing.consideration_applies):
                 continue
             names = names_of(record, items[record.item_id])
             entries.append(dict(step=len(entries) + 1, id=record.item_id, firing=record.firing.value,
@@ -328,10 +367,19 @@ class AnswerBuilder:
                        input_digest="sha256:" + hashlib.sha256(canonical.encode()).hexdigest(),
                        evaluated_at=dt.datetime.now(dt.UTC))
 
+    def _needs(self) -> list[NeedAnswer]:
+        needs = self.case.request.needs if self.case.request and self.case.request.needs else []
+        answers = []
+        for index, need in sorted(enumerate(needs), key=lambda pair: pair[1].id):
+            builder = AnswerBuilder(self.catalogue, self.ruleset, self.case, self.observations,
+                                    self.need_records[need.id], self.records_ruled_out, need=index)
+            answers.append(NeedAnswer(id=need.id, kind=str(need.kind), decisions=builder.decisions(),
+                                      duties=builder._duties()))
+        return answers
+
     def build(self) -> Evaluation:
         warning = self.observations.rates.table.staleness_warning(self.case.decision_date)
         return Evaluation(
             case_id=self.case.case_id, decision_date=self.case.decision_date, law=self.catalogue.law(self.ruleset),
-            decisions=[self._decision(q) for q in self.ruleset.question_order],
-            duties=self._duties(),
+            decisions=self.decisions(), needs=self._needs(), duties=self._duties(),
             warnings=[warning] if warning else [], trace=self._trace(), receipt=self._receipt())

@@ -72,6 +72,14 @@ class ConsiderationOut(OutputModel):
     id: str = Field(description="The consideration's id within its rule file.")
     nb: str = Field(description="Hensynet — what to weigh, in Norwegian.")
     en: str = Field(description="What to weigh, in English.")
+    source: str | None = Field(None, description="The source the consideration rests on (the circular, the "
+                                                 "preparatory works, ombud practice), with its date.")
+
+
+class ScopeOut(OutputModel):
+    id: str = Field(description="The limit's id, e.g. emergency_help.")
+    nb: str = Field(description="What the conclusion is limited to, in Norwegian.")
+    en: str = Field(description="What the conclusion is limited to, in English.")
 
 
 class RateTableUsed(OutputModel):
@@ -136,10 +144,14 @@ class Decision(OutputModel):
                                                     "the case does not give that alone could settle it, the ranges "
                                                     "of it that give each outcome (read off the rules' own "
                                                     "conditions, everything else as the case gives it).")
-    considerations: list[ConsiderationOut] = Field(description="What the caseworker must weigh when the outcome "
-                                                               "is discretionary.")
+    considerations: list[ConsiderationOut] = Field(description="What the caseworker must weigh: the provision's "
+                                                               "considerations when the outcome is discretionary, "
+                                                               "and those the case's facts call for.")
+    scope: ScopeOut | None = Field(None, description="The limit the law sets on what the outcome gives (emergency "
+                                                     "help: the immediate need, a short period); null when none.")
     amount: AmountBreakdown | None = Field(None, description="The guideline calculation, where the provision "
-                                                             "has one and the facts allow it.")
+                                                             "has one, the facts allow it and no scope limits the "
+                                                             "outcome.")
 
 
 class DutyOptionOut(OutputModel):
@@ -159,6 +171,15 @@ class DutyOut(OutputModel):
     fulfil_by: Bilingual = Field(description="What the case record must show for the duty to be fulfilled.")
     options: list[DutyOptionOut] = Field([], description="For duties that exclude each other, shown as one choice: "
                                                          "the ways to fulfil it; any one of them does.")
+
+
+class NeedAnswer(OutputModel):
+    id: str = Field(description="The need's id, as the case gave it (request.needs[].id).")
+    kind: str = Field(description="The need's kind, as the case gave it.")
+    decisions: list[Decision] = Field(description="The need's own answer under each provision answered per need "
+                                                  "(the right to assistance, assistance in special cases).")
+    duties: list[DutyOut] = Field([], description="The duties owed on the need's own decision (an enkeltvedtak of "
+                                                  "its own), with their status; the case's duties are in `duties`.")
 
 
 class TraceEntry(OutputModel):
@@ -185,6 +206,8 @@ class Evaluation(OutputModel):
     law: Law = Field(description="The act applied on the decision date.")
     decisions: list[Decision] = Field(description="One answer per question (provision) in force, in dependency "
                                                   "order.")
+    needs: list[NeedAnswer] = Field(description="Each need the application lists (request.needs), with its own "
+                                                "answers, by id.")
     duties: list[DutyOut] = Field(description="The duties toward the client, each with its status.")
     warnings: list[str] = Field(description="What the caseworker should know about the answer, e.g. that the "
                                             "newest rates on file were used.")

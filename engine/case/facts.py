@@ -27,12 +27,16 @@ from enum import StrEnum
 from typing import Any
 
 from engine.case.model import (
+    AssetKind,
     Case,
     DecisionResult,
     FormOfAssistance,
     GatheredHow,
     Household,
     Matter,
+    Member,
+    Need,
+    NeedKind,
     Party,
     RepresentativeKind,
     RightStatus,
@@ -83,6 +87,8 @@ class Unknown:
 
 
 Reader = Callable[[Case, Rates], Any]
+NeedReader = Callable[[Need], Any]
+NEED_PATH = "request.needs"  # a need fact's paths are relative to one item of this list
 
 
 def lower(name: str) -> str:
@@ -104,23 +110,31 @@ def fact_of(name: str) -> str:
 class FactSpec:
     name: str
     kind: FactKind
-    paths: tuple[str, ...]
+    paths: tuple[str, ...]  # case-field paths; for a need fact, paths within the need (request.needs.<i>.…)
     description: str
-    read: Reader
+    read: Reader | None  # a fact of the case
     nb: str = ""  # a Norwegian label, for the lines of an amount breakdown
+    read_need: NeedReader | None = None  # a fact of one need the application lists
+
+    @property
+    def per_need(self) -> bool:
+        return self.read_need is not None
 
 
 @dataclass
 class Observations:
     """What the engines read off a case: every known fact by name (unknown facts are absent) and every money fact's
-    bounds (`lower`, `upper`); the items behind the summed facts; and, for each fact the case does not settle, the
-    case-field paths that would."""
+    bounds (`lower`, `upper`); the items behind the summed facts; for each fact the case does not settle, the
+    case-field paths that would; and, for each need the application lists, that need's own facts and bounds
+    (`needs`: need id → facts), which its answers read besides the case's (`of_need`)."""
 
     values: dict[str, Any]
     items: dict[str, tuple[Item, ...]] = field(default_factory=dict)
     rates: Rates | None = None
     unknown: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # None: see `paths`
     case: Case | None = None
+    needs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    need_unknown: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # need id -> fact -> paths
 
     def paths(self, name: str) -> tuple[str, ...]:
         """The case-field paths that would settle an unknown fact: as its reader named them, or else those of the
@@ -129,6 +143,11 @@ class Observations:
         if paths is None:
             paths = self.unknown[name] = tuple(path for path in VOCABULARY[name].paths if _get(self.case, path) is None)
         return paths
+
+    def of_need(self, need_id: str) -> Observations:
+        """What a need's session reads: the case's facts with that need's own, and what either leaves unknown."""
+        return Observations(self.values | self.needs[need_id], self.items, self.rates,
+                            self.unknown | self.need_unknown[need_id], self.case)
 
 
 VOCABULARY: dict[str, FactSpec] = {}
@@ -163,6 +182,18 @@ def _copy(name: str, kind: FactKind, path: str, description: str) -> None:
     fact(name, kind, [path], description)(lambda case, _rates: _get(case, path))
 
 
+def need_fact(name: str, kind: FactKind, attribute: str, description: str) -> None:
+    """A fact of one need: the need's attribute, copied."""
+    if name in VOCABULARY:
+        raise ValueError(f"fact {name} declared twice")
+
+    def read(need: Need) -> Any:
+        value = getattr(need, attribute)
+        return to_ore(value) if kind == FactKind.money and value is not None else value
+
+    VOCABULARY[name] = FactSpec(name, kind, (attribute,), description, None, read_need=read)
+
+
 def _sum_ore(amounts: Iterable[Decimal]) -> int:
     return sum((to_ore(amount) for amount in amounts), 0)
 
@@ -193,7 +224,11 @@ def _itemised(items: Iterable[tuple[str, Decimal]]) -> Itemised:
 
 for _name, _kind, _path, _text in [
     ("lawful_residence", FactKind.boolean, "residence.lawful_residence", "lawful residence in Norway"),
-    ("acute_need", FactKind.boolean, "request.acute_need", "no food or shelter here and now"),
+    ("means_at_hand", FactKind.boolean, "request.means_at_hand",
+     "money at hand today that would meet the immediate need"),
+    ("state_accommodation_available", FactKind.boolean, "residence.state_accommodation_available",
+     "in, or can get, state accommodation"),
+    ("partner", FactKind.code, "household.partner", "the partner is a spouse or a cohabitant"),
     ("can_support_self_through_work", FactKind.boolean, "work.can_support_self_through_work",
      "realistic work would cover the living costs"),
     ("applicant_age", FactKind.count, "applicant.age", "the applicant's age"),
@@ -223,13 +258,24 @@ for _name, _kind, _path, _text in [
     _copy(_name, _kind, _path, _text)
 
 
+@fact("acute_need", FactKind.boolean, ["request.acute_need"],
+      "no food or shelter here and now: request.acute_need, or an immediate need listed")
+def _acute_need(case: Case, _rates: Rates) -> bool | None:
+    if any(need.kind == NeedKind.immediate for need in _get(case, "request.needs") or ()):
+        return True
+    return _get(case, "request.acute_need")
+
+
 # --- sums and counts over itemised lists -------------------------------------------------------------------
 
 
-def _income_of(kinds: set[str] | None):
+def _income_of(kinds: set[str] | None = None, member: Member | None = None):
+    """All income items (itemised), or the sum of those of some kinds, or the sum of one member's."""
     def read(case: Case, _rates: Rates) -> Itemised | int | None:
         if case.income is None:
             return None
+        if member is not None:
+            return _sum_ore(item.monthly_amount for item in case.income if item.belongs_to == member)
         if kinds is None:
             return _itemised((item.kind, item.monthly_amount) for item in case.income)
         return _sum_ore(item.monthly_amount for item in case.income if item.kind in kinds)
@@ -238,42 +284,43 @@ def _income_of(kinds: set[str] | None):
 
 
 fact("income_total", FactKind.money, ["income"], "all monthly income in the household",
-     nb="all inntekt i husstanden")(_income_of(None))
+     nb="all inntekt i husstanden")(_income_of())
 fact("income_child_benefit", FactKind.money, ["income"], "monthly child benefit (barnetrygd)",
      nb="barnetrygd")(_income_of({"child_benefit"}))
+fact("income_child_benefit_abroad", FactKind.money, ["income"], "monthly child benefit paid by another state",
+     nb="barnetrygd fra utlandet")(_income_of({"child_benefit_abroad"}))
 fact("income_children_leisure_work", FactKind.money, ["income"],
      "children's monthly income from leisure and holiday work",
      nb="barns inntekt fra fritids- og feriearbeid")(_income_of({"children_leisure_work"}))
+fact("income_cohabitant", FactKind.money, ["income"], "a cohabitant's monthly income",
+     nb="samboerens inntekt")(_income_of(member=Member.cohabitant))
 
 
-@fact("assets_not_needed_for_daily_living", FactKind.money, ["assets"],
-      "assets the caseworker judged not necessary for daily living",
-      nb="formue som ikke er nødvendig for livsoppholdet")
-def _assets_available(case: Case, _rates: Rates) -> int | Unknown | None:
+@fact("bank_deposits_not_needed", FactKind.money, ["assets"],
+      "bank deposits the caseworker judged not necessary for daily living",
+      nb="bankinnskudd som ikke er nødvendig for livsoppholdet")
+def _deposits_available(case: Case, _rates: Rates) -> int | Unknown | None:
     if case.assets is None:
         return None
-    return _sum_in_part((asset.value for asset in case.assets if asset.needed_for_daily_living is False),
+    deposits = [(index, asset) for index, asset in enumerate(case.assets) if asset.kind == AssetKind.bank_deposit]
+    return _sum_in_part((asset.value for _, asset in deposits if asset.needed_for_daily_living is False),
                         ((_at("assets", index, "needed_for_daily_living"), asset.value)
-                         for index, asset in enumerate(case.assets) if asset.needed_for_daily_living is None))
+                         for index, asset in deposits if asset.needed_for_daily_living is None))
+
+
+@fact("other_assets_not_judged_needed", FactKind.count, ["assets"],
+      "assets other than bank deposits (a home, a vehicle, other property) not judged necessary for daily living")
+def _other_assets(case: Case, _rates: Rates) -> int | None:
+    if case.assets is None:
+        return None
+    return sum(1 for asset in case.assets
+               if asset.kind != AssetKind.bank_deposit and asset.needed_for_daily_living is not True)
 
 
 @fact("expenses_total", FactKind.money, ["expenses"], "monthly housing, power, insurance and other expenses",
       nb="boutgifter, strøm, forsikring og andre nødvendige utgifter")
 def _expenses(case: Case, _rates: Rates) -> Itemised | None:
     return None if case.expenses is None else _itemised((item.kind, item.monthly_amount) for item in case.expenses)
-
-
-@fact("unclaimed_rights_monthly", FactKind.money, ["economic_rights"],
-      "expected monthly amount of economic rights not yet claimed",
-      nb="økonomiske rettigheter som ikke er gjort gjeldende")
-def _unclaimed(case: Case, _rates: Rates) -> int | Unknown | None:
-    if case.economic_rights is None:
-        return None
-    unclaimed = [(i, right) for i, right in enumerate(case.economic_rights) if right.status == RightStatus.not_claimed]
-    return _sum_in_part((right.expected_monthly_amount for _, right in unclaimed
-                         if right.expected_monthly_amount is not None),
-                        ((_at("economic_rights", i, "expected_monthly_amount"), None)
-                         for i, right in unclaimed if right.expected_monthly_amount is None))
 
 
 def _rights(status: RightStatus, unguided: bool):
@@ -546,13 +593,34 @@ def as_observed(known: Mapping[str, Any], bounds: Mapping[str, tuple[int, int | 
     return values
 
 
+# --- per need: what one need of the application says -------------------------------------------------------
+
+for _name, _kind, _attribute, _text in [
+    ("need_kind", FactKind.code, "kind", "what the need is: the immediate need (no food or shelter here and now), "
+                                         "living costs for the period, or a particular expense"),
+    ("need_amount", FactKind.money, "amount", "what the need costs"),
+    ("need_part_of_living_costs", FactKind.boolean, "part_of_living_costs",
+     "the caseworker judged the expense part of the living costs"),
+    ("need_help_could_overcome_or_adapt", FactKind.boolean, "help_could_overcome_or_adapt",
+     "help with the need would let the person overcome or adapt to the situation"),
+]:
+    need_fact(_name, _kind, _attribute, _text)
+
+
+def _known(value: Any) -> Any:
+    """A fact's value as the engine holds it: enum members by value."""
+    return value.value if isinstance(value, StrEnum) else value
+
+
 def observe(case: Case, table: RateTable) -> Observations:
-    """Every known fact of the case, and the bounds of every money fact, read with the given rate table."""
+    """Every known fact of the case and of each need it lists, and the bounds of every money fact, read with the
+    given rate table."""
     rates = Rates(table, table.row_on(case.decision_date))
     values: dict[str, Any] = {}
     items: dict[str, tuple[Item, ...]] = {}
     unknown: dict[str, tuple[str, ...] | None] = {}
-    for name, read, bounds in _READERS if len(_READERS) == len(VOCABULARY) else _readers():
+    case_readers, need_readers = _READERS if sum(map(len, _READERS)) == len(VOCABULARY) else _readers()
+    for name, read, bounds in case_readers:
         value = read(case, rates)
         if value is None:
             unknown[name] = None
@@ -573,18 +641,42 @@ def observe(case: Case, table: RateTable) -> Observations:
             items[name] = value.items
             value = sum(item.ore for item in value.items)
         if bounds is None:
-            values[name] = value.value if isinstance(value, StrEnum) else value
+            values[name] = _known(value)
         else:
             values[name] = values[bounds[0]] = values[bounds[1]] = value
-    return Observations(values, items, rates, unknown, case)
+    needs: dict[str, dict[str, Any]] = {}
+    need_unknown: dict[str, dict[str, tuple[str, ...]]] = {}
+    for _, _, bounds in need_readers:
+        if bounds is not None:
+            values[bounds[0]] = 0  # the case's own session reads no need: there a need's amount is only at least 0
+    for index, need in enumerate(_get(case, NEED_PATH) or ()):
+        facts: dict[str, Any] = {}
+        missing: dict[str, tuple[str, ...]] = {}
+        needs[need.id], need_unknown[need.id] = facts, missing
+        for name, read, bounds in need_readers:
+            value = read(need)
+            if value is None:
+                missing[name] = tuple(_at(NEED_PATH, index, path) for path in VOCABULARY[name].paths)
+                if bounds is not None:
+                    facts[bounds[0]] = 0
+            elif bounds is None:
+                facts[name] = _known(value)
+            else:
+                facts[name] = facts[bounds[0]] = facts[bounds[1]] = value
+    return Observations(values, items, rates, unknown, case, needs, need_unknown)
 
 
-_READERS: list[tuple[str, Reader, tuple[str, str] | None]] = []
+Readers = list[tuple[str, Any, tuple[str, str] | None]]
+_READERS: list[Readers] = []
 
 
-def _readers() -> list[tuple[str, Reader, tuple[str, str] | None]]:
-    """(name, reader, the names of its bounds if it is money) of every fact, in vocabulary order: looked up once
-    rather than per case."""
-    _READERS[:] = [(spec.name, spec.read, (lower(spec.name), upper(spec.name)) if spec.kind == FactKind.money
-                    else None) for spec in VOCABULARY.values()]
+def _readers() -> list[Readers]:
+    """(name, reader, the names of its bounds if it is money) of every case fact and of every need fact, in
+    vocabulary order: looked up once rather than per case (again if a fact is added, as the tests of adding a
+    provision do)."""
+    def bounds(spec: FactSpec) -> tuple[str, str] | None:
+        return (lower(spec.name), upper(spec.name)) if spec.kind == FactKind.money else None
+
+    _READERS[:] = [[(s.name, s.read, bounds(s)) for s in VOCABULARY.values() if not s.per_need],
+                   [(s.name, s.read_need, bounds(s)) for s in VOCABULARY.values() if s.per_need]]
     return _READERS

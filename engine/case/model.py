@@ -14,7 +14,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from engine.case.rates import RateTable
 from engine.case.types import CalendarDate, Kroner
@@ -35,11 +35,21 @@ class Child(InputModel):
     age: int | None = Field(None, ge=0, le=17, description="Barnets alder — the child's age on the decision date.")
 
 
+class Partner(StrEnum):
+    spouse = "spouse"
+    cohabitant = "cohabitant"
+
+
 class Household(InputModel):
     """Husstanden — the people whose living costs the application covers."""
 
     has_spouse_or_cohabitant: bool | None = Field(
-        None, description="Ektefelle eller samboer — the applicant lives with a spouse or cohabitant."
+        None, description="Ektefelle eller samboer — the applicant lives with a spouse or cohabitant (the guideline "
+                          "rates have one rate for the two, «ektepar/samboere»)."
+    )
+    partner: Partner | None = Field(
+        None, description="Ektefelle eller samboer — which the partner is: a spouse (ektefelle; spouses owe each other "
+                          "support) or a cohabitant (samboer; cohabitants do not)."
     )
     shares_home_with_other_adults: bool | None = Field(
         None,
@@ -63,6 +73,7 @@ class IncomeKind(StrEnum):
     student_finance = "student_finance"
     maintenance = "maintenance"
     child_benefit = "child_benefit"
+    child_benefit_abroad = "child_benefit_abroad"
     children_leisure_work = "children_leisure_work"
     social_assistance_already_paid = "social_assistance_already_paid"
     other = "other"
@@ -71,6 +82,7 @@ class IncomeKind(StrEnum):
 class Member(StrEnum):
     applicant = "applicant"
     spouse = "spouse"
+    cohabitant = "cohabitant"
     child = "child"
 
 
@@ -79,11 +91,13 @@ class Income(InputModel):
 
     kind: IncomeKind = Field(
         description="Inntektstype — wages (lønn), benefits (trygd), student finance (studielån/-stipend), "
-        "maintenance (bidrag), child benefit (barnetrygd), children's leisure and holiday work "
+        "maintenance (bidrag), child benefit (barnetrygd), a like benefit paid by another state, "
+        "children's leisure and holiday work "
         "(barns fritidsarbeid), social assistance already paid for this month, or other."
     )
-    monthly_amount: Kroner
-    belongs_to: Member = Field(Member.applicant, description="Hvem inntekten tilhører — whose income it is.")
+    monthly_amount: Kroner = Field(description="Beløp per måned — received in the period applied for.")
+    belongs_to: Member = Field(Member.applicant, description="Hvem inntekten tilhører — whose income it is: the "
+                                                             "applicant's, a spouse's, a cohabitant's or a child's.")
 
 
 class AssetKind(StrEnum):
@@ -148,6 +162,9 @@ class Work(InputModel):
 
 class Residence(InputModel):
     lawful_residence: bool | None = Field(None, description="Lovlig opphold i riket — lawful residence in Norway.")
+    state_accommodation_available: bool | None = Field(
+        None, description="Statlig innkvartering — the person is in, or can get, state accommodation (an asylum "
+                          "reception centre).")
 
 
 class AppliedFor(StrEnum):
@@ -158,14 +175,79 @@ class AppliedFor(StrEnum):
     individual_plan = "individual_plan"
 
 
+class NeedKind(StrEnum):
+    immediate = "immediate"
+    living_costs = "living_costs"
+    kindergarten = "kindergarten"
+    after_school_care = "after_school_care"
+    deposit = "deposit"
+    dental = "dental"
+    furniture = "furniture"
+    power_arrears = "power_arrears"
+    training = "training"
+    other = "other"
+
+
+class Need(InputModel):
+    """Behov — one thing the application asks for: living costs for the period, or a particular expense."""
+
+    id: str = Field(max_length=40, pattern=r"^[A-Za-z0-9._:-]+$",
+                    description="The caller's key for the need, echoed back with its answer.")
+    kind: NeedKind = Field(description="The immediate need (no food or shelter here and now: nødhjelp), living costs "
+                                       "for the period, a kindergarten or after-school-care (SFO) bill, a deposit, "
+                                       "a dental bill, furniture, an electricity arrear, a training programme, or "
+                                       "another expense.")
+    amount: Kroner | None = Field(None, description="Beløp — what the need costs.")
+    part_of_living_costs: bool | None = Field(
+        None, description="Inngår i livsoppholdet — the caseworker's judgement that the expense is part of the "
+                          "living costs the right to assistance covers (sotjl § 18 / 1991 § 5-1). Unknown until "
+                          "judged.")
+    help_could_overcome_or_adapt: bool | None = Field(
+        None, description="Hjelpen kan overvinne eller tilpasse — help with this need would let the person overcome "
+                          "or adapt to a difficult life situation (sotjl § 19 / 1991 § 5-2).")
+
+
+# The id of the immediate need that `request.acute_need: true` stands for, when the application lists none.
+ACUTE_NEED_ID = "acute_need"
+MAX_NEEDS = 20
+
+
 class Request(InputModel):
     """Søknaden — what the client asks for and how urgent it is."""
 
     acute_need: bool | None = Field(
-        None, description="Akutt nødsituasjon — no food or no shelter here and now (the need for emergency help)."
+        None, description="Akutt nødsituasjon — no food or no shelter here and now. It stands for a need of kind "
+                          "`immediate` in `needs` (added with id `acute_need` when none is listed), which is "
+                          "answered as a need of its own."
     )
+    means_at_hand: bool | None = Field(
+        None, description="Midler her og nå — the client has money at hand today (cash, an account balance) that "
+                          "would meet the immediate need. Income received earlier in the period and already spent "
+                          "is not at hand."
+    )
+    needs: list[Need] | None = Field(None, max_length=MAX_NEEDS, validate_default=True,
+                                     description="Behov — living costs and particular expenses applied for, each "
+                                                 "answered on its own.")
     applied_for: list[AppliedFor] | None = Field(None, max_length=10, description="Hva det søkes om.")
     requested_monthly_amount: Kroner | None = Field(None, description="Beløp søkeren ber om per måned.")
+
+    @field_validator("needs")
+    @classmethod
+    def _needs_agree(cls, needs: list[Need] | None, info: ValidationInfo) -> list[Need] | None:
+        """Each need has its own id; and `acute_need: true` stands for the immediate need, so it is listed (with id
+        `acute_need`) when the application lists none, and refused beside `acute_need: false`."""
+        acute = info.data.get("acute_need")
+        listed = any(need.kind == NeedKind.immediate for need in needs or ())
+        if acute is False and listed:
+            raise ValueError("an immediate need is listed, so the need is acute: acute_need cannot be false")
+        if acute is True and not listed:
+            needs = [*(needs or ()), Need(id=ACUTE_NEED_ID, kind=NeedKind.immediate)]
+        ids = [need.id for need in needs or ()]
+        if len(set(ids)) != len(ids):
+            raise ValueError("each need must have its own id")
+        if len(ids) > MAX_NEEDS:
+            raise ValueError(f"at most {MAX_NEEDS} needs, the immediate need acute_need stands for included")
+        return needs
 
 
 class LifeSituation(InputModel):

@@ -11,6 +11,7 @@ is checked against a short whitelist — nothing is ever passed to `eval`. What 
     x in ("a", "b")                 membership in a literal tuple
     and, or, not
     outcome("5-1")                  the outcome another rule has concluded for a question
+    need_outcome("5-1")             in a rule answered per need: the outcome concluded for the same need
     known(fact_or_definition)       whether the case gives the fact (never unknown itself)
     shown(condition)                whether the case shows the condition true (never unknown itself)
 
@@ -33,6 +34,13 @@ from engine.case.facts import VOCABULARY, FactKind, lower, upper
 
 class ConditionError(ValueError):
     """A rule condition that does not parse, names an unknown fact, or mixes types."""
+
+
+NEED_SUFFIX = ":need"  # a question answered once per need the application lists: "19:need"
+
+
+def need_question(question: str) -> str:
+    return question + NEED_SUFFIX
 
 
 # --- the expression tree ------------------------------------------------------------------------------------
@@ -219,8 +227,9 @@ class _Parser:
             return arith
         if isinstance(node, ast.Call):
             name = _call_name(node)
-            if name == "outcome" and len(node.args) == 1 and isinstance(node.args[0], ast.Constant):
-                return OutcomeRef(str(node.args[0].value))
+            if name in ("outcome", "need_outcome") and len(node.args) == 1 and isinstance(node.args[0], ast.Constant):
+                question = str(node.args[0].value)
+                return OutcomeRef(need_question(question) if name == "need_outcome" else question)
             if name == "kr" and len(node.args) == 1 and isinstance(node.args[0], ast.Constant) \
                     and isinstance(node.args[0].value, int):
                 return Const(node.args[0].value * 100)

@@ -132,9 +132,11 @@ def _close(terms: dict[frozenset, Term]) -> None:
         term = queue.pop(0)
         if term not in terms:
             continue  # subsumed meanwhile
-        for other in [other for other in done if other in terms]:
+        for other in done:
             if term not in terms:
                 break  # a resolvent of its own took its place
+            if other not in terms:
+                continue  # subsumed meanwhile
             for resolvent, atoms, origin in list(_resolvents(term, terms[term], other, terms[other])):
                 if any(existing <= resolvent for existing in terms):
                     continue

@@ -18,9 +18,10 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from engine.case.facts import fact_of
+from engine.case.facts import VOCABULARY, fact_of
 from engine.case.rates import RateTable, load_rate_table
 from engine.law.expressions import (
+    NEED_SUFFIX,
     And,
     Condition,
     ConditionError,
@@ -29,6 +30,7 @@ from engine.law.expressions import (
     Value,
     facts_in,
     linear_terms,
+    need_question,
     parse_condition,
     parse_value,
     questions_in,
@@ -39,7 +41,6 @@ from engine.law.schema import (
     Act,
     AmountSpec,
     Basis,
-    Conclusion,
     Consideration,
     DutyOption,
     DutySpec,
@@ -103,7 +104,9 @@ class Rule:
 
     @property
     def question(self) -> str:
-        return self.spec.then.question
+        """The question the rule answers: the section's, or the section's per need ("19:need")."""
+        then = self.spec.then
+        return need_question(then.question) if then.per == "need" else then.question
 
     @property
     def outcome(self) -> str:
@@ -203,23 +206,53 @@ class Duty:
     def fulfilled_facts(self) -> frozenset[str]:
         return frozenset(facts_in(self.fulfilled))
 
+    @cached_property
+    def per_need(self) -> bool:
+        """Whether the duty reads a need's facts or answers: then it is owed on each need's decision, and shown with
+        that need's answer (an enkeltvedtak on one need carries its own duties)."""
+        return any(bool(_need_facts(condition)) or any(q.endswith(NEED_SUFFIX) for q in questions_in(condition))
+                   for condition in (self.applies, self.fulfilled))
+
+
+@dataclass(frozen=True)
+class Weighing:
+    """A consideration that applies on the facts (`when`): listed on its question's decision whatever the outcome."""
+
+    id: str
+    provision: Provision
+    spec: Consideration
+    condition: Condition
+
+    @cached_property
+    def per_need(self) -> bool:
+        """Whether the condition reads a need's facts or answers: then it is weighed on the need's decisions."""
+        return bool(_need_facts(self.condition)) or any(q.endswith(NEED_SUFFIX) for q in questions_in(self.condition))
+
 
 @dataclass(frozen=True)
 class RuleSet:
-    """The provisions in force on one day, with their rules and duties: one compiled durable-rules ruleset."""
+    """The provisions in force on one day, with their rules, duties and the considerations that apply on the facts:
+    one compiled durable-rules ruleset."""
 
     provisions: tuple[Provision, ...]
     rules: tuple[Rule, ...]
     duties: tuple[Duty, ...]
+    weighings: tuple[Weighing, ...]
     digest: str
 
     @cached_property
     def questions(self) -> dict[str, Provision]:
+        """The questions answered for the case, by the provision that answers each."""
         return {p.spec.question: p for p in self.provisions if p.spec.question}
 
     @cached_property
+    def need_questions(self) -> dict[str, Provision]:
+        """The questions answered once per need ("19:need"), by the provision that answers each."""
+        return {rule.question: rule.provision for rule in self.rules if rule.spec.then.per == "need"}
+
+    @cached_property
     def rules_by_question(self) -> dict[str, list[Rule]]:
-        grouped: dict[str, list[Rule]] = {question: [] for question in self.questions}
+        grouped: dict[str, list[Rule]] = {question: [] for question in self.questions | self.need_questions}
         for rule in self.rules:
             grouped[rule.question].append(rule)
         return grouped
@@ -231,9 +264,10 @@ class RuleSet:
             return [(rule.outcome, rule.effective) for rule in self.rules_by_question[question]]
 
         found: dict[str, tuple[Joint, ...]] = {}
+        answered = self.questions | self.need_questions
         for question, rules in self.rules_by_question.items():
             by_id = {rule.id: rule for rule in rules}
-            prefix = self.questions[question].id_prefix
+            prefix = answered[question].id_prefix + ("/per-need" if question in self.need_questions else "")
             found[question] = tuple(
                 Joint(f"{prefix}/jointly-{outcome}-{index}", question, outcome,
                       tuple(by_id[rule_id] for rule_id in origin), condition)
@@ -257,7 +291,7 @@ class RuleSet:
                     visit(premise, path + (question,))
             order.append(question)
 
-        for question in self.questions:
+        for question in self.rules_by_question:
             visit(question, ())
         return order
 
@@ -269,6 +303,7 @@ class Rulebook:
     provisions: list[Provision]
     rules: dict[str, Rule]
     duties: dict[str, Duty]
+    weighings: dict[str, Weighing]
     rates: RateTable
     file_digests: dict[str, str]
     amounts: dict[str, Amount]  # by provision path
@@ -292,15 +327,17 @@ class Rulebook:
         paths = {p.path for p in provisions}
         rules = tuple(r for r in self.rules.values() if r.provision.path in paths)
         duties = tuple(d for d in self.duties.values() if d.provision.path in paths)
-        answered = {p.spec.question for p in provisions if p.spec.question}
+        weighings = tuple(w for w in self.weighings.values() if w.provision.path in paths)
+        answered = {p.spec.question for p in provisions if p.spec.question} | {r.question for r in rules}
         for item, condition in [(r.id, r.effective) for r in rules] + \
-                               [(d.id, And((d.applies, d.fulfilled))) for d in duties]:
+                               [(d.id, And((d.applies, d.fulfilled))) for d in duties] + \
+                               [(w.id, w.condition) for w in weighings]:
             missing = questions_in(condition) - answered
             if missing:
                 raise RuleFileError(f"{item}: asks for outcome of {sorted(missing)}, which no provision in force "
                                     f"together with it answers")
         digest = _digest("\n".join(sorted(p.digest for p in provisions)))
-        ruleset = RuleSet(provisions, rules, duties, digest)
+        ruleset = RuleSet(provisions, rules, duties, weighings, digest)
         ruleset.question_order  # noqa: B018 — fail on a dependency cycle now, not mid-evaluation
         return ruleset
 
@@ -378,11 +415,11 @@ def load_rulebook(rules_dir: Path = RULES_DIR, rates_path: str = NATIONAL_RATES)
     provisions = [Provision(key(spec), acts[spec.act], spec, relative, digests[relative],
                             contents_of(relative, spec)) for relative, spec in files]
     _check_versions(provisions)
-    rules, duties = _parse_conditions(provisions, acts)
+    rules, duties, weighings = _parse_conditions(provisions, acts)
     amounts = _parse_amounts(provisions)
     rates = load_rate_table(rules_dir / rates_path)
     digests[rates_path] = _digest((rules_dir / rates_path).read_bytes())
-    return Rulebook(acts, outcomes, provisions, rules, duties, rates, digests, amounts)
+    return Rulebook(acts, outcomes, provisions, rules, duties, weighings, rates, digests, amounts)
 
 
 def _parse_amounts(provisions: list[Provision]) -> dict[str, Amount]:
@@ -441,19 +478,20 @@ def _contents(relative: str, spec: ProvisionFile, act: Act, origin: ProvisionFil
 
     rules = [r.model_copy(update={
         "basis": basis(r.basis), "when": condition(r.when), "because": texts(r.because),
-        "then": Conclusion(question=section(r.then.question), outcome=r.then.outcome)}) for r in shared.rules]
+        "then": r.then.model_copy(update={"question": section(r.then.question)})}) for r in shared.rules]
     duties = [d.model_copy(update={
         "basis": basis(d.basis), "applies_when": condition(d.applies_when),
         "fulfilled_when": d.fulfilled_when and condition(d.fulfilled_when),
         "options": [option(o) for o in d.options], "duty": texts(d.duty), "fulfil_by": texts(d.fulfil_by)})
         for d in shared.duties]
-    considerations = [c.model_copy(update={"nb": text(c.nb), "en": text(c.en)}) for c in shared.considerations]
+    considerations = [c.model_copy(update={"nb": text(c.nb), "en": text(c.en),
+                                           "when": c.when and condition(c.when)}) for c in shared.considerations]
     amount = spec.amount or (shared.amount and shared.amount.model_copy(update={"basis": basis(shared.amount.basis)}))
-    own_ids = {item.id for item in spec.rules + spec.duties}
+    own_ids = {item.id for item in spec.rules + spec.duties + spec.considerations}
     return Contents(
         rules=tuple([r for r in rules if r.id not in own_ids] + spec.rules),
         duties=tuple([d for d in duties if d.id not in own_ids] + spec.duties),
-        considerations=tuple(considerations + spec.considerations),
+        considerations=tuple([c for c in considerations if c.id not in own_ids] + spec.considerations),
         definitions={**{name: condition(text) for name, text in shared.definitions.items()}, **spec.definitions},
         amount=amount)
 
@@ -468,11 +506,25 @@ def _check_versions(provisions: list[Provision]) -> None:
                                     f"for {first.key if same_provision else 'question ' + first.spec.question}")
 
 
+def _need_facts(condition: Condition) -> set[str]:
+    return {name for name in facts_in(condition) if VOCABULARY[name].per_need}
+
+
 def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
     written: dict[str, tuple[Provision, RuleSpec, Condition]] = {}
     duties: dict[str, Duty] = {}
+    weighings: dict[str, Weighing] = {}
     for provision in provisions:
         scope = provision.contents.definitions
+        for consideration in provision.contents.considerations:
+            if consideration.when is None:
+                continue
+            full_id = f"{provision.id_prefix}/{consideration.id}"
+            try:
+                weighings[full_id] = Weighing(full_id, provision, consideration,
+                                              parse_condition(consideration.when, scope))
+            except ConditionError as error:
+                raise RuleFileError(f"{full_id}: {error}") from None
         for spec in provision.contents.rules + provision.contents.duties:
             full_id = f"{provision.id_prefix}/{spec.id}"
             if full_id in written or full_id in duties:
@@ -486,7 +538,11 @@ def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
                                             f"answers {provision.spec.question}")
                     if provision.spec.outcomes and spec.then.outcome not in provision.spec.outcomes:
                         raise RuleFileError(f"{full_id}: outcome {spec.then.outcome} is not among the file's outcomes")
-                    written[full_id] = (provision, spec, parse_condition(spec.when, scope))
+                    condition = parse_condition(spec.when, scope)
+                    if spec.then.per is None and (need_facts := sorted(_need_facts(condition))):
+                        raise RuleFileError(f"{full_id}: answers for the case, but reads {need_facts}, facts of one "
+                                            "need (answer per need: `then: {per: need}`)")
+                    written[full_id] = (provision, spec, condition)
                 else:
                     options = tuple(Option(o, parse_condition(o.fulfilled_when, scope)) for o in spec.options)
                     fulfilled = Or(tuple(o.fulfilled for o in options)) if options else \
@@ -498,6 +554,9 @@ def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
     for duty in duties.values():
         if duty.after is not None and (duty.after not in duties or duty.after == duty.id):
             raise RuleFileError(f"{duty.id}: after names {duty.spec.after}, which is no other duty of its file")
+        if duty.after is not None and duties[duty.after].per_need != duty.per_need:
+            raise RuleFileError(f"{duty.id}: after names {duty.spec.after}, which is owed on another decision "
+                                "(the case's or a need's) than this duty")
 
     overridden_by: dict[str, list[str]] = {full_id: [] for full_id in written}
     for full_id, (provision, spec, _) in written.items():
@@ -505,7 +564,8 @@ def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
             target_id = target if "/" in target else f"{provision.id_prefix}/{target}"
             if target_id not in written:
                 raise RuleFileError(f"{full_id}: overrides {target}, which does not exist")
-            if written[target_id][1].then.question != spec.then.question:
+            then = written[target_id][1].then
+            if (then.question, then.per) != (spec.then.question, spec.then.per):
                 raise RuleFileError(f"{full_id}: overrides {target}, a rule for another question")
             overridden_by[target_id].append(full_id)
 
@@ -514,4 +574,4 @@ def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
         exceptions = [Not(written[other][2]) for other in overridden_by[full_id]]
         effective = And((condition, *exceptions)) if exceptions else condition
         rules[full_id] = Rule(full_id, provision, spec, condition, effective)
-    return rules, duties
+    return rules, duties, weighings

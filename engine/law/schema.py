@@ -106,6 +106,17 @@ class OutcomeSpec(InputModel):
 class Conclusion(InputModel):
     question: str
     outcome: OutcomeId
+    per: Literal["need"] | None = Field(
+        None, description="`need`: the rule answers the question for each need the application lists "
+                          "(request.needs), on the case's facts and that need's own; absent: for the case.")
+
+
+class Scope(InputModel):
+    """A limit the law sets on what a conclusion gives (emergency help: the immediate need, a short period)."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    nb: str = Field(min_length=1)
+    en: str = Field(min_length=1)
 
 
 class RuleSpec(InputModel):
@@ -119,6 +130,11 @@ class RuleSpec(InputModel):
     overrides: list[str] = []
     provisional: bool = Field(False, description="The law lets the office conclude this before the facts are "
                                                  "complete (emergency help); more facts may revise it.")
+    scope: Scope | None = Field(None, description="The conclusion holds only within this limit: the answer shows "
+                                                  "it, and no guideline calculation of a full month's shortfall.")
+    source: str | None = Field(None, min_length=3, description="Where the rule rests on the circular, the "
+                                                                "preparatory works or ombud practice rather than "
+                                                                "the statute's words: the source and its date.")
 
 
 class DutyOption(InputModel):
@@ -158,9 +174,15 @@ class DutySpec(InputModel):
 
 
 class Consideration(InputModel):
+    """What the caseworker must weigh. Without `when`: listed under a discretionary outcome. With `when`: listed on
+    the decision, whatever its outcome, when the condition is definitely true on the case's facts."""
+
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     nb: str
     en: str
+    when: str | None = Field(None, min_length=1)
+    source: str | None = Field(None, min_length=3, description="The source the consideration rests on, with its "
+                                                                "date.")
 
 
 class SectionRef(InputModel):
@@ -188,6 +210,8 @@ class AmountSpec(InputModel):
     need: str = Field(min_length=1, description="what the household needs a month, as a sum of facts")
     means: str = Field(min_length=1, description="what the household has (counted means), as a sum of facts")
     basis: Basis
+    source: str | None = Field(None, min_length=3, description="What the amounts rest on besides the basis (the "
+                                                                "yearly circular with the guideline rates).")
     shortfall_when: OutcomeId = Field(description="the outcome under which the answer shows the shortfall")
     surplus_when: OutcomeId = Field(description="the outcome under which the answer shows by how much the means "
                                                 "exceed the need")

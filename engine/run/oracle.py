@@ -10,6 +10,7 @@ question in dependency order, and reports the same `Record`s the durable-rules r
     duty    duty_applies         `applies_when` is definitely true
             duty_not_applicable  `applies_when` is definitely false
             duty_fulfilled       `fulfilled_when` is definitely true
+    consideration  consideration_applies  its `when` is definitely true
 
 So `Evaluator(engine=OracleEngine())` gives a whole Evaluation through the shared answer builder, and a property
 test can compare it with the durable-rules answer on any case. The oracle is simple on purpose: what it shares
@@ -78,4 +79,7 @@ class OracleEngine:
                 records.append(Record(duty.id, Firing.duty_not_applicable))
             if True in truths(duty.fulfilled, facts, concluded):
                 records.append(Record(duty.id, Firing.duty_fulfilled))
+        for weighing in ruleset.weighings:
+            if True in truths(weighing.condition, facts, concluded):
+                records.append(Record(weighing.id, Firing.consideration_applies))
         return records

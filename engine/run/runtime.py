@@ -54,6 +54,7 @@ class Firing(StrEnum):
     duty_applies = "duty_applies"
     duty_not_applicable = "duty_not_applicable"
     duty_fulfilled = "duty_fulfilled"  # what fulfils the duty is on record (whether or not it applies)
+    consideration_applies = "consideration_applies"  # a consideration's `when` is true on the facts
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,8 @@ class DurableEngine:
             add(duty.id, Firing.duty_applies, true_form(duty.applies))
             add(duty.id, Firing.duty_not_applicable, false_form(duty.applies))
             add(duty.id, Firing.duty_fulfilled, true_form(duty.fulfilled))
+        for weighing in ruleset.weighings:
+            add(weighing.id, Firing.consideration_applies, true_form(weighing.condition))
         return rules
 
     def prepare(self, ruleset: RuleSet) -> NativeRuleset:

@@ -32,7 +32,7 @@ from typing import Annotated, Any, Protocol, TypeVar, Union, get_args, get_origi
 from pydantic import BaseModel
 
 from engine.case.facts import VOCABULARY, FactKind, observe
-from engine.case.model import Case
+from engine.case.model import Case, Need, NeedKind
 from engine.case.rates import RateTable
 from engine.law.expressions import Arith, Compare, FactRef, _children, value_of
 from engine.law.rulebook import Rulebook, RuleSet
@@ -212,7 +212,19 @@ def _rate_table(src: Source, ctx: Context) -> Any:
     return {**national, "id": "municipal-test", "rows": rows[-keep:] if src.choice([False, True]) else rows[:keep]}
 
 
-OVERRIDES: dict[str, Callable[[Source, Context], Any]] = {"Case.rate_table": _rate_table}
+def _needs(src: Source, ctx: Context) -> list[dict]:
+    """Needs, each with an id of its own (the case model refuses two needs with one id)."""
+    return [{**model_data(Need, src, ctx), "id": f"need-{index}"} for index in range(src.integer(0, 3))]
+
+
+def _need_kind(src: Source, _ctx: Context) -> str:
+    """Any kind but the immediate need, which comes with `request.acute_need: true` (the model lists it then, and
+    refuses it beside `acute_need: false`)."""
+    return src.choice([kind.value for kind in NeedKind if kind != NeedKind.immediate])
+
+
+OVERRIDES: dict[str, Callable[[Source, Context], Any]] = {"Case.rate_table": _rate_table, "Request.needs": _needs,
+                                                         "Need.kind": _need_kind}
 
 
 # --- edge amounts -----------------------------------------------------------------------------------------

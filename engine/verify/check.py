@@ -2,7 +2,8 @@
 
     load            the rule files load (the loader refuses unknown facts, duplicate ids, missing bases, an
                     incomplete rate table, …: what it refuses is not checked again here)
-    facts           every fact of the vocabulary is named by some condition or amount (no dead vocabulary)
+    facts           every fact of the vocabulary is named by some condition, consideration or amount (no dead
+                    vocabulary)
     validity        each provision chain — its versions and the provisions that succeed it in a later act —
                     runs without gaps or overlaps
     rules reachable every rule fires on some generated case (and durable-rules agrees on that case)
@@ -91,6 +92,8 @@ def check_facts(report: Report, rulebook: Rulebook) -> None:
         used |= facts_in(duty.applies) | facts_in(duty.fulfilled)
     for amount in rulebook.amounts.values():
         used |= facts_in(amount.need) | facts_in(amount.means)
+    for weighing in rulebook.weighings.values():
+        used |= facts_in(weighing.condition)
     unused = sorted(VOCABULARY.keys() - used)
     report.add("facts", [f"not named by any rule file: {name}" for name in unused],
                f"{len(used)} of the {len(VOCABULARY)} facts of the vocabulary named by the rule files")
@@ -160,8 +163,16 @@ class Search:
 
 
 def _questions(ruleset: RuleSet) -> dict[str, tuple[Provision, set[str]]]:
+    """Every question of the rule set, the case's and those answered per need, with the outcomes it may have."""
     return {q: (p, set(p.spec.outcomes) or {r.outcome for r in ruleset.rules_by_question[q]})
-            for q, p in ruleset.questions.items()}
+            for q, p in (ruleset.questions | ruleset.need_questions).items()}
+
+
+def sessions(observations) -> list[tuple[dict, bool]]:
+    """The fact sets a case is evaluated on: the case's, and one per need (the case's and the need's); each with
+    whether it answers the needs' questions."""
+    return [(observations.values, False)] + [(observations.values | facts, True)
+                                             for facts in observations.needs.values()]
 
 
 def search(rulebook: Rulebook, periods: list[casegen.Period], seed: int, min_cases: int, max_cases: int) -> Search:
@@ -178,21 +189,23 @@ def search(rulebook: Rulebook, periods: list[casegen.Period], seed: int, min_cas
                     for q, (p, expected) in questions.items())):
                 break
             case = casegen.generate_case(source, rulebook, [period])
-            facts = observe(case, case.rate_table or rulebook.rates).values
-            concluded = {r.item_id for r in oracle.run(ruleset, facts) if r.firing == Firing.concludes}
             result.cases += 1
-            by_question: dict[str, list[Rule]] = {}
-            for rule in ruleset.rules:
-                if rule.id in concluded:
-                    result.fired.setdefault(rule.id, case)
-                    by_question.setdefault(rule.question, []).append(rule)
-            for question, (provision, _) in questions.items():
-                fired = by_question.get(question, [])
-                seen = result.outcomes.setdefault((provision.path, question), set())
-                seen |= {rule.outcome for rule in fired} or {UNDETERMINED}
-                for a, b in itertools.combinations(fired, 2):
-                    if a.outcome != b.outcome:
-                        result.conflicts.setdefault(tuple(sorted((a.id, b.id))), case)
+            for facts, per_need in sessions(observe(case, case.rate_table or rulebook.rates)):
+                concluded = {r.item_id for r in oracle.run(ruleset, facts) if r.firing == Firing.concludes}
+                by_question: dict[str, list[Rule]] = {}
+                for rule in ruleset.rules:
+                    if rule.id in concluded:
+                        result.fired.setdefault(rule.id, case)
+                        by_question.setdefault(rule.question, []).append(rule)
+                for question, (provision, _) in questions.items():
+                    if (question in ruleset.need_questions) != per_need:
+                        continue
+                    fired = by_question.get(question, [])
+                    seen = result.outcomes.setdefault((provision.path, question), set())
+                    seen |= {rule.outcome for rule in fired} or {UNDETERMINED}
+                    for a, b in itertools.combinations(fired, 2):
+                        if a.outcome != b.outcome:
+                            result.conflicts.setdefault(tuple(sorted((a.id, b.id))), case)
     return result
 
 
@@ -228,7 +241,8 @@ def _confirm_with_durable_rules(rulebook: Rulebook, found: Search) -> list[str]:
     problems = []
     for rule_id, case in sorted(found.fired.items()):
         ruleset = rulebook.ruleset_on(case.decision_date)
-        records = engine.run(ruleset, observe(case, case.rate_table or rulebook.rates).values)
+        records = [record for facts, _ in sessions(observe(case, case.rate_table or rulebook.rates))
+                   for record in engine.run(ruleset, facts)]
         if not any(r.item_id == rule_id and r.firing == Firing.concludes for r in records):
             problems.append(f"{rule_id}: fires in the oracle but not in durable-rules on {_case_json(case)}")
     return problems
