@@ -71,16 +71,35 @@ class Missing:
         return paths
 
     def waiting(self, question: str) -> list[tuple[Rule, set[str]]]:
-        """The rules of the question that were not ruled out and miss something, with the paths they miss (the
-        questions a rule asks about come before it, and never round in a circle: `RuleSet.question_order`)."""
+        """The rules of the question that were not ruled out and miss something, with the paths they miss: those
+        behind the conjunctions of the rule that filling in could still make hold (the questions a rule asks about
+        come before it, and never round in a circle: `RuleSet.question_order`)."""
         found = self._waiting.get(question)
         if found is None:
             found = self._waiting[question] = []
             for rule in self.ruleset.rules_by_question[question]:
-                paths = self.unknown_paths(rule.facts, rule.depends_on)
+                open_ = [(waits, facts, asks) for conjunction, facts, asks, about in rule.true_form_reads
+                         if (waits := self._waits(conjunction, about)) is not None]
+                # a conjunction waiting for the literals another one waits for and more adds nothing: wherever it
+                # would hold, so does the other (whose other literals hold already)
+                paths = set().union(*(self.unknown_paths(facts, asks) for waits, facts, asks in open_
+                                      if not any(other < waits for other, _, _ in open_)))
                 if paths and not self.ruled_out(rule):  # a rule missing nothing cannot be settled by anything
                     found.append((rule, paths))
         return found
+
+    def _waits(self, conjunction: Conjunction, about: tuple[frozenset, ...]) -> frozenset | None:
+        """The literals of the conjunction that wait for something — an unknown fact, an undetermined question
+        ("outcome", q) — or None when filling in can never make it hold: a literal reading only what the case gives
+        fails."""
+        waits = []
+        for literal, on in zip(conjunction, about, strict=True):
+            if any(what in self._unknown or isinstance(what, tuple) and self.outcomes[what[1]] == UNDETERMINED
+                   for what in on):
+                waits.append(literal)
+            elif not holds(literal, self.facts, self.concluded):
+                return None
+        return frozenset(waits)
 
     def paths(self, question: str) -> list[str]:
         """The missing facts of an undetermined question, those that alone could settle it first."""
