@@ -159,7 +159,9 @@ def _documentation(all_saker: list[Sak], report: MappingReport, at: str) -> list
         if sak.decision.outcome != UNDETERMINED:
             continue
         for path in sak.decision.missing_facts:
-            for document in settles.get(path, []):
+            # a missing path is the case field the report names, or a field of one of its items (`assets[0].value`)
+            field = next((f for f in settles if path == f or path.startswith((f + ".", f + "["))), None)
+            for document in settles.get(field, []):
                 _, _, paths = wanted.setdefault(document.code, (document, sak, []))
                 if path not in paths:
                     paths.append(path)

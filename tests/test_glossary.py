@@ -14,7 +14,7 @@ import yaml
 
 from api import norwegian
 from engine.case import model
-from engine.case.facts import VOCABULARY
+from engine.case.facts import VOCABULARY, FactKind
 from engine.case.glossary import glossary
 from engine.case.model import Case
 from engine.law.rulebook import RULES_DIR
@@ -161,6 +161,12 @@ def test_the_glossary_names_every_field_code_and_fact():
         assert entry.codes is None or entry.codes in words.codes
 
 
+def test_every_amount_has_a_norwegian_label():
+    """What would settle an amount names it by this label ("har krav hvis behovets beløp er høyst …")."""
+    labels = {name: spec.nb for name, spec in VOCABULARY.items() if spec.kind == FactKind.money}
+    assert {name: offences(label) for name, label in labels.items() if not label or offences(label)} == {}
+
+
 def _objects(model_type, prefix=""):
     """The paths of the case's nested objects (household, services …), which the glossary names too."""
     from pydantic import BaseModel
@@ -183,3 +189,6 @@ def test_a_path_is_named_with_its_list_entries_numbered():
     assert words.field("no_such_field") == "no_such_field"
     assert words.field("request.needs.1.part_of_living_costs") == "Behov nr. 2: Utgiften inngår i livsoppholdet"
     assert words.field("request.needs.1.part_of_living_costs", numbered=False) == "Utgiften inngår i livsoppholdet"
+    # as the answer's missing facts write it
+    assert words.field("request.needs[1].part_of_living_costs") == "Behov nr. 2: Utgiften inngår i livsoppholdet"
+    assert words.field("assets[0].value", numbered=False) == "Verdi (kr)"

@@ -22,7 +22,7 @@ from api.letters import unknown_blanks
 from api.parameters import parameters
 from api.settings import Settings
 from api.strict_json import StrictJsonRoute
-from engine.case.glossary import kroner, show
+from engine.case.glossary import dotted, kroner, show
 from engine.evaluate import Evaluator
 from views.compare import compare
 from views.letter import UnknownBlank, draft
@@ -32,7 +32,7 @@ from web.paths import EXAMPLES, STATIC
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.filters.update(kroner=kroner, show=show)
+templates.env.filters.update(dotted=dotted, kroner=kroner, show=show)
 
 
 def install(app: FastAPI, evaluator: Evaluator, settings: Settings, examples: list[Example]) -> None:

@@ -2,7 +2,8 @@
 
 Every Norwegian text that names a part of the case takes the name from here: the answer's duty reasons, the
 summary and the letter draft (`views/`), the page's form (`web/`) and the error messages (`api/errors.py`). A
-path is written with list positions (`income.0.monthly_amount`) or without (`income.monthly_amount`); a label
+path is written with list positions (`income.0.monthly_amount` as the page's form and the problems write it,
+`income[0].monthly_amount` as the answer's missing facts do) or without (`income.monthly_amount`); a label
 numbers the entry from 1, as a person counts ("Inntekt nr. 1: Beløp per måned (kr)").
 """
 
@@ -46,6 +47,7 @@ class Glossary:
         (`household.children.1.age` → "Barn nr. 2: Alder"; with `numbered` false, "Alder": for a text that is
         about that entry already, such as a need's own answer). A path the glossary does not know is returned as
         it is."""
+        path = dotted(path)
         if not numbered:
             path = _without_positions(path)
         known: list[str] = []  # the path so far, without positions
@@ -90,8 +92,14 @@ class Glossary:
         return show(value)
 
 
+def dotted(path: str) -> str:
+    """A path with its list positions written as the page's form names its fields: `request.needs[0].amount` →
+    `request.needs.0.amount`."""
+    return path.replace("[", ".").replace("]", "")
+
+
 def _without_positions(path: str) -> str:
-    return ".".join(part for part in path.split(".") if not part.isdigit())
+    return ".".join(part for part in dotted(path).split(".") if not part.isdigit())
 
 
 def kroner(amount: Decimal | int | str) -> str:
