@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from tests.conftest import EXAMPLES, load_example
+from tests.conftest import EXAMPLES, ROOT, load_example
 
 
 def _run(*args):
@@ -89,6 +89,19 @@ def test_text_prints_a_limit_and_a_choice():
     assert "      Avgrensning: Nødhjelp — bare det helt nødvendige her og nå" in done.stdout
     done = _run("evaluate", "--format", "text", "examples/activity-conditions-2017-01-01.json")
     assert "      Oppfylles ved ett av disse:\n        [ ] Et aktivitetsvilkår er satt." in done.stdout
+
+
+def test_text_prints_what_would_settle_an_undetermined_answer(tmp_path):
+    case = load_example(ROOT / "examples" / "savings-not-recorded.json")["case"] | {
+        "income": [{"kind": "wages", "monthly_amount": 10_000}]}  # no longer covers the need: the savings decide
+    (tmp_path / "case.json").write_text(json.dumps(case), encoding="utf-8")
+    done = _run("evaluate", "--format", "text", str(tmp_path / "case.json"))
+    assert done.returncode == 0, done.stderr
+    deposits = "bankinnskudd som ikke er nødvendig for livsoppholdet"
+    assert "\n".join(["sosialtjenesteloven § 18 Stønad til livsopphold: UAVKLART", "    Mangler: Formue",
+                      "    Slik avhenger utfallet av beløpet:",
+                      f"      - har krav hvis {deposits} er høyst 5\u00a0999,99\u00a0kr",
+                      f"      - har ikke krav hvis {deposits} er minst 6\u00a0000\u00a0kr"]) in done.stdout
 
 
 def test_an_example_file_is_checked_against_its_expectations(tmp_path):

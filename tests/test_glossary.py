@@ -124,7 +124,7 @@ def test_every_norwegian_text_of_an_answer_is_norwegian(path, evaluator):
     texts = [*(w for w in summary.warnings)]
     for decision in [*summary.decisions, *(d for need in summary.needs for d in need.decisions)]:
         texts += [decision.outcome_label, decision.provision, *decision.considerations, decision.scope or "",
-                  *(fact.label for fact in decision.missing_facts)]
+                  *(fact.label for fact in decision.missing_facts), *decision.settles]
         for reason in decision.reasons:
             texts += [reason.text, *(f"{fact.label}: {fact.value}" for fact in reason.facts)]
         if decision.amount:

@@ -36,6 +36,7 @@ def test_the_page_and_the_summary_say_what_the_json_answer_says(client, path):
         assert [r["text"] for r in short["reasons"]] == [r["text_nb"] for r in decision["reasons"]]
         assert [r["citation"] for r in short["reasons"]] == [r["basis"]["citation"] for r in decision["reasons"]]
         assert [m["path"] for m in short["missing_facts"]] == decision["missing_facts"]
+        assert short["settles"] == [settling["text"]["nb"] for settling in decision["settles"]]
         assert short["considerations"] == [c["nb"] for c in decision["considerations"]]
         assert short["scope"] == (decision["scope"]["nb"] if decision["scope"] else None)
         assert (short["amount"] is None) == (decision["amount"] is None)
@@ -43,7 +44,7 @@ def test_the_page_and_the_summary_say_what_the_json_answer_says(client, path):
             assert short["amount"]["need"] == decision["amount"]["need"]
             assert short["amount"]["counted_means"] == decision["amount"]["counted_means"]
         for text in [short["outcome_label"], *(r["text"] for r in short["reasons"]),
-                     *(m["label"] for m in short["missing_facts"]), *short["considerations"],
+                     *(m["label"] for m in short["missing_facts"]), *short["settles"], *short["considerations"],
                      *([short["scope"]] if short["scope"] else [])]:
             assert _escaped(text) in page
     for status in ("open", "fulfilled"):
@@ -150,6 +151,30 @@ def test_what_changed_names_the_need_it_changed_for(evaluator):
          "Behov nr. 1: Utgiften inngår i livsoppholdet")]
     assert [(c.what.startswith(prefix + "Opplys saken"), c.before, c.after) for c in changes if c.kind == "duty"] == [
         (True, "Oppfylt", "Åpen")]
+
+
+# The single parent with the savings not recorded, earning 10 000 kr rather than 24 000 kr: the need (16 000 kr) is
+# no longer covered by the wages, so § 18 turns on the savings the case does not give.
+LOW_WAGES = {**_case("savings-not-recorded"), "income": [{"kind": "wages", "monthly_amount": 10_000}]}
+THRESHOLDS = ["har krav hvis bankinnskudd som ikke er nødvendig for livsoppholdet er høyst 5\u00a0999,99\u00a0kr",
+              "har ikke krav hvis bankinnskudd som ikke er nødvendig for livsoppholdet er minst 6\u00a0000\u00a0kr"]
+
+
+def test_an_undetermined_answer_shows_the_amount_at_which_its_outcome_flips(client, evaluator):
+    summary = client.post("/v1/evaluations?view=summary", json=LOW_WAGES).json()
+    decision = next(d for d in summary["decisions"] if d["question"] == "18")
+    assert (decision["outcome_label"], decision["settles"]) == ("uavklart", THRESHOLDS)
+    html = client.post("/page/answer", json={"case": LOW_WAGES}).text
+    article = html[html.index('<article class="decision" data-question="18"'):]
+    article = article[:article.index("</article>")]
+    assert '<li data-missing="assets"><a href="#field-assets">Formue</a></li>' in article
+    assert f'<ul class="settles"><li>{THRESHOLDS[0]}</li><li>{THRESHOLDS[1]}</li>' in article
+    # What if: the wages that covered the need had no threshold; the low wages have one.
+    before = _case("savings-not-recorded")
+    changes = compare(*(summarise(evaluator.evaluate(Case.model_validate(c)), evaluator.rulebook.outcomes)
+                        for c in (before, LOW_WAGES)))
+    assert ("settles", "sosialtjenesteloven § 18 Stønad til livsopphold: terskler", "—", "; ".join(THRESHOLDS)) in [
+        (c.kind, c.what, c.before, c.after) for c in changes]
 
 
 def test_the_page_shows_an_outcomes_limit_a_choice_of_ways_and_a_duty_that_waits_for_another(client):

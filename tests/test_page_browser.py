@@ -209,6 +209,27 @@ def test_a_missing_fact_is_named_and_its_field_marked(page):
     assert page.evaluate("location.hash") == "#f-request-needs-0-part_of_living_costs"
 
 
+def test_what_if_the_wages_fall_the_page_shows_the_savings_at_which_the_outcome_flips(page):
+    load_scenario(page, "savings-not-recorded")
+    assert label_of(page, "18") == "har ikke krav"  # the wages cover the need whatever the savings
+    page.fill("[name='income.0.monthly_amount']", "10000")
+    evaluate_again(page)
+    article = "#answer > article[data-question='18']"
+    assert label_of(page, "18") == "uavklart"
+    assert page.inner_text(f"{article} .missing") == "Formue"
+    assert "missing" in page.get_attribute("#field-assets", "class")
+    deposits = "bankinnskudd som ikke er nødvendig for livsoppholdet"
+    thresholds = [f"har krav hvis {deposits} er høyst 5\u00a0999,99\u00a0kr",
+                  f"har ikke krav hvis {deposits} er minst 6\u00a0000\u00a0kr"]
+    assert page.eval_on_selector_all(f"{article} .settles li", "all => all.map(li => li.innerText)") == thresholds
+    after = page.inner_text("[data-change=settles]:has(th:text-is('sosialtjenesteloven § 18 Stønad til "
+                            "livsopphold: terskler')) .after")
+    assert after == "; ".join(thresholds)
+    page.locator(article).scroll_into_view_if_needed()
+    shot(page, "08-where-the-outcome-flips")
+    assert serious_violations(page) == []
+
+
 def test_each_need_is_answered_on_its_own_with_its_limit_and_duties(page):
     load_scenario(page, "substance-user-spent-the-month")
     assert label_of(page, "18") == "har ikke krav"  # the month's living costs were met

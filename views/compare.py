@@ -1,6 +1,6 @@
-"""What changed between two answers — the page's "what if": outcomes, amounts, missing facts and duties, each as
-before and after, for the case and for each need. Made from two summaries (`views/summary.py`), so it says only
-what the two answers say."""
+"""What changed between two answers — the page's "what if": outcomes, amounts, missing facts, what would settle a
+question (the thresholds) and duties, each as before and after, for the case and for each need. Made from two
+summaries (`views/summary.py`), so it says only what the two answers say."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class Change(OutputModel):
     what: str = Field(description="What changed, in Norwegian: a provision, its calculation, a duty.")
     before: str = Field(description="As the previous answer said it.")
     after: str = Field(description="As the new answer says it.")
-    kind: str = Field(description="outcome, amount, missing or duty.")
+    kind: str = Field(description="outcome, amount, missing, settles or duty.")
 
 
 def _amount(decision: SummaryDecision | None) -> str:
@@ -30,6 +30,10 @@ def _missing(decision: SummaryDecision | None) -> str:
     return "; ".join(fact.label for fact in decision.missing_facts) if decision and decision.missing_facts else "—"
 
 
+def _settles(decision: SummaryDecision | None) -> str:
+    return "; ".join(decision.settles) if decision and decision.settles else "—"
+
+
 def _decisions(before: list[SummaryDecision], after: list[SummaryDecision], prefix: str) -> list[Change]:
     changes: list[Change] = []
     old = {d.question: d for d in before}
@@ -39,8 +43,9 @@ def _decisions(before: list[SummaryDecision], after: list[SummaryDecision], pref
         what = prefix + (now or was).provision
         pairs = [("outcome", was.outcome_label if was else NOT_ASKED, now.outcome_label if now else NOT_ASKED),
                  ("amount", _amount(was), _amount(now)),
-                 ("missing", _missing(was), _missing(now))]
-        suffix = {"outcome": "", "amount": ": veiledende beregning", "missing": ": mangler"}
+                 ("missing", _missing(was), _missing(now)), ("settles", _settles(was), _settles(now))]
+        suffix = {"outcome": "", "amount": ": veiledende beregning", "missing": ": mangler",
+                  "settles": ": terskler"}
         changes += [Change(what=what + suffix[kind], before=a, after=b, kind=kind) for kind, a, b in pairs if a != b]
     return changes
 

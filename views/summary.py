@@ -1,5 +1,6 @@
 """The short answer a caseworker reads: per question the outcome in Norwegian, the reasons with their citations,
-the missing facts named in Norwegian, what is left to discretion or called for by the facts, what the law limits
+the missing facts named in Norwegian with what would settle the question (the outcome for each range of an amount
+the case does not give), what is left to discretion or called for by the facts, what the law limits
 the outcome to, the guideline calculation, and the duties (a choice with its options, a duty that waits for
 another); then the same for each need the application lists.
 
@@ -84,6 +85,8 @@ class SummaryDecision(OutputModel):
     discretion: bool = Field(description="The outcome leaves the decision to the caseworker.")
     reasons: list[SummaryReason] = Field(description="Why: every rule that concluded the outcome.")
     missing_facts: list[MissingFact] = Field(description="What would settle an undetermined outcome.")
+    settles: list[str] = Field(description="Hva som avgjør spørsmålet — for an amount the case does not give, the "
+                                           "outcome in each range of it (the thresholds), in Norwegian.")
     considerations: list[str] = Field(description="Hensyn — what to weigh: the provision's where discretion is "
                                                   "left, and those the case's facts call for.")
     scope: str | None = Field(None, description="Avgrensning — what the law limits the outcome to (emergency help: "
@@ -163,6 +166,7 @@ def _decision(decision: Decision, outcomes: dict[str, OutcomeSpec]) -> SummaryDe
         reasons=[SummaryReason(text=r.text_nb, citation=r.basis.citation, url=section_url(r.basis),
                                facts=_reason_facts(r.facts), provisional=r.provisional) for r in decision.reasons],
         missing_facts=[MissingFact(path=path, label=words.field(path)) for path in decision.missing_facts],
+        settles=[settling.text.nb for settling in decision.settles],
         considerations=[c.nb for c in decision.considerations], scope=decision.scope.nb if decision.scope else None,
         amount=_amount(decision.amount) if decision.amount else None)
 
@@ -220,6 +224,10 @@ def _decision_text(decision: SummaryDecision, indent: str) -> list[str]:
         lines += _wrapped(f"Avgrensning: {decision.scope}", inner)
     if decision.missing_facts:
         lines += _wrapped("Mangler: " + "; ".join(fact.label for fact in decision.missing_facts), inner)
+    if decision.settles:
+        lines.append(f"{inner}Slik avhenger utfallet av beløpet:")
+        for settling in decision.settles:
+            lines += _wrapped(f"- {settling}", inner + "  ", "  ")
     if decision.considerations:
         lines.append(inner + ("Hensyn å vurdere:" if decision.discretion else "Hensyn sakens opplysninger gjør "
                                                                               "aktuelle:"))
