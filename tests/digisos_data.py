@@ -24,6 +24,7 @@ from digisos.schema import validate_soknad
 ROOT = Path(__file__).resolve().parents[1]
 FILFORMAT = ROOT / "tests" / "fixtures" / "soknadsosialhjelp-filformat"
 FIXTURES = FILFORMAT / "src" / "test" / "resources" / "json"
+REALISTIC = ROOT / "tests" / "fixtures" / "nav-soknader"  # NAV's whole applications with an economy (SOURCE.md)
 SCENARIOS = sorted((ROOT / "examples" / "digisos").glob("*.json"))
 DAY = dt.date(2026, 11, 2)
 
@@ -53,6 +54,11 @@ def examples() -> list[Path]:
     """NAV's generated applications (older layout)."""
     return sorted((FILFORMAT / "examples").glob("*.json"), key=lambda p: int(p.stem)) + [
         FILFORMAT / "scripts" / "random_generated_soknad.json"]
+
+
+def realistic() -> list[Path]:
+    """NAV's applications filled in as an applicant and the registers would fill them in."""
+    return [REALISTIC / name for name in ("brukerdata.json", "systemdata.json", "utbetalinger.json")]
 
 
 def whole_applications() -> list[Path]:
