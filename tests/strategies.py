@@ -130,8 +130,9 @@ def _append(data: dict, field: str, item: dict) -> dict:
 
 
 def _raise_amount(draw, data: dict, field: str, amount_key: str, keep=lambda item: True) -> dict | None:
-    """Some existing item of `data[field]` made larger; None when there is no such item."""
-    indices = [i for i, item in enumerate(data.get(field) or []) if keep(item)]
+    """Some existing item of `data[field]` made larger; None when there is no such item. An item whose amount is
+    unknown is not one: making an unknown amount larger says nothing."""
+    indices = [i for i, item in enumerate(data.get(field) or []) if keep(item) and item.get(amount_key) is not None]
     if not indices:
         return None
     index = draw(st.sampled_from(indices))

@@ -21,6 +21,7 @@ from engine.case.model import (
     AssetKind,
     Case,
     DecisionResult,
+    ExpenseKind,
     FormOfAssistance,
     GatheredHow,
     Household,
@@ -143,12 +144,17 @@ def need_fact(name: str, kind: FactKind, attribute: str, description: str) -> No
     VOCABULARY[name] = FactSpec(name, kind, (attribute,), description, None, read_need=read)
 
 
-def _sum_ore(amounts: Iterable[Decimal]) -> int:
-    return sum((to_ore(amount) for amount in amounts), 0)
+def _sum_ore(amounts: Iterable[Decimal | None]) -> int | None:
+    """The sum in øre, or None when an amount is unknown (an item the case lists without its amount)."""
+    amounts = list(amounts)
+    return None if None in amounts else sum((to_ore(amount) for amount in amounts), 0)
 
 
-def _itemised(items: Iterable[tuple[str, Decimal]]) -> Itemised:
-    """Items by code and amount, sorted, each labelled by its code."""
+def _itemised(items: Iterable[tuple[str, Decimal | None]]) -> Itemised | None:
+    """Items by code and amount, sorted, each labelled by its code; None when an amount is unknown."""
+    items = list(items)
+    if any(amount is None for _, amount in items):
+        return None
     return Itemised(tuple(Item(code, code, to_ore(amount)) for code, amount in sorted(items)))
 
 
@@ -190,6 +196,15 @@ for _name, _kind, _path, _text in [
     _copy(_name, _kind, _path, _text)
 
 
+@fact("full_time_student", FactKind.boolean, ["education.student", "education.full_time"],
+      "the applicant is a full-time student")
+def _full_time_student(case: Case, _rates: Rates) -> bool | None:
+    student, full_time = _get(case, "education.student"), _get(case, "education.full_time")
+    if student is False or full_time is False:
+        return False
+    return True if student and full_time else None
+
+
 @fact("acute_need", FactKind.boolean, ["request.acute_need"],
       "no food or shelter here and now: request.acute_need, or an immediate need listed")
 def _acute_need(case: Case, _rates: Rates) -> bool | None:
@@ -202,7 +217,8 @@ def _acute_need(case: Case, _rates: Rates) -> bool | None:
 
 
 def _income_of(kinds: set[str] | None = None, member: Member | None = None):
-    """All income items (itemised), or the sum of those of some kinds, or the sum of one member's."""
+    """All income items (itemised), or the sum of those of some kinds, or the sum of one member's; unknown while
+    one of the items summed has no amount."""
     def read(case: Case, _rates: Rates) -> Itemised | int | None:
         if case.income is None:
             return None
@@ -237,6 +253,7 @@ def _deposits_available(case: Case, _rates: Rates) -> int | None:
     deposits = [asset for asset in case.assets if asset.kind == AssetKind.bank_deposit]
     if any(asset.needed_for_daily_living is None for asset in deposits):
         return None
+    # A deposit judged needed for daily living adds nothing, so its value, known or not, does not matter.
     return _sum_ore(asset.value for asset in deposits if asset.needed_for_daily_living is False)
 
 
@@ -253,6 +270,21 @@ def _other_assets(case: Case, _rates: Rates) -> int | None:
       nb="boutgifter, strøm, forsikring og andre nødvendige utgifter")
 def _expenses(case: Case, _rates: Rates) -> Itemised | None:
     return None if case.expenses is None else _itemised((item.kind, item.monthly_amount) for item in case.expenses)
+
+
+def _expenses_of(kind: ExpenseKind):
+    def read(case: Case, _rates: Rates) -> int | None:
+        if case.expenses is None:
+            return None
+        return _sum_ore(item.monthly_amount for item in case.expenses if item.kind == kind)
+
+    return read
+
+
+fact("expenses_mortgage_repayment", FactKind.money, ["expenses"], "monthly repayment of a mortgage (avdrag)",
+     nb="avdrag på boliglån")(_expenses_of(ExpenseKind.mortgage_repayment))
+fact("expenses_child_support", FactKind.money, ["expenses"], "monthly child support the applicant pays",
+     nb="barnebidrag søkeren betaler")(_expenses_of(ExpenseKind.child_support))
 
 
 def _rights(status: RightStatus, unguided: bool):
