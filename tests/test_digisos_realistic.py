@@ -73,6 +73,18 @@ def test_last_bills_have_an_unknown_monthly_amount_and_the_bills_are_asked_for(e
     assert power.event["tittel"] == "Strømregning" and power.basis[-1] == "missing:expenses"
 
 
+def test_a_list_unknown_as_a_whole_still_says_which_items_have_no_amount():
+    # "Has housing costs" with none listed leaves the expenses unknown; the child support paid without an amount
+    # is asked for too, and the note says why, so the caseworker sees what each document is for.
+    document = soknad()
+    document["data"]["okonomi"]["oversikt"]["utgift"] = [item("barnebidrag")]
+    case, report = mapped(document)
+    assert case.expenses is None and field(report, "expenses").status == "unknown"
+    note = field(report, "expenses").note
+    assert "housing costs but lists none" in note and "Amount unknown: an expense listed without its amount" in note
+    assert "barnebidrag|betaler" in docs(report, "expenses")
+
+
 def test_a_bill_is_read_as_a_last_bill_only_where_the_form_asks_for_one():
     document = soknad()
     document["data"]["okonomi"]["opplysninger"]["utgift"] = [item("strom", belop=900), item("annenBoutgift",

@@ -160,11 +160,11 @@ class ListReading:
         """Record the field: unknown with every reason, or the items, `partial` when some have no amount."""
         if len(self.items) > 100:
             self.unknown.append(f"more {what} than the case model holds (100)")
+        open_amounts = (" Amount unknown: " + "; ".join(unique(self.open_amounts)) + ".") if self.open_amounts else ""
         if self.unknown:
-            return m.record(case_field, None, self.sources, unknown_note(self.unknown), self.documents)
-        if self.open_amounts:
-            note += " Amount unknown: " + "; ".join(unique(self.open_amounts)) + "."
-        return m.record(case_field, self.items, self.sources, note, self.documents, partial=bool(self.open_amounts))
+            return m.record(case_field, None, self.sources, unknown_note(self.unknown) + open_amounts, self.documents)
+        return m.record(case_field, self.items, self.sources, note + open_amounts, self.documents,
+                        partial=bool(self.open_amounts))
 
 
 class Mapper:
