@@ -1,5 +1,7 @@
 """The worked example in docs/digisos-eksempler.md is what the adapter gives for each of NAV's applications today."""
 
+import pytest
+
 from tests.digisos_data import examples, realistic
 from tests.worked_examples import DOCUMENT, label, render
 
@@ -16,4 +18,5 @@ def test_the_labels_are_the_case_models_norwegian_ones():
     assert label("household.children") == "Barn i husstanden"
     assert label("education.full_time") == "Heltid"
     assert label("request.means_at_hand") == "Midler her og nå"
-    assert label("no.such.field") == "no.such.field"
+    with pytest.raises(KeyError):
+        label("no.such.field")

@@ -5,7 +5,9 @@ a caseworker reads it, with Norwegian labels. Generated here so that it cannot d
     .venv/bin/python -m tests.worked_examples
 
 The Norwegian label of a case field is the one its description in the case model begins with (`Barn i husstanden —
-children the household provides for`); the report's own notes are in English, as the API gives them.
+children the household provides for`); a field without one stops the rendering rather than show its English path
+as a label. A consideration is shown by the first sentence of its Norwegian text. The report's own notes are in
+English, as the API gives them.
 """
 
 from __future__ import annotations
@@ -65,17 +67,22 @@ INTRODUCTIONS = {
 
 
 def label(path: str) -> str:
-    """A case field's Norwegian label, read off the case model: `household.children` → Barn i husstanden."""
+    """A case field's Norwegian label, read off the case model: `household.children` → Barn i husstanden. A KeyError
+    for a path the case model does not describe."""
     model: type[BaseModel] | None = Case
     description = None
     for part in path.split("."):
         info = model.model_fields.get(part) if model is not None else None
         if info is None:
-            return path
+            raise KeyError(f"no case field {path}")
         description, model = info.description, _model_of(info.annotation)
     if not description:
-        return path
+        raise KeyError(f"the case field {path} has no description to take its Norwegian label from")
     return description.split(" — ")[0].rstrip(".")
+
+
+def _first_sentence(text: str) -> str:
+    return text.split(". ")[0].rstrip(".") + "."
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
@@ -120,9 +127,9 @@ def section(title: str, introduction: str, answer: DigisosEvaluation, evaluator:
     lines += _table(["Hva", "Felt i søknaden", "Merknad"],
                     [[FLAG[f.kind], _paths(f.soknad_fields), f.text.nb] for f in report.flags])
     lines += ["#### Saksopplysninger", ""]
-    lines += _table(["Opplysning", "Status", "Lest fra", "Merknad", "Dokumentasjon som avgjør"],
-                    [[f"{label(f.case_field)} (`{f.case_field}`)", STATUS[f.status], _paths(f.sources), f.note,
-                      ", ".join(d.title.nb for d in f.documents)] for f in report.fields])
+    lines += _table(["Opplysning", "Status", "Lest fra", "Merknad", "Dokumentasjon som avgjør", "Felt i saken"],
+                    [[label(f.case_field), STATUS[f.status], _paths(f.sources), f.note,
+                      ", ".join(d.title.nb for d in f.documents), f"`{f.case_field}`"] for f in report.fields])
     lines += ["#### Beløp i saken", ""]
     lines += _table(["Liste", "Art", "Beløp", "Merknad"],
                     [[label(name), KINDS[name][item["kind"]], _kroner(item.get(AMOUNT[name])),
@@ -146,7 +153,7 @@ def section(title: str, introduction: str, answer: DigisosEvaluation, evaluator:
     lines += _table(["Spørsmål", "Utfall", "Mangler", "Hensyn"],
                     [[f"{d.provision.short_name} § {d.provision.section} {d.provision.title.lower()}",
                       outcomes[d.outcome].nb, ", ".join(label(path) for path in d.missing_facts),
-                      ", ".join(f"`{c.id}`" for c in d.considerations)] for d in evaluation.decisions])
+                      " ".join(_first_sentence(c.nb) for c in d.considerations)] for d in evaluation.decisions])
     demands = [c for c in answer.candidate_events if c.event["type"] == "dokumentasjonkrav"]
     lines += ["#### Dokumentasjonskrav", ""]
     lines += _table(["Dokument", "Sak", "Frist", "Gjelder"],
@@ -168,8 +175,8 @@ def render(evaluator: Evaluator | None = None) -> str:
         "slutten av dagen norsk tid). For hver søknad: hva saksbehandleren må sjekke (motstrid, umulige datoer og "
         "annet til oppfølging), hver saksopplysning med status og hvor den er lest fra, hva som ikke er regnet med, "
         "personopplysninger som ikke er lest inn, vurderingen etter loven, og dokumentasjonskravene. Merknadene i "
-        "rapporten er på engelsk, slik API-et gir dem; feltnavnene står i parentes. Hvordan adapteren leser "
-        "søknaden: [digisos.md](digisos.md).", "",
+        "rapporten er på engelsk, slik API-et gir dem; saksfeltets navn i API-et står i siste kolonne. Hvordan "
+        "adapteren leser søknaden: [digisos.md](digisos.md).", "",
         "## NAVs søknader med økonomi", "",
         "Utfylt slik en søker og NAVs registre fyller dem ut (`tests/fixtures/nav-soknader/`).", ""]
     for path in realistic():
