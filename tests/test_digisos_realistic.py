@@ -16,6 +16,7 @@ from digisos.events import AVSENDER
 from digisos.schema import digisos_violations
 from digisos.service import evaluate_soknad
 from engine.case.model import Case
+from tests.conftest import app_client
 from tests.digisos_data import DAY, item, load, mapped, realistic, soknad
 
 # As tests/fixtures/nav-soknader/SOURCE.md lists them.
@@ -364,6 +365,14 @@ def test_the_deadline_over_http_and_its_errors(client):
                            "&documentation_deadline=2026-12-02", json=BRUKERDATA)
     assert response.status_code == 422 and [e["path"] for e in response.json()["errors"]] == [
         "documentation_deadline"]
+
+
+def test_the_service_s_default_deadline_is_its_setting(evaluator):
+    with app_client(evaluator, Settings(documentation_deadline_days=5)) as client:
+        response = client.post(PATH, json=BRUKERDATA, params={"decision_date": DAY.isoformat()})
+    assert response.status_code == 200, response.text[:300]
+    assert {e["event"]["frist"] for e in response.json()["candidate_events"]
+            if e["event"]["type"] == "dokumentasjonkrav"} == {"2026-11-07T22:59:59.999Z"}
 
 
 def test_the_default_deadline_is_configured_and_the_command_line_takes_one(tmp_path, capsys, monkeypatch):
