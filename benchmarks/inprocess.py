@@ -32,6 +32,7 @@ from engine.case.facts import observe
 from engine.case.model import Case
 from engine.evaluate import Evaluator
 from engine.run.oracle import OracleEngine
+from engine.verify.check import sessions
 
 
 def full_evaluations(evaluator: Evaluator, bodies: list[dict], count: int) -> dict[str, float]:
@@ -58,7 +59,13 @@ def stage_costs(evaluator: Evaluator, bodies: list[dict], rounds: int) -> dict[s
     rates = [case.rate_table or evaluator.rates for case in cases]
     rulesets = [evaluator.rulebook.ruleset_on(case.decision_date) for case in cases]
     observed = [observe(case, rate) for case, rate in zip(cases, rates, strict=True)]
-    records = [evaluator.engine.run(ruleset, seen.values) for ruleset, seen in zip(rulesets, observed, strict=True)]
+    # the case's session and one per need, as `Evaluator.evaluate` runs them
+    session_facts = [[facts for facts, _ in sessions(seen)] for seen in observed]
+    runs = [[evaluator.engine.run(ruleset, facts) for facts in facts_of]
+            for ruleset, facts_of in zip(rulesets, session_facts, strict=True)]
+    records = [case_run for case_run, *_ in runs]
+    need_records = [dict(zip(seen.needs, need_runs, strict=True)) for seen, (_, *need_runs) in
+                    zip(observed, runs, strict=True)]
     records_ruled_out = evaluator.engine.records_ruled_out
     n = len(bodies)
 
@@ -74,9 +81,9 @@ def stage_costs(evaluator: Evaluator, bodies: list[dict], rounds: int) -> dict[s
     return {
         "validation": timed(lambda i: Case.model_validate(bodies[i])),
         "facts": timed(lambda i: observe(cases[i], rates[i])),
-        "engine": timed(lambda i: evaluator.engine.run(rulesets[i], observed[i].values)),
+        "engine": timed(lambda i: [evaluator.engine.run(rulesets[i], facts) for facts in session_facts[i]]),
         "answer": timed(lambda i: AnswerBuilder(evaluator.catalogue, rulesets[i], cases[i], observed[i], records[i],
-                                                records_ruled_out).build()),
+                                                records_ruled_out, need_records[i]).build()),
     }
 
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
+from engine.case.facts import VOCABULARY, FactKind
 from engine.case.model import Case, Matter, Need, NeedKind, Party, PlanConsent
 from engine.law.rulebook import Rulebook, load_rulebook
 from engine.verify import casegen
@@ -100,14 +101,23 @@ def pairs(draw, change) -> tuple[Case, Case, Any]:
 
 
 @st.composite
-def permuted(draw, case: Case) -> tuple[Case, list]:
-    """The same case with the items of its lists in another order (every list, at any depth); and the lists."""
+def permuted(draw, case: Case) -> tuple[Case, dict[str, list[int]]]:
+    """The same case with the items of its lists in another order (every list, at any depth); and, for each list
+    by its path as the answer names it (`participation.proposals`), the original place of each item in its new
+    order."""
     data = copy.deepcopy(as_data(case))
-    lists = _lists(data)
-    for path in lists:
+    orders = {}
+    for path in _lists(data):
         target = _at(data, path)
-        target[:] = draw(st.permutations(target))
-    return Case.model_validate(data), lists
+        order = draw(st.permutations(range(len(target))))
+        target[:] = [target[index] for index in order]
+        orders[dotted(path)] = order
+    return Case.model_validate(data), orders
+
+
+def dotted(path: tuple) -> str:
+    """A path into the case as the answer names it: `household.children[1].age`."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
 
 
 @st.composite
@@ -119,6 +129,34 @@ def filled_in(draw, case: Case) -> tuple[Case, tuple]:
         return case, ()
     hole = draw(st.sampled_from(holes))
     return Case.model_validate(casegen.fill(data, hole, HypothesisSource(draw), rulebook())), hole[0]
+
+
+@st.composite
+def completed(draw, case: Case) -> tuple[Case, str]:
+    """One completion of the case: every unknown field, at any depth, given a value."""
+    return Case.model_validate(casegen.complete(as_data(case), HypothesisSource(draw), rulebook())), "completed"
+
+
+@st.composite
+def amount_left_out(draw) -> tuple[Case, str]:
+    """A complete case with one of the fields an amount is read from (at any depth, as the fact vocabulary names
+    them: `income`, `income[0].monthly_amount`, `assets[1].needed_for_daily_living`, `household.children[0].age` …)
+    left out again; and the field's path. An item's amount left out is an item listed without its amount."""
+    data = casegen.complete(draw(case_data()), HypothesisSource(draw), rulebook())
+    money = tuple({path for spec in VOCABULARY.values() if spec.kind == FactKind.money for path in spec.paths})
+    path, _, _ = draw(st.sampled_from([hole for hole in casegen.holes(data, given=True)
+                                       if dotted(hole[0]).startswith(money)]))
+    target = data
+    for part in path[:-1]:
+        target = target[part]
+    del target[path[-1]]
+    return Case.model_validate(data), dotted(path)
+
+
+def filled(draw, case: Case, path: str) -> Case:
+    """The case with the field at `path` (as `missing_facts` names it) given a whole value."""
+    return Case.model_validate(casegen.fill(as_data(case), casegen.hole_at(path), HypothesisSource(draw),
+                                            rulebook(), absent=0))
 
 
 def _amount(draw) -> Decimal:

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
+from fractions import Fraction
+from math import ceil, floor
 
 import pytest
 from hypothesis import example, given, settings
@@ -20,11 +23,13 @@ from hypothesis import strategies as st
 
 from engine.answer.build import ConflictError
 from engine.answer.models import DutyStatus
-from engine.case.facts import observe
+from engine.case.facts import VOCABULARY, FactKind, fact_of, lower, observe, upper
 from engine.case.model import Case
 from engine.evaluate import Evaluator
+from engine.law.expressions import NEED_SUFFIX
 from engine.run.oracle import OracleEngine
 from engine.run.runtime import DurableEngine, Firing
+from engine.verify import casegen
 from engine.verify.check import sessions
 from tests import strategies as gen
 from tests.conftest import essence
@@ -153,34 +158,36 @@ LISTS_IN_TWO_ORDERS = tuple(
                                      {"kind": "housing", "monthly_amount": 0}])))
 
 
+def _in_original_order(answer: dict, orders: dict[str, list[int]]) -> dict:
+    """An answer to a case whose lists were reordered, with every item it names (`assets[2].value`) named by its
+    place in the original lists, and every list of such paths in one order (paths that rank alike come in the
+    order of the items, which is the order the case gives)."""
+    text = json.dumps(answer, sort_keys=True)
+    for path, order in orders.items():
+        text = re.sub(re.escape(path) + r"\[(\d+)\]", lambda m, p=path, o=order: f"{p}[{o[int(m[1])]}]", text)
+    answer = json.loads(text)
+    for part in (answer, *answer["needs"]):
+        for decision in part["decisions"]:
+            decision["missing_facts"].sort()
+            decision["settles"].sort(key=json.dumps)
+        for duty in part["duties"]:
+            for language, text in duty["reason"].items():
+                head, colon, paths = text.partition(": ")
+                duty["reason"][language] = head + colon + ", ".join(sorted(paths.split(", ")))
+    return answer
+
+
 @given(gen.pairs(gen.permuted))
-@example((*LISTS_IN_TWO_ORDERS, [("household", "children"), ("expenses",)]))
+@example((*LISTS_IN_TWO_ORDERS, {"household.children": [1, 0], "expenses": [1, 0]}))
 def test_same_case_same_answer_whatever_the_order_of_list_items(evaluator, change):
-    case, reordered, _lists = change
+    case, reordered, orders = change
     first = essence(evaluator.evaluate(case))
     assert essence(evaluator.evaluate(case)) == first
     second = essence(evaluator.evaluate(reordered))
-    for answer, sent in ((first, case), (second, reordered)):
+    for answer in (first, second):
         answer["receipt"].pop("input_digest")  # the digest of the input as sent: the order is part of it
-        for need in answer["needs"]:
-            for decision in need["decisions"]:
-                decision["missing_facts"] = _needs_by_id(decision["missing_facts"], sent)
-            for duty in need["duties"]:  # "may apply; the case does not give: <paths>"
-                duty["reason"] = {language: _reason_by_id(text, sent) for language, text in duty["reason"].items()}
-    assert second == first
+    assert _in_original_order(second, orders) == _in_original_order(first, {})
 
-
-def _needs_by_id(paths: list[str], case: Case) -> list[str]:
-    """Missing facts with a need named by its id rather than by its place in the list as sent."""
-    places = {f"request.needs.{i}.": f"request.needs[{n.id}]." for i, n in enumerate(gen.needs_of(case))}
-    return sorted(next((path.replace(k, v) for k, v in places.items() if path.startswith(k)), path)
-                  for path in paths)
-
-
-def _reason_by_id(text: str, case: Case) -> str:
-    """A duty's reason with the missing facts it lists named by need id (see `_needs_by_id`)."""
-    head, colon, paths = text.partition(": ")
-    return head + colon + ", ".join(_needs_by_id(paths.split(", "), case)) if "request.needs." in paths else text
 
 
 # --- monotonic need ---------------------------------------------------------------------------------------
@@ -250,8 +257,7 @@ def test_filling_in_an_unknown_fact_never_makes_an_outcome_undetermined(oracle, 
 
 def _all_outcomes(evaluation) -> dict[tuple[str, str], str]:
     """The outcome of every question, for the case (need "") and for each need (by its id)."""
-    return {("", question): outcome for question, outcome in _outcomes(evaluation).items()} | {
-        (need.id, d.question): d.outcome for need in evaluation.needs for d in need.decisions}
+    return {key: decision.outcome for key, decision in _decisions(evaluation).items()}
 
 
 @given(gen.pairs(gen.more_evidence))
@@ -283,6 +289,172 @@ def test_a_duty_only_moves_from_open_as_information_is_added(oracle, change):
     for duty, status in before.items():
         if status != DutyStatus.open:
             assert after[duty] != DutyStatus.open, f"{how}: duty {duty} went from {status} back to open"
+
+
+# --- partial knowledge: what the known facts settle is settled -----------------------------------------------
+
+
+# § 21 concluded jointly (engine/law/jointly.py): wages of 9 000 kr and no one yet asked whether there is a spouse,
+# so § 18 entitles (a couple's rate) or not (a single adult's); where it does not, § 19 is open to discretion. Forms
+# of assistance either way — and so on the completion where the client has a spouse.
+SPOUSE_NOT_ASKED = tuple(
+    Case.model_validate({"decision_date": dt.date(2024, 3, 1), "household": {
+        "shares_home_with_other_adults": False, "children": [], **spouse},
+        "income": [{"kind": "wages", "monthly_amount": 9000}], "assets": [], "expenses": [], "economic_rights": [],
+        "work": {"can_support_self_through_work": False}, "residence": {"lawful_residence": True},
+        "request": {"acute_need": False}, "life_situation": {"difficult": True, "help_could_overcome_or_adapt": True}})
+    for spouse in ({}, {"has_spouse_or_cohabitant": True}))
+
+
+# An income listed without its amount (issue 17): the wages listed settle § 18 whatever it turns out to be.
+AMOUNT_NOT_GIVEN = tuple(
+    Case.model_validate({"decision_date": dt.date(2024, 3, 1), "household": {
+        "has_spouse_or_cohabitant": False, "shares_home_with_other_adults": False, "children": []},
+        "income": [{"kind": "wages", "monthly_amount": 10_000}, {"kind": "other", **other}], "assets": [],
+        "expenses": [{"kind": "housing", "monthly_amount": 1000}], "economic_rights": [],
+        "work": {"can_support_self_through_work": False}, "residence": {"lawful_residence": True},
+        "request": {"acute_need": False}})
+    for other in ({}, {"monthly_amount": 0}))
+
+
+@given(gen.pairs(gen.completed))
+@example((*SPOUSE_NOT_ASKED, "completed"))
+@example((*AMOUNT_NOT_GIVEN, "completed"))
+def test_a_determined_outcome_holds_for_every_completion(evaluator, oracle, change):
+    """(a) Soundness: whatever values the fields the case leaves out turn out to have, a determined outcome stays."""
+    case, completion, _ = change
+    completed = _all_outcomes(oracle.evaluate(completion))
+    for key, outcome in _all_outcomes(evaluator.evaluate(case)).items():
+        if outcome != "undetermined":
+            assert completed[key] == outcome, f"{key}: {outcome} on the case, {completed[key]} on a completion of it"
+
+
+def _facts_read(ruleset, question: str) -> set[str]:
+    """Every fact the rules of a question read, and those of the questions they ask about."""
+    rules = ruleset.rules_by_question[question]
+    return set().union(*(rule.facts for rule in rules), *(_facts_read(ruleset, premise)
+                                                          for rule in rules for premise in rule.depends_on))
+
+
+def _edges(ruleset, facts: dict, fact: str) -> list[int]:
+    """Values of one unknown amount, within its bounds, on both sides of every point where a comparison the rule
+    files make on it (the others known) changes: each stretch between two such points has one."""
+    least, most = facts[lower(fact)], facts.get(upper(fact))
+    points = {least} if most is None else {least, most}
+    for comparison in casegen.money_comparisons(ruleset):
+        terms, constant = comparison.bounds
+        slope = sum(c for low, _, c in terms if fact_of(low) == fact)
+        others = [(facts.get(low), facts.get(high), c) for low, high, c in terms if fact_of(low) != fact]
+        if slope and all(low is not None and low == high for low, high, _ in others):
+            root = Fraction(-(constant + sum(c * low for low, _, c in others)), slope)
+            points |= {floor(root) - 1, floor(root), ceil(root), ceil(root) + 1}
+    if most is None:
+        points.add(max(points) + 100)
+    return sorted(x for x in points if least <= x and (most is None or x <= most))
+
+
+# Found by the property below (issue 14): with the spouse unknown, wages of 6 000 kr are above a single adult's rate
+# and below a couple's, so § 5-1 is entitled or not — and § 5-4 (forms of assistance whenever § 5-1 entitles or
+# § 5-2 is open to discretion) gives forms of assistance either way, which Kleene logic on the two undetermined
+# premises cannot see. Joint conclusions now read a premise as its rules (engine/law/jointly.py).
+SPOUSE_UNKNOWN_FORMS_EITHER_WAY = (Case.model_validate({
+    "decision_date": dt.date(2008, 3, 1), "household": {"shares_home_with_other_adults": False, "children": []},
+    "income": [{"kind": "wages", "monthly_amount": 6000}], "assets": [], "expenses": [], "economic_rights": [],
+    "work": {"can_support_self_through_work": False}, "residence": {"lawful_residence": True},
+    "request": {"acute_need": False}, "life_situation": {"difficult": True, "help_could_overcome_or_adapt": True}}),
+    "household.has_spouse_or_cohabitant")
+
+
+@settings(max_examples=settings().max_examples * 2)
+@given(gen.amount_left_out())
+@example(SPOUSE_UNKNOWN_FORMS_EITHER_WAY)
+def test_what_every_value_of_an_unknown_amount_settles_is_not_undetermined(evaluator, oracle, left_out):
+    """(b) Completeness for money: when a question waits for one amount only and every value of it within what
+    the case gives (searched at every edge the rule files' comparisons make) gives one outcome, the engine gives
+    it too."""
+    case, path = left_out
+    ruleset = evaluator.rulebook.ruleset_on(case.decision_date)
+    observed = observe(case, case.rate_table or evaluator.rates)
+    question_of = {rule.id: rule.question for rule in ruleset.rules}
+    evaluation = evaluator.evaluate(case)
+    sessions = [(observed, "", evaluation.decisions)] + [
+        (observed.of_need(need.id), need.id, need.decisions) for need in evaluation.needs]
+    for session, need, decisions in sessions:
+        for decision in decisions:
+            question = decision.question + (NEED_SUFFIX if need else "")
+            unknown = _facts_read(ruleset, question) & session.unknown.keys()
+            if decision.outcome != "undetermined" or len(unknown) != 1:
+                continue
+            (fact,) = unknown
+            if VOCABULARY[fact].kind != FactKind.money:
+                continue
+            outcomes = set()
+            for value in _edges(ruleset, session.values, fact):
+                facts = {**session.values, fact: value, lower(fact): value, upper(fact): value}
+                fired = {question_of[r.item_id]: r for r in oracle.engine.run(ruleset, facts)
+                         if r.firing == Firing.concludes and r.item_id in question_of}
+                outcomes.add(fired[question].item_id if question in fired else "undetermined")
+            concluded = {rule.outcome for rule in ruleset.rules if rule.id in outcomes}
+            assert "undetermined" in outcomes or len(concluded) > 1, (
+                f"left out {path}: {need} § {decision.question} is {concluded} for every value of {fact} but "
+                "undetermined")
+
+
+@given(gen.cases())
+def test_what_would_settle_it_is_what_the_rules_say_at_both_ends_of_each_range(evaluator, oracle, case):
+    """Each range an undetermined answer gives for an amount (`settles`) holds at its ends: with the amount there
+    and everything else as the case gives it, the rules conclude the range's outcome."""
+    evaluation = evaluator.evaluate(case)
+    ruleset = evaluator.rulebook.ruleset_on(case.decision_date)
+    observed = observe(case, case.rate_table or evaluator.rates).values
+    outcome_of = {rule.id: rule.outcome for rule in ruleset.rules} | {
+        joint.id: joint.outcome for joints in ruleset.joints.values() for joint in joints}
+    for decision in evaluation.decisions:
+        questions = {rule.id for rule in ruleset.rules_by_question[decision.question]} | {
+            joint.id for joint in ruleset.joints[decision.question]}
+        for settling in decision.settles:
+            for end in (settling.at_least, settling.at_most):
+                if end is None:
+                    continue
+                value = int(end * 100)
+                facts = {**observed, settling.fact: value, lower(settling.fact): value, upper(settling.fact): value}
+                concluded = {outcome_of[r.item_id] for r in oracle.engine.run(ruleset, facts)
+                             if r.item_id in questions and r.firing != Firing.ruled_out}
+                assert concluded == {settling.outcome}, f"§ {decision.question}, {settling.fact} = {end}"
+
+
+def _absent(case: Case, path: str) -> bool:
+    value = gen.as_data(case)
+    for part in casegen.hole_at(path)[0]:
+        if isinstance(part, int):
+            value = value[part]
+        elif value.get(part) is None:
+            return True
+        else:
+            value = value[part]
+    return False
+
+
+@given(gen.cases(), st.data())
+def test_missing_facts_are_absent_and_filling_one_in_settles_or_narrows(evaluator, case, data):
+    """(c) Every path in `missing_facts` is a field the case leaves out (never the decision date), and giving it a
+    value changes the outcome or leaves fewer facts missing."""
+    listed = [(key, decision, path) for key, decision in _decisions(evaluator.evaluate(case)).items()
+              for path in decision.missing_facts]
+    for key, _, path in listed:
+        assert _absent(case, path), f"{key} lists {path}, which the case gives"
+    if not listed:
+        return
+    key, before, path = data.draw(st.sampled_from(listed))
+    after = _decisions(evaluator.evaluate(gen.filled(data.draw, case, path)))[key]
+    assert after.outcome != before.outcome or set(after.missing_facts) < set(before.missing_facts), (
+        f"filling in {path}: {key} still {after.outcome}, missing {after.missing_facts}")
+
+
+def _decisions(evaluation) -> dict:
+    """Every decision, the case's (need "") and each need's (by its id), by need and question."""
+    return {("", d.question): d for d in evaluation.decisions} | {
+        (need.id, d.question): d for need in evaluation.needs for d in need.decisions}
 
 
 # --- legal bases ------------------------------------------------------------------------------------------
@@ -329,8 +501,14 @@ def test_a_needs_special_case_answer_never_depends_on_another_need(oracle, chang
     answer as it was."""
     case, changed, kept = change
 
+    def by_id(paths: list[str], sent: Case) -> list[str]:
+        """Missing facts with a need named by its id rather than by its place in the list as sent."""
+        places = {f"request.needs[{i}].": f"request.needs[{need.id}]." for i, need in enumerate(gen.needs_of(sent))}
+        return sorted(next((path.replace(k, v) for k, v in places.items() if path.startswith(k)), path)
+                      for path in paths)
+
     def special(sent: Case) -> dict:
-        return {need.id: [(d.outcome, [r.rule_id for r in d.reasons], _needs_by_id(d.missing_facts, sent))
+        return {need.id: [(d.outcome, [r.rule_id for r in d.reasons], by_id(d.missing_facts, sent))
                           for d in need.decisions if d.question in SPECIAL_CASES]
                 for need in oracle.evaluate(sent).needs if need.id in kept}
 

@@ -92,9 +92,15 @@ EVERY_FACT = {
 def test_a_case_that_gives_every_fact_is_answered_by_both_compilations(evaluator, day):
     case = Case.model_validate({"decision_date": day, **EVERY_FACT})
     known = observe(case, evaluator.rates).values
-    assert set(known) == {name for name, spec in VOCABULARY.items() if not spec.per_need}
+    assert all(name in known for name, spec in VOCABULARY.items() if not spec.per_need)
     oracle = Evaluator(rulebook=evaluator.rulebook, engine=OracleEngine(), rates=evaluator.rates)
     explaining = Evaluator(rulebook=evaluator.rulebook, engine=DurableEngine(ruled_out=True), rates=evaluator.rates)
-    expected = essence(oracle.evaluate(case))
-    assert essence(evaluator.evaluate(case)) == expected
-    assert essence(explaining.evaluate(case)) == expected
+    expected = _in_any_order(essence(oracle.evaluate(case)))
+    assert _in_any_order(essence(evaluator.evaluate(case))) == expected
+    assert _in_any_order(essence(explaining.evaluate(case))) == expected
+
+
+def _in_any_order(answer: dict) -> dict:
+    """An answer with its trace as a set of firings: the oracle fires a question's rules before its joint
+    conclusions, durable-rules in the order its agenda gives."""
+    return answer | {"trace": sorted((entry["id"], entry["firing"], repr(entry["facts"])) for entry in answer["trace"])}

@@ -67,18 +67,23 @@ INTRODUCTIONS = {
 
 
 def label(path: str) -> str:
-    """A case field's Norwegian label, read off the case model: `household.children` → Barn i husstanden. A KeyError
-    for a path the case model does not describe."""
+    """A case field's Norwegian label, read off the case model: `household.children` → Barn i husstanden, and a field
+    of one item of a list with the item's place: `assets[2].value` → Verdi (formue nr. 3). A KeyError for a path the
+    case model does not describe."""
     model: type[BaseModel] | None = Case
-    description = None
+    labels, places = [], []
     for part in path.split("."):
-        info = model.model_fields.get(part) if model is not None else None
+        name, _, index = part.partition("[")
+        info = model.model_fields.get(name) if model is not None else None
         if info is None:
             raise KeyError(f"no case field {path}")
-        description, model = info.description, _model_of(info.annotation)
-    if not description:
-        raise KeyError(f"the case field {path} has no description to take its Norwegian label from")
-    return description.split(" — ")[0].rstrip(".")
+        if not info.description:
+            raise KeyError(f"the case field {path} has no description to take its Norwegian label from")
+        labels.append(info.description.split(" — ")[0].rstrip("."))
+        if index:
+            places.append(f"{labels[-1].lower()} nr. {int(index.rstrip(']')) + 1}")
+        model = _model_of(info.annotation)
+    return labels[-1] + (f" ({', '.join(places)})" if places else "")
 
 
 def _first_sentence(text: str) -> str:

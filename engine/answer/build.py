@@ -21,6 +21,7 @@ from typing import Any
 from engine import ENGINE_VERSION
 from engine.answer.amount import breakdown
 from engine.answer.citation import legal_basis
+from engine.answer.missing import Missing
 from engine.answer.models import (
     Bilingual,
     ConsiderationOut,
@@ -35,11 +36,11 @@ from engine.answer.models import (
     Receipt,
     ScopeOut,
 )
-from engine.case.facts import NEED_PATH, VOCABULARY, FactKind, Observations
+from engine.case.facts import VOCABULARY, FactKind, Observations, lower, upper
 from engine.case.model import Case
-from engine.case.types import to_kroner
+from engine.case.types import kroner_range, kroner_text, to_kroner
 from engine.law.expressions import NEED_SUFFIX, questions_in, truth
-from engine.law.rulebook import UNDETERMINED, Duty, Rule, Rulebook, RuleSet, Weighing
+from engine.law.rulebook import UNDETERMINED, Duty, Joint, Rule, Rulebook, RuleSet, Weighing
 from engine.law.rulebook import Provision as ProvisionFile
 from engine.law.schema import Basis
 from engine.run.runtime import Firing, Record
@@ -71,9 +72,9 @@ class AnswerCatalogue:
         self._weighings: dict[str, ConsiderationOut] = {}
         self._premises: dict[str, frozenset[str]] = {}
         self._duty_answers: dict[tuple, DutyOut] = {}
-        self._trace_names: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._trace_names: dict[tuple[int, str], tuple[str, ...]] = {}
         self._laws: dict[str, Law] = {}
-        self._items: dict[str, dict[str, Rule | Duty]] = {}
+        self._items: dict[str, dict[str, Rule | Joint | Duty]] = {}
 
     def basis(self, basis: Basis, own_act: str) -> LegalBasis:
         key = (basis.act or own_act, basis.section, basis.ledd, basis.punktum, basis.bokstav)
@@ -133,9 +134,11 @@ class AnswerCatalogue:
         return Bilingual(nb=f"Plikten kan ikke oppfylles før dette er gjort: {first.nb}",
                          en=f"The duty cannot be fulfilled before this is done: {first.en}")
 
-    def trace_names(self, record: Record, item: Rule | Duty) -> tuple[str, ...]:
-        """The facts a firing looked at, in the order the trace shows them."""
-        key = (record.item_id, str(record.firing))
+    def trace_names(self, record: Record, item: Rule | Joint | Duty) -> tuple[str, ...]:
+        """The facts a firing looked at, in the order the trace shows them. Keyed by the item itself, not its id: a
+        joint conclusion of one provision reads the rules of the questions it asks about, which differ between the
+        rule sets it is in (the items live as long as the rule book's rule sets)."""
+        key = (id(item), str(record.firing))
         names = self._trace_names.get(key)
         if names is None:
             firing = record.firing
@@ -145,10 +148,11 @@ class AnswerCatalogue:
             self._trace_names[key] = names
         return names
 
-    def items(self, ruleset: RuleSet) -> dict[str, Rule | Duty]:
-        """The rules and duties of a rule set by id."""
+    def items(self, ruleset: RuleSet) -> dict[str, Rule | Joint | Duty]:
+        """The rules, joint conclusions and duties of a rule set by id."""
         if ruleset.digest not in self._items:
             self._items[ruleset.digest] = {rule.id: rule for rule in ruleset.rules} | \
+                {joint.id: joint for joints in ruleset.joints.values() for joint in joints} | \
                 {duty.id: duty for duty in ruleset.duties}
         return self._items[ruleset.digest]
 
@@ -170,8 +174,8 @@ class AnswerCatalogue:
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
 
 # The firings as plain strings (a StrEnum member hashes in Python code; a str in C).
-_CONCLUDES, _RULED_OUT, _APPLIES, _NOT_APPLICABLE, _FULFILLED, _CONSIDERATION = (str(firing) for firing in (
-    Firing.concludes, Firing.ruled_out, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled,
+_CONCLUDES, _JOINTLY, _APPLIES, _NOT_APPLICABLE, _FULFILLED, _CONSIDERATION = (str(firing) for firing in (
+    Firing.concludes, Firing.concludes_jointly, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled,
     Firing.consideration_applies))
 
 
@@ -183,22 +187,21 @@ class AnswerBuilder:
                  records: list[Record], records_ruled_out: bool = True,
                  need_records: dict[str, list[Record]] | None = None, need: int | None = None) -> None:
         self.catalogue, self.ruleset, self.case = catalogue, ruleset, case
-        self.observations = observations
         self.need = need
         self.need_records = need_records or {}
         if need is None:
-            self.facts, self.questions = observations.values, ruleset.questions
+            self.observations, self.questions = observations, ruleset.questions
         else:
-            need_id = case.request.needs[need].id
-            self.facts, self.questions = observations.values | observations.needs[need_id], ruleset.need_questions
+            self.questions = ruleset.need_questions
+            self.observations = observations.of_need(case.request.needs[need].id)
+        self.facts = self.observations.values
         self.rulebook = catalogue.rulebook
         self.records = records
         self.fired = {(r.item_id, str(r.firing)) for r in records}  # plain strings: C-level hashing
         self.outcomes = self._outcomes()
         self.records_ruled_out = records_ruled_out
         self._concluded: dict[str, str] | None = None
-        self._false: dict[str, bool] = {}  # rule id: ruled out
-        self._missing_paths: dict[tuple[str, frozenset[str]], set[str]] = {}
+        self._missing: Missing | None = None
         self._shown_values: dict[str, Any] = {}
         self._formatted: dict[str, str] = {}
 
@@ -209,6 +212,8 @@ class AnswerBuilder:
         for rule in self.ruleset.rules:
             if (rule.id, _CONCLUDES) in self.fired:
                 concluded[rule.question].add(rule.outcome)
+        for question, joints in self.ruleset.joints.items():
+            concluded[question].update(joint.outcome for joint in joints if (joint.id, _JOINTLY) in self.fired)
         for question in self.questions:
             if len(concluded[question]) > 1:
                 raise ConflictError(f"question {question}: rules concluded {sorted(concluded[question])}")
@@ -232,84 +237,69 @@ class AnswerBuilder:
         return template.format_map(values)
 
     def _format(self, name: str) -> str:
+        """A fact's value as a reason shows it; an amount the case gives only in part as its bounds."""
         text = self._formatted.get(name)
         if text is None:
-            if name not in self.facts:
-                return "?"
-            value = self._shown(name)
-            text = f"{value:,.2f} kr".replace(",", " ").replace(".00 kr", " kr") if isinstance(value, Decimal) \
-                else str(value)
+            if name in self.facts:
+                value = self._shown(name)
+                text = kroner_text(value) if isinstance(value, Decimal) else str(value)
+            else:
+                least, most = self.facts.get(lower(name)), self.facts.get(upper(name))
+                text = "?" if not least and most is None else kroner_range(least, most)
             self._formatted[name] = text
         return text
 
     # --- decisions ---------------------------------------------------------------------------------------
 
-    def _unknown_paths(self, names: frozenset[str], premises: frozenset[str], visited: frozenset[str]) -> set[str]:
-        """Case-field paths of the unknown facts among `names` (the facts a condition reads), and of what the
-        undetermined questions among `premises` (the questions it asks about) are missing."""
-        paths = {self._path(name, path) for name in names if name not in self.facts for path in VOCABULARY[name].paths}
-        for premise in premises - visited:
-            if self.outcomes[premise] == UNDETERMINED:
-                paths |= self._missing(premise, visited)
-        return paths
+    @property
+    def missing(self) -> Missing:
+        """What the undetermined questions are missing (worked out only when one is)."""
+        if self._missing is None:
+            self._missing = Missing(self.rulebook, self.ruleset, self.observations, self.outcomes,
+                                    self.fired if self.records_ruled_out else None)
+        return self._missing
 
-    def _path(self, name: str, path: str) -> str:
-        """A fact's case-field path: a need fact's within the need this answer is for."""
-        return f"{NEED_PATH}.{self.need}.{path}" if VOCABULARY[name].per_need else path
-
-    def _missing(self, question: str, visited: frozenset[str] = frozenset()) -> set[str]:
-        """What would settle an undetermined question: the unknowns of every rule that was not ruled out.
-        (Worked out once per question and path; the caller must not change the set it gets.)"""
-        key = (question, visited)
-        if key not in self._missing_paths:
-            visited = visited | {question}
-            missing: set[str] = set()
-            for rule in self.ruleset.rules_by_question[question]:
-                unknown = self._unknown_paths(rule.facts, rule.depends_on, visited)
-                if unknown and not self._ruled_out(rule):  # a rule with nothing unknown adds nothing either way
-                    missing |= unknown
-            self._missing_paths[key] = missing
-        return self._missing_paths[key]
-
-    def _ruled_out(self, rule: Rule) -> bool:
-        """Whether the rule's condition is definitely false: as the engine recorded it, when it records that
-        (the oracle, `DurableEngine(ruled_out=True)`); else read off the rule's condition tree in the same
-        three-valued logic, on the same facts and concluded outcomes — exactly the F form's meaning."""
-        if self.records_ruled_out:
-            return (rule.id, _RULED_OUT) in self.fired
-        if rule.id not in self._false:
-            if self._concluded is None:
-                self._concluded = {q: o for q, o in self.outcomes.items() if o != UNDETERMINED}
-            self._false[rule.id] = truth(rule.effective, self.facts, self._concluded) is False
-        return self._false[rule.id]
-
-    def _reason(self, rule: Rule) -> dict[str, Any]:
+    def _reason(self, rule: Rule, jointly: bool = False) -> dict[str, Any]:
         """A `Reason`, as the dict pydantic validates with the rest of the answer (in one call, which is cheaper
         than a model per reason)."""
         names = rule.own_facts
         return dict(rule_id=rule.id, basis=self.catalogue.basis(rule.spec.basis, rule.provision.act.id),
                     text_nb=self._text(rule.spec.because.nb, names),
                     text_en=self._text(rule.spec.because.en, names), facts=self._fact_values(names),
-                    provisional=rule.spec.provisional)
+                    provisional=rule.spec.provisional, jointly=jointly)
+
+    def _reasons(self, question: str) -> list[dict[str, Any]]:
+        """The rules that concluded; or, where only the rules together did, those of them not ruled out."""
+        rules = self.ruleset.rules_by_question[question]
+        reasons = [self._reason(rule) for rule in rules if (rule.id, _CONCLUDES) in self.fired]
+        if reasons:
+            return reasons
+        together = {rule.id for joint in self.ruleset.joints[question] if (joint.id, _JOINTLY) in self.fired
+                    for rule in joint.rules}
+        return [self._reason(rule, jointly=True) for rule in rules
+                if rule.id in together and not self.missing.ruled_out(rule)]
 
     def _decision(self, question: str) -> dict[str, Any]:
         outcome = self.outcomes[question]
-        concluding = [rule for rule in self.ruleset.rules_by_question[question] if (rule.id, _CONCLUDES) in self.fired]
+        reasons = self._reasons(question)
         provision = self.questions[question]
         considerations = list(self.catalogue.considerations(provision)) \
             if self.rulebook.outcomes[outcome].discretion else []
         considerations += [self.catalogue.weighing(w) for w in self.ruleset.weighings
                            if w.provision is provision and w.per_need == (self.need is not None)
                            and (w.id, _CONSIDERATION) in self.fired]
-        missing = sorted(self._missing(question)) if outcome == UNDETERMINED else []
-        scopes = [rule.spec.scope for rule in concluding]
+        undetermined = outcome == UNDETERMINED
+        missing = self.missing.paths(question) if undetermined else []
+        settles = self.missing.settles(question) if undetermined else []
+        scopes = [rule.spec.scope for rule in self.ruleset.rules_by_question[question]
+                  if (rule.id, _CONCLUDES) in self.fired]
         scope = scopes[0] if scopes and None not in scopes else None  # a rule without a limit gives the full right
         amount = self.rulebook.amounts.get(provision.path) if self.need is None and scope is None else None
         if amount is not None:
             basis = self.catalogue.basis(amount.spec.basis, provision.act.id)
             amount = breakdown(amount, basis, outcome, self.observations)
         return dict(question=question.removesuffix(NEED_SUFFIX), provision=self.catalogue.provision(provision),
-                    outcome=outcome, reasons=[self._reason(rule) for rule in concluding], missing_facts=missing,
+                    outcome=outcome, reasons=reasons, missing_facts=missing, settles=settles,
                     considerations=considerations, scope=scope and ScopeOut(id=scope.id, nb=scope.nb, en=scope.en),
                     amount=amount)
 
@@ -341,7 +331,7 @@ class AnswerBuilder:
             return self.catalogue.duty_answer(duty, status, self.catalogue.blocked(duty), "after", options)
         if (duty.id, _APPLIES) in self.fired:
             return self.catalogue.duty_answer(duty, status, APPLIES_OPEN, None, options)
-        unknown = tuple(sorted(self._unknown_paths(duty.applies_facts, self.catalogue.premises(duty), frozenset())))
+        unknown = tuple(sorted(self.missing.unknown_paths(duty.applies_facts, self.catalogue.premises(duty))))
         reason = Bilingual(
             nb="Plikten kan gjelde; saken mangler: " + ", ".join(unknown) if unknown else
             "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",

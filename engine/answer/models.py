@@ -63,6 +63,9 @@ class Reason(OutputModel):
                                               "(money in kroner).")
     provisional: bool = Field(description="Concluded before the facts are complete, as the law allows for emergency "
                                           "help (nødhjelp); more facts may revise it.")
+    jointly: bool = Field(False, description="Concluded together with the other reasons so marked: the case does not "
+                                             "say which of them holds, but whatever values the facts it leaves out "
+                                             "have, one of them does.")
 
 
 class ConsiderationOut(OutputModel):
@@ -117,13 +120,30 @@ class AmountBreakdown(OutputModel):
                                         "assessment.")
 
 
+class Settling(OutputModel):
+    """A range of one amount the case does not give, and the outcome the question would have while it is in it."""
+
+    fact: str = Field(description="The amount, by its fact name in the rule files, e.g. "
+                                  "assets_not_needed_for_daily_living.")
+    paths: list[str] = Field(description="The case fields it is read from that the case does not give.")
+    outcome: str = Field(description="The outcome the question has while the amount is in the range.")
+    at_least: Decimal = Field(description="The lower end of the range in kroner, included.")
+    at_most: Decimal | None = Field(description="The upper end of the range in kroner, included; null: no limit.")
+    text: Bilingual = Field(description="The range in words, e.g. 'entitled if … is at most 6 639.99 kr'.")
+
+
 class Decision(OutputModel):
     question: str = Field(description="The provision asked about, e.g. '5-1'.")
     provision: Provision = Field(description="The provision that answers the question, with its validity.")
     outcome: str = Field(description="The outcome: one of those the API description lists (rules/outcomes.yaml).")
     reasons: list[Reason] = Field(description="Every rule that concluded this outcome, with its legal basis.")
-    missing_facts: list[str] = Field(description="Case-field paths whose values would settle an undetermined "
-                                                 "outcome.")
+    missing_facts: list[str] = Field(description="Case-field paths the case does not give whose values would settle "
+                                                 "an undetermined outcome; those that alone could settle it first, "
+                                                 "then by how many of the question's rules wait for them.")
+    settles: list[Settling] = Field([], description="What would settle an undetermined outcome: for each amount "
+                                                    "the case does not give that alone could settle it, the ranges "
+                                                    "of it that give each outcome (read off the rules' own "
+                                                    "conditions, everything else as the case gives it).")
     considerations: list[ConsiderationOut] = Field(description="What the caseworker must weigh: the provision's "
                                                                "considerations when the outcome is discretionary, "
                                                                "and those the case's facts call for.")
@@ -164,9 +184,10 @@ class NeedAnswer(OutputModel):
 
 class TraceEntry(OutputModel):
     step: int = Field(description="The firing's position, from 1.")
-    id: str = Field(description="The rule or duty that matched.")
-    firing: str = Field(description="concludes, duty_applies, duty_not_applicable, duty_fulfilled or "
-                                    "consideration_applies.")
+    id: str = Field(description="The rule, joint conclusion or duty that matched.")
+    firing: str = Field(description="concludes, concludes_jointly (the rules of a question together, when no one "
+                                    "of them does: the id ends in /jointly-<outcome>-<n>), duty_applies, "
+                                    "duty_not_applicable or duty_fulfilled.")
     facts: dict[str, Any] = Field(description="The facts the rule or duty looked at (money in kroner).")
 
 

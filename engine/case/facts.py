@@ -7,11 +7,20 @@ is read from, so an undetermined answer can tell the caller exactly which fields
 A fact whose inputs are absent is *unknown* and is left out of the observations — never 0 or False. Money facts
 are whole øre (int) so that comparisons in the engine are exact. A money fact that sums items keeps the items
 (`Observations.items`), so the answer can show a sum line by line without reading the case again.
+
+What the case does say about an unknown money fact is kept: every money fact is a sum of amounts that are never
+negative (or a rate looked up in a table of such amounts), so the part the case gives is a lower bound, and an
+upper bound exists where the case model gives one (an asset not yet judged can add at most its value; a rate is
+one of the few the table has for the household's unknown field). A reader says so by returning `Unknown` with
+the bounds and the case-field paths that would settle the fact; a reader that returns None leaves a money fact
+between 0 and no limit, missing whichever of its declared paths the case leaves out (`Observations.paths`). The
+engines compare money on these bounds (`lower`, `upper`; an exactly known amount has both equal to it), so a
+comparison the known part already settles is decided.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -39,7 +48,7 @@ from engine.case.types import to_ore
 
 class FactKind(StrEnum):
     boolean = "boolean"
-    money = "money"  # whole øre in the engine; shown as kroner
+    money = "money"  # whole øre in the engine, never negative; shown as kroner
     count = "count"
     code = "code"  # a string from a closed vocabulary
 
@@ -68,9 +77,34 @@ class Rates:
     row: RateRow | None
 
 
+@dataclass(frozen=True)
+class Unknown:
+    """What a reader returns for a fact the case does not settle: the case-field paths that would settle it, and,
+    for a money fact, the least and the most it can be on what the case does give (øre; `most` None: no limit)."""
+
+    paths: tuple[str, ...]
+    least: int = 0
+    most: int | None = None
+
+
 Reader = Callable[[Case, Rates], Any]
 NeedReader = Callable[[Need], Any]
 NEED_PATH = "request.needs"  # a need fact's paths are relative to one item of this list
+
+
+def lower(name: str) -> str:
+    """The engines' name for the least a money fact can be."""
+    return name + ":lo"
+
+
+def upper(name: str) -> str:
+    """The engines' name for the most a money fact can be (absent when there is no limit)."""
+    return name + ":hi"
+
+
+def fact_of(name: str) -> str:
+    """The fact a name the engines read is about: the fact itself, or the money fact whose bound it is."""
+    return name.partition(":")[0]
 
 
 @dataclass(frozen=True)
@@ -90,14 +124,31 @@ class FactSpec:
 
 @dataclass
 class Observations:
-    """Every known fact of a case (unknown facts are absent), with the items behind the summed ones; and, for each
-    need the application lists, that need's own facts (`needs`: need id → facts), which its answers read besides
-    the case's."""
+    """What the engines read off a case: every known fact by name (unknown facts are absent) and every money fact's
+    bounds (`lower`, `upper`); the items behind the summed facts; for each fact the case does not settle, the
+    case-field paths that would; and, for each need the application lists, that need's own facts and bounds
+    (`needs`: need id → facts), which its answers read besides the case's (`of_need`)."""
 
     values: dict[str, Any]
     items: dict[str, tuple[Item, ...]] = field(default_factory=dict)
     rates: Rates | None = None
+    unknown: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # None: see `paths`
+    case: Case | None = None
     needs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    need_unknown: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # need id -> fact -> paths
+
+    def paths(self, name: str) -> tuple[str, ...]:
+        """The case-field paths that would settle an unknown fact: as its reader named them, or else those of the
+        fact's declared paths the case leaves out (worked out when first asked: most answers never ask)."""
+        paths = self.unknown[name]
+        if paths is None:
+            paths = self.unknown[name] = tuple(path for path in VOCABULARY[name].paths if _get(self.case, path) is None)
+        return paths
+
+    def of_need(self, need_id: str) -> Observations:
+        """What a need's session reads: the case's facts with that need's own, and what either leaves unknown."""
+        return Observations(self.values | self.needs[need_id], self.items, self.rates,
+                            self.unknown | self.need_unknown[need_id], self.case)
 
 
 VOCABULARY: dict[str, FactSpec] = {}
@@ -144,18 +195,50 @@ def need_fact(name: str, kind: FactKind, attribute: str, description: str) -> No
     VOCABULARY[name] = FactSpec(name, kind, (attribute,), description, None, read_need=read)
 
 
-def _sum_ore(amounts: Iterable[Decimal | None]) -> int | None:
-    """The sum in øre, or None when an amount is unknown (an item the case lists without its amount)."""
-    amounts = list(amounts)
-    return None if None in amounts else sum((to_ore(amount) for amount in amounts), 0)
+def _at(list_path: str, index: int, name: str) -> str:
+    """The path of one field of one item of a list, as `missing_facts` names it: `assets[2].value`."""
+    return f"{list_path}[{index}].{name}"
 
 
-def _itemised(items: Iterable[tuple[str, Decimal | None]]) -> Itemised | None:
-    """Items by code and amount, sorted, each labelled by its code; None when an amount is unknown."""
-    items = list(items)
-    if any(amount is None for _, amount in items):
-        return None
-    return Itemised(tuple(Item(code, code, to_ore(amount)) for code, amount in sorted(items)))
+def _sum_in_part(counted: Iterable[tuple[str, Decimal | None]],
+                 unsure: Iterable[tuple[str, str, Decimal | None]] = ()) -> int | Unknown:
+    """A sum of amounts that are never negative: the `counted` ones (each the path of the amount, and the amount or
+    None when the item is listed without it), plus each `unsure` one (the path that would settle whether it counts,
+    the path of its amount, and the amount or None) that may or may not count. Exact when nothing is unknown;
+    otherwise bounded below by the known amounts counted, and above by every amount that may count, if all are
+    known."""
+    paths: list[str] = []
+    least, most = 0, 0
+    for path, amount in counted:
+        if amount is None:
+            paths.append(path)
+            most = None
+        else:
+            least += to_ore(amount)
+            most = None if most is None else most + to_ore(amount)
+    for whether, path, amount in unsure:
+        paths.append(whether)
+        if amount is None:
+            paths.append(path)
+        most = None if most is None or amount is None else most + to_ore(amount)
+    return Unknown(tuple(paths), least, most) if paths else least
+
+
+def _sum_of(list_path: str, items: Iterable[Any], name: str,
+            counts: Callable[[Any], bool] = lambda _: True) -> int | Unknown:
+    """The sum of the amounts (field `name`) of the items of a list that `counts` keeps; an item listed without its
+    amount leaves that amount unknown (`list_path[i].name`) and the sum at least the known amounts."""
+    return _sum_in_part((_at(list_path, index, name), getattr(item, name))
+                        for index, item in enumerate(items) if counts(item))
+
+
+def _itemised(list_path: str, items: list[Any], code: str, name: str) -> Itemised | Unknown:
+    """Items by code and amount (fields `code` and `name`), sorted, each labelled by its code; while an item has
+    no amount, only the bounds of their sum."""
+    if any(getattr(item, name) is None for item in items):
+        return _sum_of(list_path, items, name)
+    return Itemised(tuple(Item(kind, kind, to_ore(amount))
+                          for kind, amount in sorted((getattr(item, code), getattr(item, name)) for item in items)))
 
 
 # --- copied straight from the record ----------------------------------------------------------------------
@@ -217,16 +300,16 @@ def _acute_need(case: Case, _rates: Rates) -> bool | None:
 
 
 def _income_of(kinds: set[str] | None = None, member: Member | None = None):
-    """All income items (itemised), or the sum of those of some kinds, or the sum of one member's; unknown while
-    one of the items summed has no amount."""
-    def read(case: Case, _rates: Rates) -> Itemised | int | None:
+    """All income items (itemised), or the sum of those of some kinds, or the sum of one member's; while one of the
+    items summed has no amount, the known amounts are the least it can be."""
+    def read(case: Case, _rates: Rates) -> Itemised | int | Unknown | None:
         if case.income is None:
             return None
         if member is not None:
-            return _sum_ore(item.monthly_amount for item in case.income if item.belongs_to == member)
+            return _sum_of("income", case.income, "monthly_amount", lambda item: item.belongs_to == member)
         if kinds is None:
-            return _itemised((item.kind, item.monthly_amount) for item in case.income)
-        return _sum_ore(item.monthly_amount for item in case.income if item.kind in kinds)
+            return _itemised("income", case.income, "kind", "monthly_amount")
+        return _sum_of("income", case.income, "monthly_amount", lambda item: item.kind in kinds)
 
     return read
 
@@ -247,14 +330,15 @@ fact("income_cohabitant", FactKind.money, ["income"], "a cohabitant's monthly in
 @fact("bank_deposits_not_needed", FactKind.money, ["assets"],
       "bank deposits the caseworker judged not necessary for daily living",
       nb="bankinnskudd som ikke er nødvendig for livsoppholdet")
-def _deposits_available(case: Case, _rates: Rates) -> int | None:
+def _deposits_available(case: Case, _rates: Rates) -> int | Unknown | None:
     if case.assets is None:
         return None
-    deposits = [asset for asset in case.assets if asset.kind == AssetKind.bank_deposit]
-    if any(asset.needed_for_daily_living is None for asset in deposits):
-        return None
+    deposits = [(index, asset) for index, asset in enumerate(case.assets) if asset.kind == AssetKind.bank_deposit]
     # A deposit judged needed for daily living adds nothing, so its value, known or not, does not matter.
-    return _sum_ore(asset.value for asset in deposits if asset.needed_for_daily_living is False)
+    return _sum_in_part(((_at("assets", index, "value"), asset.value)
+                         for index, asset in deposits if asset.needed_for_daily_living is False),
+                        ((_at("assets", index, "needed_for_daily_living"), _at("assets", index, "value"), asset.value)
+                         for index, asset in deposits if asset.needed_for_daily_living is None))
 
 
 @fact("other_assets_not_judged_needed", FactKind.count, ["assets"],
@@ -268,15 +352,15 @@ def _other_assets(case: Case, _rates: Rates) -> int | None:
 
 @fact("expenses_total", FactKind.money, ["expenses"], "monthly housing, power, insurance and other expenses",
       nb="boutgifter, strøm, forsikring og andre nødvendige utgifter")
-def _expenses(case: Case, _rates: Rates) -> Itemised | None:
-    return None if case.expenses is None else _itemised((item.kind, item.monthly_amount) for item in case.expenses)
+def _expenses(case: Case, _rates: Rates) -> Itemised | Unknown | None:
+    return None if case.expenses is None else _itemised("expenses", case.expenses, "kind", "monthly_amount")
 
 
 def _expenses_of(kind: ExpenseKind):
-    def read(case: Case, _rates: Rates) -> int | None:
+    def read(case: Case, _rates: Rates) -> int | Unknown | None:
         if case.expenses is None:
             return None
-        return _sum_ore(item.monthly_amount for item in case.expenses if item.kind == kind)
+        return _sum_of("expenses", case.expenses, "monthly_amount", lambda item: item.kind == kind)
 
     return read
 
@@ -313,30 +397,67 @@ fact("pending_rights", FactKind.count, ["economic_rights"], "economic rights cla
        "household.children"],
       "the guideline rate for the household on the decision date",
       nb="veiledende sats for husstanden")
-def _guideline_rate(case: Case, rates: Rates) -> Itemised | None:
-    return None if rates.row is None else _rate_lines(rates, case.household)
+def _guideline_rate(case: Case, rates: Rates) -> Itemised | Unknown:
+    if rates.row is None:  # no rates on file on this day: only a table of the case's own could say
+        return Unknown(("rate_table",) if case.rate_table is None else ())
+    return _rate_lines(rates, case.household or _NO_HOUSEHOLD)
 
 
-def _rate_lines(rates: Rates, household: Household | None) -> Itemised | None:
+_NO_HOUSEHOLD = Household()  # a case that says nothing about the household: every field unknown
+
+
+def _adult_categories(household: Household, arrangement) -> tuple[list[str], list[str]]:
+    """The rate categories the adults may have on what the household says, and the paths that would narrow them."""
+    spouse, sharing = household.has_spouse_or_cohabitant, household.shares_home_with_other_adults
+    if spouse is True:
+        return [arrangement.partner], []
+    if spouse is False and sharing is not None:
+        return [arrangement.sharing_home if sharing else arrangement.alone], []
+    categories = [] if spouse is False else [arrangement.partner]
+    paths = [] if spouse is not None else ["household.has_spouse_or_cohabitant"]
+    if spouse is not True:
+        categories += [c for c, own in ((arrangement.sharing_home, True), (arrangement.alone, False))
+                       if sharing is None or sharing is own]
+        if sharing is None:
+            paths.append("household.shares_home_with_other_adults")
+    return categories, paths
+
+
+def _rate_lines(rates: Rates, household: Household) -> Itemised | Unknown:
     """The guideline rate of each member of the household, as the rate table assigns them: the adults first, then
-    the children by age. None when the household is not known well enough to say which rates apply."""
-    if household is None or household.has_spouse_or_cohabitant is None or household.children is None:
-        return None
-    arrangement = rates.table.household
-    if household.has_spouse_or_cohabitant:
-        adults = arrangement.partner
-    elif household.shares_home_with_other_adults is None:
-        return None
-    else:
-        adults = arrangement.sharing_home if household.shares_home_with_other_adults else arrangement.alone
-    members = [(adults, "", "")]
-    for age in sorted(child.age for child in household.children if child.age is not None):
-        members.append((rates.table.child_category(age), f" ({age} år)", f" ({age})"))
-    if len(members) <= len(household.children):  # a child's age is unknown
-        return None
-    labels, row = rates.table.categories, rates.row
-    return Itemised(tuple(Item(labels[category].nb + nb, labels[category].en + en, to_ore(row.rates[category]))
-                          for category, nb, en in members))
+    the children by age. A member whose category the household leaves open (a field unknown, a child's age unknown)
+    is one of a few categories: where their rates are equal the rate is known all the same, else it lies between
+    the least and the most of them. Unknown children add at least nothing and have no limit."""
+    table, row = rates.table, rates.row
+    adults, paths = _adult_categories(household, table.household)
+    ages = [child.age for child in household.children or ()]
+    members = [(adults, "", "", paths)]
+    members += [([table.child_category(age)], f" ({age} år)", f" ({age})", ())
+                for age in sorted(age for age in ages if age is not None)]
+    if None in ages:
+        bands = [band.category for band in table.household.children]
+        members += [(bands, "", "", (_at("household.children", index, "age"),))
+                    for index, age in enumerate(ages) if age is None]
+    items, least, most, missing = [], 0, 0, []
+    for categories, nb, en, member_paths in members:
+        if len(categories) == 1:  # the household says which
+            label = table.categories[categories[0]]
+            items.append(Item(label.nb + nb, label.en + en, to_ore(row.rates[categories[0]])))
+            continue
+        amounts = {to_ore(row.rates[category]) for category in categories}
+        if len(amounts) == 1:
+            labels = [table.categories[category] for category in categories]
+            items.append(Item(" / ".join(label.nb for label in labels) + nb,
+                              " / ".join(label.en for label in labels) + en, amounts.pop()))
+        else:
+            least, most = least + min(amounts), most + max(amounts)
+            missing += member_paths
+    if household.children is None:
+        return Unknown(tuple(missing + ["household.children"]), sum(i.ore for i in items) + least, None)
+    if missing:
+        known = sum(item.ore for item in items)
+        return Unknown(tuple(missing), known + least, known + most)
+    return Itemised(tuple(items))
 
 
 @fact("services_needed_count", FactKind.count, ["services.needed"], "number of distinct services the client needs")
@@ -366,22 +487,30 @@ def _information_items(case: Case, _rates: Rates) -> int | None:
     return None if items is None else len(items)
 
 
-def _gathered_failing(test):
-    """The number of items failing `test` (which gives None for an item it cannot tell)."""
-    def read(case: Case, _rates: Rates) -> int | None:
+def _gathered_failing(test, fields: tuple[str, ...]):
+    """The number of items failing `test` (which gives None for an item it cannot tell: what is missing is then
+    those of the item's `fields` the record leaves out)."""
+    def read(case: Case, _rates: Rates) -> int | Unknown | None:
         items = _get(case, "participation.information_gathering")
-        results = None if items is None else [test(item) for item in items]
-        return None if results is None or None in results else results.count(False)
+        if items is None:
+            return None
+        results = [test(item) for item in items]
+        if None not in results:
+            return results.count(False)
+        return Unknown(tuple(_at("participation.information_gathering", i, name)
+                             for i, (item, result) in enumerate(zip(items, results, strict=True)) if result is None
+                             for name in fields if getattr(item, name) is None))
 
     return read
 
 
 fact("information_items_without_client_knowledge", FactKind.count, ["participation.information_gathering"],
      "pieces of information gathered neither with the client nor with the client's knowledge")(
-    _gathered_failing(lambda item: None if item.how is None else item.how != GatheredHow.neither))
+    _gathered_failing(lambda item: None if item.how is None else item.how != GatheredHow.neither, ("how",)))
 fact("information_items_not_put_to_client", FactKind.count, ["participation.information_gathering"],
      "pieces of information from others the client has not been told of and given the chance to comment on")(
-    _gathered_failing(lambda item: True if item.how == GatheredHow.with_client else item.client_could_comment))
+    _gathered_failing(lambda item: True if item.how == GatheredHow.with_client else item.client_could_comment,
+                      ("how", "client_could_comment")))
 
 
 @fact("conditions_stipulated", FactKind.count, ["conditions.stipulated"], "conditions attached to the assistance")
@@ -397,11 +526,12 @@ def _activity_conditions(case: Case, _rates: Rates) -> int | None:
 
 
 def _conditions_failing(flag: str):
-    def read(case: Case, _rates: Rates) -> int | None:
+    def read(case: Case, _rates: Rates) -> int | Unknown | None:
         stipulated = _get(case, "conditions.stipulated")
-        if stipulated is None or any(getattr(c, flag) is None for c in stipulated):
+        if stipulated is None:
             return None
-        return sum(1 for c in stipulated if getattr(c, flag) is False)
+        unknown = [_at("conditions.stipulated", i, flag) for i, c in enumerate(stipulated) if getattr(c, flag) is None]
+        return Unknown(tuple(unknown)) if unknown else sum(1 for c in stipulated if getattr(c, flag) is False)
 
     return read
 
@@ -445,14 +575,18 @@ def _view_stated(matter: Matter, parties: set[Party]):
     return read
 
 
-def _proposals(matter: Matter, value):
-    """Whether some proposal on `matter` shows what `value` reads off it; unknown while a proposal does not say."""
-    def read(case: Case, _rates: Rates) -> bool | None:
-        proposals = _get(case, "participation.proposals") or []
-        values = [value(p) for p in proposals if p.matter == matter]
-        if not values or any(v is None for v in values):
+def _proposals(matter: Matter, name: str, value=lambda v: v):
+    """Whether some proposal on `matter` shows what `value` reads off its field `name`; unknown while a proposal on
+    it does not say (that field is missing), or while the record has no proposal on it (one is)."""
+    def read(case: Case, _rates: Rates) -> bool | Unknown | None:
+        proposals = _get(case, "participation.proposals")
+        if proposals is None:
             return None
-        return any(values)
+        on_matter = [(i, getattr(p, name)) for i, p in enumerate(proposals) if p.matter == matter]
+        if not on_matter:
+            return Unknown(("participation.proposals",))
+        unknown = [_at("participation.proposals", i, name) for i, field in on_matter if field is None]
+        return Unknown(tuple(unknown)) if unknown else any(value(field) for _, field in on_matter)
 
     return read
 
@@ -483,13 +617,28 @@ for _attribute, _text in [
     ("appeal_information_given", "the decision tells of the right to appeal, the time limit and where to appeal"),
 ]:
     fact(f"{_attribute}_on_{_m}", FactKind.boolean, ["participation.proposals"], f"{_text} ({_m})")(
-        _proposals(Matter.financial_assistance, lambda p, attribute=_attribute: getattr(p, attribute)))
+        _proposals(Matter.financial_assistance, _attribute))
 fact(f"decision_not_granted_in_full_on_{_m}", FactKind.boolean, ["participation.proposals"],
      f"the decision refuses or only partly grants what was applied for ({_m})")(
-    _proposals(Matter.financial_assistance, lambda p: p.result and p.result != DecisionResult.granted))
+    _proposals(Matter.financial_assistance, "result", lambda result: result != DecisionResult.granted))
 fact(f"assistance_as_loan_on_{_m}", FactKind.boolean, ["participation.proposals"],
      f"the assistance is given as a loan ({_m})")(
-    _proposals(Matter.financial_assistance, lambda p: p.form and p.form == FormOfAssistance.loan))
+    _proposals(Matter.financial_assistance, "form", lambda form: form == FormOfAssistance.loan))
+
+
+def as_observed(known: Mapping[str, Any], bounds: Mapping[str, tuple[int, int | None]] = {}) -> dict[str, Any]:
+    """Facts as `observe` hands them to the engines, from facts and bounds stated directly (a solver's solution, a
+    test's assignment): the `known` facts, a known money fact with both bounds equal to it, and every other money
+    fact between its `bounds` (least, most or None for no limit) or, if none are given, from 0 without limit."""
+    values = dict(known)
+    for name, spec in VOCABULARY.items():
+        if spec.kind != FactKind.money:
+            continue
+        least, most = (known[name], known[name]) if name in known else bounds.get(name, (0, None))
+        values[lower(name)] = least
+        if most is not None:
+            values[upper(name)] = most
+    return values
 
 
 # --- per need: what one need of the application says -------------------------------------------------------
@@ -512,32 +661,70 @@ def _known(value: Any) -> Any:
 
 
 def observe(case: Case, table: RateTable) -> Observations:
-    """Every known fact of the case, and of each need it lists, read with the given rate table."""
+    """Every known fact of the case and of each need it lists, and the bounds of every money fact, read with the
+    given rate table."""
     rates = Rates(table, table.row_on(case.decision_date))
     values: dict[str, Any] = {}
     items: dict[str, tuple[Item, ...]] = {}
+    unknown: dict[str, tuple[str, ...] | None] = {}
     case_readers, need_readers = _READERS if sum(map(len, _READERS)) == len(VOCABULARY) else _readers()
-    for name, read in case_readers:
+    for name, read, bounds in case_readers:
         value = read(case, rates)
         if value is None:
+            unknown[name] = None
+            if bounds is not None:
+                values[bounds[0]] = 0
             continue
-        if isinstance(value, Itemised):
+        kind = type(value)
+        if kind is Unknown:
+            if bounds is None or value.least != value.most:
+                unknown[name] = value.paths
+                if bounds is not None:
+                    values[bounds[0]] = value.least
+                    if value.most is not None:
+                        values[bounds[1]] = value.most
+                continue
+            value = value.least  # the bounds meet: whatever the case leaves open, the amount is this
+        elif kind is Itemised:
             items[name] = value.items
             value = sum(item.ore for item in value.items)
-        values[name] = _known(value)
-    needs = {}
-    for need in _get(case, "request.needs") or ():
-        facts = ((name, read(need)) for name, read in need_readers)
-        needs[need.id] = {name: _known(value) for name, value in facts if value is not None}
-    return Observations(values, items, rates, needs)
+        if bounds is None:
+            values[name] = _known(value)
+        else:
+            values[name] = values[bounds[0]] = values[bounds[1]] = value
+    needs: dict[str, dict[str, Any]] = {}
+    need_unknown: dict[str, dict[str, tuple[str, ...]]] = {}
+    for _, _, bounds in need_readers:
+        if bounds is not None:
+            values[bounds[0]] = 0  # the case's own session reads no need: there a need's amount is only at least 0
+    for index, need in enumerate(_get(case, NEED_PATH) or ()):
+        facts: dict[str, Any] = {}
+        missing: dict[str, tuple[str, ...]] = {}
+        needs[need.id], need_unknown[need.id] = facts, missing
+        for name, read, bounds in need_readers:
+            value = read(need)
+            if value is None:
+                missing[name] = tuple(_at(NEED_PATH, index, path) for path in VOCABULARY[name].paths)
+                if bounds is not None:
+                    facts[bounds[0]] = 0
+            elif bounds is None:
+                facts[name] = _known(value)
+            else:
+                facts[name] = facts[bounds[0]] = facts[bounds[1]] = value
+    return Observations(values, items, rates, unknown, case, needs, need_unknown)
 
 
-_READERS: list[list[tuple[str, Any]]] = []
+Readers = list[tuple[str, Any, tuple[str, str] | None]]
+_READERS: list[Readers] = []
 
 
-def _readers() -> list[list[tuple[str, Any]]]:
-    """(name, reader) of every case fact and of every need fact, in vocabulary order: looked up once rather than
-    per case (again if a fact is added, as the tests of adding a provision do)."""
-    _READERS[:] = [[(s.name, s.read) for s in VOCABULARY.values() if not s.per_need],
-                   [(s.name, s.read_need) for s in VOCABULARY.values() if s.per_need]]
+def _readers() -> list[Readers]:
+    """(name, reader, the names of its bounds if it is money) of every case fact and of every need fact, in
+    vocabulary order: looked up once rather than per case (again if a fact is added, as the tests of adding a
+    provision do)."""
+    def bounds(spec: FactSpec) -> tuple[str, str] | None:
+        return (lower(spec.name), upper(spec.name)) if spec.kind == FactKind.money else None
+
+    _READERS[:] = [[(s.name, s.read, bounds(s)) for s in VOCABULARY.values() if not s.per_need],
+                   [(s.name, s.read_need, bounds(s)) for s in VOCABULARY.values() if s.per_need]]
     return _READERS

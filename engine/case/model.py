@@ -140,9 +140,9 @@ class Expense(InputModel):
                                           "power and heating (strøm og oppvarming), insurance (forsikring), mortgage "
                                           "repayment (avdrag på boliglån, which builds the owner's assets), child "
                                           "support the applicant pays (barnebidrag) or another necessary expense.")
-    monthly_amount: Kroner | None = Field(None, description="Beløp per måned. Absent: the expense is known, its "
-                                                            "monthly amount is not (a bill whose period is not "
-                                                            "given).")
+    monthly_amount: Kroner | None = Field(None, description="Beløp per måned — what the expense comes to a month. "
+                                                            "Absent: the expense is known, its monthly amount is not "
+                                                            "(a bill whose period is not given).")
 
 
 class RightStatus(StrEnum):

@@ -70,3 +70,15 @@ def to_kroner(ore: int) -> Decimal:
 def whole_kroner(ore: int) -> Decimal:
     """Whole øre rounded to whole kroner, half up: how the guideline calculation shows its lines."""
     return to_kroner(ore).quantize(_WHOLE_KRONE, rounding=ROUND_HALF_UP)
+
+
+def kroner_text(kroner: Decimal) -> str:
+    """Kroner as a person reads them: `24 000 kr`, `6 639.99 kr`."""
+    return f"{kroner:,.2f} kr".replace(",", " ").replace(".00 kr", " kr")
+
+
+def kroner_range(least: int, most: int | None) -> str:
+    """An amount known to lie between two bounds (øre; `most` None: no limit): `≥ 24 000 kr`, `0–5 000 kr`."""
+    if most is None:
+        return f"≥ {kroner_text(to_kroner(least))}"
+    return f"{kroner_text(to_kroner(least)).removesuffix(' kr')}–{kroner_text(to_kroner(most))}"

@@ -13,20 +13,23 @@ is checked against a short whitelist — nothing is ever passed to `eval`. What 
     outcome("5-1")                  the outcome another rule has concluded for a question
     need_outcome("5-1")             in a rule answered per need: the outcome concluded for the same need
     known(fact_or_definition)       whether the case gives the fact (never unknown itself)
+    shown(condition)                whether the case shows the condition true (never unknown itself)
 
 A fact the case does not give is *unknown*; so is an outcome not (yet) concluded. `and`/`or`/`not` follow
 Kleene's strong three-valued logic, so a condition over an unknown fact can still be decided when the known
-parts settle it (False and unknown is False).
+parts settle it (False and unknown is False). A comparison of amounts is decided on the amounts' bounds
+(`engine.case.facts`): true when it holds for every amount within them, false when for none — so "income of
+24 000 kr covers a need of 16 000 kr" is true whatever the unrecorded savings add.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from engine.case.facts import VOCABULARY, FactKind
+from engine.case.facts import VOCABULARY, FactKind, lower, upper
 
 
 class ConditionError(ValueError):
@@ -70,6 +73,20 @@ class Compare:
     op: str  # "<", "<=", ">", ">=", "==", "!="
     left: Value
     right: Value
+    # A comparison of numbers as `sum(c * fact) + constant op 0` read on bounds: ((name of the fact's least, name of
+    # its most, c), ...) and the constant — for a count, both names are the fact's own. None for codes and flags.
+    bounds: tuple[tuple[tuple[str, str, int], ...], Any] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        difference = Arith("-", self.left, self.right)
+        if any(isinstance(side, OutcomeRef) or (isinstance(side, Const) and isinstance(side.value, str | bool))
+               for side in (self.left, self.right)) or any(
+                VOCABULARY[name].kind not in NUMERIC_KINDS for name in facts_in(difference)):
+            return
+        terms, constant = linear_terms(difference)
+        object.__setattr__(self, "bounds", (tuple(
+            (lower(name), upper(name), c) if VOCABULARY[name].kind == FactKind.money else (name, name, c)
+            for name, c in sorted(terms.items()) if c), constant))
 
 
 @dataclass(frozen=True)
@@ -81,6 +98,13 @@ class InSet:
 @dataclass(frozen=True)
 class Known:
     name: str  # a fact
+
+
+@dataclass(frozen=True)
+class Shown:
+    """True when the condition is definitely true on what the case gives, false otherwise: "the record shows"."""
+
+    item: Condition
 
 
 @dataclass(frozen=True)
@@ -99,7 +123,7 @@ class Not:
 
 
 Value = Const | FactRef | OutcomeRef | Arith
-Condition = Const | Compare | InSet | Known | And | Or | Not
+Condition = Const | Compare | InSet | Known | Shown | And | Or | Not
 
 NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -148,7 +172,17 @@ class _Parser:
             return Compare("==", ref, Const(True))
         if isinstance(node, ast.Call) and _call_name(node) == "known":
             return self._known(node)
+        if isinstance(node, ast.Call) and _call_name(node) == "shown":
+            return self._shown(node)
         raise ConditionError(f"not a condition: {ast.unparse(node)!r}")
+
+    def _shown(self, node: ast.Call) -> Condition:
+        if len(node.args) != 1:
+            raise ConditionError("shown() takes one condition")
+        condition = self._boolean(node.args[0])
+        if questions_in(condition):  # "not concluded" cannot be told from "not concluded yet"
+            raise ConditionError(f"shown() of a condition on outcome(): {ast.unparse(node)!r}")
+        return Shown(condition)
 
     def _known(self, node: ast.Call) -> Condition:
         if len(node.args) != 1 or not isinstance(node.args[0], ast.Name):
@@ -259,7 +293,7 @@ def parse_value(source: str, definitions: Mapping[str, str] | None = None) -> Va
 def _children(node) -> tuple:
     if isinstance(node, And | Or):
         return node.items
-    if isinstance(node, Not):
+    if isinstance(node, Not | Shown):
         return (node.item,)
     if isinstance(node, Arith | Compare):
         return (node.left, node.right)
@@ -318,15 +352,49 @@ _COMPARE = {
 }
 
 
+def _range(bounds: tuple, facts: Mapping[str, Any]) -> tuple[Any, Any]:
+    """The least and the most `sum(c * fact) + constant` can be on the facts' bounds (None: not bounded so)."""
+    terms, least = bounds
+    most = least
+    for low_name, high_name, c in terms:
+        low, high = facts.get(low_name), facts.get(high_name)
+        if c < 0:
+            low, high = high, low
+        least = None if least is None or low is None else least + c * low
+        most = None if most is None or high is None else most + c * high
+    return least, most
+
+
+def _decided(op: str, least: Any, most: Any) -> bool | None:
+    """`x op 0` for every x from `least` to `most` (True), for none (False), or it depends (None)."""
+    if op in ("==", "!="):
+        equal = True if least is not None and most is not None and least >= 0 >= most else \
+            False if (least is not None and least > 0) or (most is not None and most < 0) else None
+        return equal if op == "==" or equal is None else not equal
+    if op in (">", ">="):  # x > 0  is  -x < 0
+        op, least, most = {">": "<", ">=": "<="}[op], None if most is None else -most, None if least is None else -least
+    compare = _COMPARE[op]
+    if most is not None and compare(most, 0):
+        return True
+    if least is not None and not compare(least, 0):
+        return False
+    return None
+
+
 def truth(node: Condition, facts: Mapping[str, Any], outcomes: Mapping[str, str]) -> bool | None:
-    """Kleene truth value: True, False, or None for unknown."""
+    """Kleene truth value: True, False, or None for unknown. `facts` are the observations (with the money facts'
+    bounds): a comparison of numbers is decided when the bounds settle it."""
     if isinstance(node, Const):
         return bool(node.value)
     if isinstance(node, Known):
         return node.name in facts
     if isinstance(node, Compare):
+        if node.bounds is not None:
+            return _decided(node.op, *_range(node.bounds, facts))
         left, right = value_of(node.left, facts, outcomes), value_of(node.right, facts, outcomes)
         return None if left is None or right is None else _COMPARE[node.op](left, right)
+    if isinstance(node, Shown):
+        return truth(node.item, facts, outcomes) is True
     if isinstance(node, InSet):
         subject = value_of(node.subject, facts, outcomes)
         return None if subject is None else subject in node.options

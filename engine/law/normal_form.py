@@ -3,17 +3,23 @@
 `normal_form(C, True)` lists the conjunctions under which C is *definitely true*, `normal_form(C, False)` those
 under which it is *definitely false* (Kleene). Negation never reaches a literal: `not` swaps the two forms, and a
 comparison's false form is the negated comparison, which — like every literal on a fact — holds only where the
-fact is known. So the literals are purely positive: none tests for the absence of a fact except `known(...)`
-written in a rule file. The compiler (`engine.run.compiler`) turns each conjunction into one durable-rules rule;
-the solver (`engine.verify.solver`) decides whether two conditions can hold together.
+fact is known. A comparison of amounts is read on the amounts' bounds (`engine.case.facts.lower`/`upper`): it is
+definitely true when it holds at the end of the bounds that is worst for it — `means >= need` when the least the
+means can be is at least the most the need can be — and a bound that does not exist (no upper limit) cannot
+satisfy it. So the literals are purely positive: none tests for the absence of a fact except `known(...)` and
+`shown(...)` written in a rule file, which read the case as it is and never wait for a conclusion. The compiler
+(`engine.run.compiler`) turns each conjunction into one durable-rules rule; the solver (`engine.verify.solver`)
+decides whether two conditions can hold together.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from engine.case.facts import fact_of, lower
 from engine.law.expressions import (
     MIRRORED,
     NEGATED,
@@ -28,7 +34,7 @@ from engine.law.expressions import (
     Not,
     Or,
     OutcomeRef,
-    linear_terms,
+    Shown,
 )
 
 MAX_CONJUNCTIONS = 20_000
@@ -40,7 +46,8 @@ class TooLarge(ConditionError):
 
 @dataclass(frozen=True)
 class IsKnown:
-    """The case gives the fact (`present`), or does not."""
+    """The case gives the fact (`present`), or does not. `fact` may also name a money fact's bound (`lower`,
+    `upper`): whether the case bounds it so."""
 
     fact: str
     present: bool
@@ -66,11 +73,12 @@ class OutcomeIs:
 
 @dataclass(frozen=True)
 class Linear:
-    """sum(coefficient * fact) + constant `op` 0, over money and count facts (each known: see IsKnown)."""
+    """sum(coefficient * value) + constant `op` 0, where each value is a count fact or a money fact's bound (each
+    present: see IsKnown)."""
 
-    terms: tuple[tuple[str, int], ...]  # sorted by fact, no zero coefficients
+    terms: tuple[tuple[str, int], ...]  # sorted by name, no zero coefficients
     constant: int
-    op: str  # < <= > >= ==
+    op: str  # < <= > >=
 
 
 Literal = IsKnown | Equals | OutcomeIs | Linear
@@ -80,16 +88,18 @@ DNF = list[Conjunction]  # [] is "never"; [()] is "always"
 
 def normal_form(node: Condition, want: bool = True) -> DNF:
     """The conjunctions under which `node` is definitely `want`, without repeated literals or conjunctions."""
-    return simplify(_form(node, want))
+    return simplify(disjunctive(node, want, _literals))
 
 
-def _form(node: Condition, want: bool) -> DNF:
+def disjunctive(node: Condition, want: bool, leaf: Callable[[Condition, bool], list[tuple]]) -> list[tuple]:
+    """The conjunctions under which `node` is `want`, over what `leaf` makes of each comparison, membership,
+    known() and shown() (`leaf(node, want)`: the conjunctions under which that one is `want`)."""
     if isinstance(node, Const):
         return [()] if bool(node.value) == want else []
     if isinstance(node, Not):
-        return _form(node.item, not want)
+        return disjunctive(node.item, not want, leaf)
     if isinstance(node, And | Or):
-        parts = [_form(item, want) for item in node.items]
+        parts = [disjunctive(item, want, leaf) for item in node.items]
         if isinstance(node, And) == want:  # T(and) and F(or): every part must hold
             size = 1
             for part in parts:
@@ -98,11 +108,42 @@ def _form(node: Condition, want: bool) -> DNF:
                 raise TooLarge(f"a condition with more than {MAX_CONJUNCTIONS} alternatives")
             return [sum(choice, ()) for choice in itertools.product(*parts)]
         return [conjunction for part in parts for conjunction in part]
+    return leaf(node, want)
+
+
+def _literals(node: Condition, want: bool) -> DNF:
     if isinstance(node, Known):
         return [(IsKnown(node.name, want),)]
+    if isinstance(node, Shown):
+        shown = normal_form(node.item, True)
+        return shown if want else _complement(shown)
     if isinstance(node, InSet):
         return _membership(node, want)
     return _comparison(node if want else Compare(NEGATED[node.op], node.left, node.right))
+
+
+def _complement(dnf: DNF) -> DNF:
+    """The conjunctions under which no conjunction of `dnf` holds (literals on facts only: see `shown`)."""
+    result: DNF = [()]
+    for conjunction in dnf:
+        alternatives = [alternative for literal in conjunction for alternative in _negated(literal)]
+        if len(result) * len(alternatives) > MAX_CONJUNCTIONS:
+            raise TooLarge(f"a condition with more than {MAX_CONJUNCTIONS} alternatives")
+        result = simplify([kept + alternative for kept in result for alternative in alternatives])
+    return result
+
+
+def _negated(literal: Literal) -> DNF:
+    if isinstance(literal, IsKnown):
+        return [(IsKnown(literal.fact, not literal.present),)]
+    if isinstance(literal, Equals):
+        return [(IsKnown(literal.fact, False),),
+                (IsKnown(literal.fact, True), Equals(literal.fact, literal.value, not literal.equal))]
+    if isinstance(literal, Linear):
+        present = _guards(name for name, _ in literal.terms)
+        return [(IsKnown(guard.fact, False),) for guard in present] + \
+            [present + (Linear(literal.terms, literal.constant, NEGATED[literal.op]),)]
+    raise ConditionError(f"shown() of a condition on outcome(): {literal}")
 
 
 def _membership(node: InSet, want: bool) -> DNF:
@@ -129,23 +170,60 @@ def _comparison(node: Compare) -> DNF:
             raise ConditionError(f"compare a fact, not an expression, with {right.value!r}")
         return [(IsKnown(left.name, True), Equals(left.name, right.value, op == "=="))]
 
-    terms, constant = linear_terms(left, 1)
-    right_terms, right_constant = linear_terms(right, -1)
-    for name, coefficient in right_terms.items():
-        terms[name] = terms.get(name, 0) + coefficient
-    constant += right_constant
-    # Every fact the comparison names must be known, even one whose terms cancel: the value of a term over an
-    # unknown fact is unknown (`expressions.value_of`).
-    known = tuple(IsKnown(name, True) for name in sorted(terms))
-    nonzero = tuple(sorted((name, c) for name, c in terms.items() if c))
-    if not nonzero:  # both sides constant once the facts are known: decide now
-        return [known] if _holds(op, constant) else []
-    if op == "!=":
-        return [known + (Linear(nonzero, constant, "<"),), known + (Linear(nonzero, constant, ">"),)]
-    return [known + (Linear(nonzero, constant, op),)]
+    if node.bounds is None:
+        raise ConditionError(f"compare a code or a flag with a literal, not with another fact: {node}")
+    terms, constant = node.bounds
+    if node.op == "!=":
+        return _bounded(terms, constant, "<") + _bounded(terms, constant, ">")
+    if node.op == "==":
+        return [below + above for below in _bounded(terms, constant, "<=") for above in _bounded(terms, constant, ">=")]
+    return _bounded(terms, constant, node.op)
 
 
-def _holds(op: str, value: int) -> bool:
+def _bounded(terms: tuple, constant: int, op: str) -> DNF:
+    """`sum(c * fact) + constant op 0` for every value within the facts' bounds: on the most the sum can be for
+    < and <=, on the least for > and >= (a count fact's bounds are the fact itself)."""
+    on_most = op in ("<", "<=")
+    chosen = tuple(sorted(((high if (c > 0) == on_most else low), c) for low, high, c in terms))
+    present = _guards(name for name, _ in chosen)
+    if not chosen:  # both sides constant: decide now
+        return [present] if satisfies(constant, op) else []
+    return [present + (Linear(chosen, constant, op),)]
+
+
+def _guards(names: Iterable[str]) -> tuple[IsKnown, ...]:
+    """"The values a comparison reads are there": a count fact, a money fact's upper bound — not a money fact's lower
+    bound, which always is (0 at least: `engine.case.facts`)."""
+    return tuple(IsKnown(name, True) for name in names if name != lower(fact_of(name)))
+
+
+def holds(literal: Literal, facts: dict[str, Any], outcomes: dict[str, str]) -> bool:
+    """Whether a literal holds on the observations and the concluded outcomes — what its compiled pattern matches."""
+    if isinstance(literal, IsKnown):
+        return (literal.fact in facts) == literal.present
+    if isinstance(literal, Equals):
+        return literal.fact in facts and (facts[literal.fact] == literal.value) == literal.equal
+    if isinstance(literal, OutcomeIs):
+        outcome = outcomes.get(literal.question)
+        return outcome is not None and (outcome == literal.outcome) == literal.equal
+    total = literal.constant
+    for name, coefficient in literal.terms:
+        value = facts.get(name)
+        if value is None:
+            return False
+        total += coefficient * value
+    return satisfies(total, literal.op)
+
+
+def reads(literal: Literal) -> tuple[str, ...]:
+    """What a literal reads off the case: fact names and money facts' bounds (an outcome literal: nothing)."""
+    if isinstance(literal, Linear):
+        return tuple(name for name, _ in literal.terms)
+    return () if isinstance(literal, OutcomeIs) else (literal.fact,)
+
+
+def satisfies(value: Any, op: str) -> bool:
+    """`value op 0`."""
     return {"<": value < 0, "<=": value <= 0, ">": value > 0, ">=": value >= 0, "==": value == 0,
             "!=": value != 0}[op]
 

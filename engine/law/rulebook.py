@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from engine.case.facts import VOCABULARY
+from engine.case.facts import VOCABULARY, fact_of
 from engine.case.rates import RateTable, load_rate_table
 from engine.law.expressions import (
     NEED_SUFFIX,
@@ -35,6 +35,8 @@ from engine.law.expressions import (
     parse_value,
     questions_in,
 )
+from engine.law.jointly import joint_conditions
+from engine.law.normal_form import DNF, Conjunction, OutcomeIs, normal_form, reads
 from engine.law.schema import (
     Act,
     AmountSpec,
@@ -123,6 +125,51 @@ class Rule:
     @cached_property
     def depends_on(self) -> frozenset[str]:
         return frozenset(questions_in(self.effective))
+
+    @cached_property
+    def depends_on_outcomes(self) -> frozenset[tuple[str, str]]:
+        """`depends_on` as `true_form_reads` names a question: ("outcome", q)."""
+        return frozenset(("outcome", question) for question in self.depends_on)
+
+    @cached_property
+    def true_form(self) -> DNF:
+        """The conjunctions under which the rule's effective condition is definitely true: what the compiler
+        compiles, and what the answer reads to tell what would settle an undetermined question."""
+        return normal_form(self.effective, True)
+
+    @cached_property
+    def true_form_reads(self) -> tuple[tuple[Conjunction, frozenset[str], frozenset[str], tuple[frozenset, ...]], ...]:
+        """Each conjunction of `true_form` with what it reads: the facts its literals read (a money fact for its
+        bounds), the questions whose outcome it asks about, and literal by literal what each is about (its facts,
+        or ("outcome", q))."""
+        found = []
+        for conjunction in self.true_form:
+            about = tuple(frozenset({("outcome", literal.question)}) if isinstance(literal, OutcomeIs) else
+                          frozenset(fact_of(name) for name in reads(literal)) for literal in conjunction)
+            found.append((conjunction, frozenset(fact for part in about for fact in part if isinstance(fact, str)),
+                          frozenset(literal.question for literal in conjunction if isinstance(literal, OutcomeIs)),
+                          about))
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class Joint:
+    """An outcome the rules of a question conclude together (`engine.law.jointly`): every value the facts the case
+    leaves out can have makes one of `rules` true, though none of them is definitely true on the case."""
+
+    id: str  # "<the question's provision>/jointly-<outcome>-<n>"
+    question: str
+    outcome: str
+    rules: tuple[Rule, ...]
+    condition: Condition
+
+    @cached_property
+    def facts(self) -> frozenset[str]:
+        return frozenset(facts_in(self.condition))
+
+    @cached_property
+    def true_form(self) -> DNF:
+        return normal_form(self.condition, True)
 
 
 @dataclass(frozen=True)
@@ -214,6 +261,25 @@ class RuleSet:
         for rule in self.rules:
             grouped[rule.question].append(rule)
         return grouped
+
+    @cached_property
+    def joints(self) -> dict[str, tuple[Joint, ...]]:
+        """By question: the outcomes its rules conclude together (`engine.law.jointly`)."""
+        def premises(question: str) -> list[tuple[str, Condition]]:
+            return [(rule.outcome, rule.effective) for rule in self.rules_by_question[question]]
+
+        found: dict[str, tuple[Joint, ...]] = {}
+        answered = self.questions | self.need_questions
+        for question, rules in self.rules_by_question.items():
+            by_id = {rule.id: rule for rule in rules}
+            prefix = answered[question].id_prefix + ("/per-need" if question in self.need_questions else "")
+            found[question] = tuple(
+                Joint(f"{prefix}/jointly-{outcome}-{index}", question, outcome,
+                      tuple(by_id[rule_id] for rule_id in origin), condition)
+                for outcome in dict.fromkeys(rule.outcome for rule in rules)
+                for index, (origin, condition) in enumerate(joint_conditions(
+                    ((rule.id, rule.effective) for rule in rules if rule.outcome == outcome), premises), 1))
+        return found
 
     @cached_property
     def question_order(self) -> list[str]:

@@ -6,6 +6,7 @@ question in dependency order, and reports the same `Record`s the durable-rules r
 
     rule    concludes            its effective condition is definitely true   (T form)
             ruled_out            its effective condition is definitely false  (F form)
+    joint   concludes_jointly    its condition is definitely true (the rules of a question conclude together)
     duty    duty_applies         `applies_when` is definitely true
             duty_not_applicable  `applies_when` is definitely false
             duty_fulfilled       `fulfilled_when` is definitely true
@@ -65,6 +66,10 @@ class OracleEngine:
                     outcomes.add(rule.outcome)
                 if False in values:
                     records.append(Record(rule.id, Firing.ruled_out))
+            for joint in ruleset.joints[question]:
+                if True in truths(joint.condition, facts, concluded):
+                    records.append(Record(joint.id, Firing.concludes_jointly))
+                    outcomes.add(joint.outcome)
             concluded[question] = outcomes
         for duty in ruleset.duties:
             applies = truths(duty.applies, facts, concluded)

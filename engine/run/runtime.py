@@ -41,12 +41,15 @@ from engine.run.compiler import CASE, OUTCOME, catch_all, durable_rule, false_fo
 _LOCK = threading.Lock()
 _SIDS = itertools.count()
 _NOT_HANDLED = 1
+# The case fact as durable-rules reads it: compact (no spaces for its parser to skip) and flat (no cycles to check).
+_FACT_JSON = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 
 
 class Firing(StrEnum):
     """What a compiled durable-rules rule records when it matches."""
 
     concludes = "concludes"  # a rule's condition is true: its conclusion holds
+    concludes_jointly = "concludes_jointly"  # the rules of a question conclude an outcome together (a `Joint`)
     ruled_out = "ruled_out"  # a rule's condition is false
     duty_applies = "duty_applies"
     duty_not_applicable = "duty_not_applicable"
@@ -117,7 +120,7 @@ def run_session(ruleset: NativeRuleset, facts: list[dict[str, Any]],
     with _LOCK:
         try:
             for fact in facts:
-                result = assert_fact(handle, json.dumps({"sid": sid, **fact}))
+                result = assert_fact(handle, _FACT_JSON({"sid": sid, **fact}))
                 if result[0] == _NOT_HANDLED:  # cannot happen with the catch-all rules; never ignore it
                     raise RuntimeError("durable-rules handled no rule for a fact")
                 state_handle = result[1]
@@ -175,9 +178,12 @@ class DurableEngine:
 
         for rule in ruleset.rules:
             conclusion = {"t": OUTCOME, "q": rule.question, "o": rule.outcome, "r": rule.id}
-            add(rule.id, Firing.concludes, true_form(rule.effective), conclusion)
+            add(rule.id, Firing.concludes, rule.true_form, conclusion)
             if self.records_ruled_out:
                 add(rule.id, Firing.ruled_out, false_form(rule.effective))
+        for joint in (joint for joints in ruleset.joints.values() for joint in joints):
+            conclusion = {"t": OUTCOME, "q": joint.question, "o": joint.outcome, "r": joint.id}
+            add(joint.id, Firing.concludes_jointly, joint.true_form, conclusion)
         for duty in ruleset.duties:
             add(duty.id, Firing.duty_applies, true_form(duty.applies))
             add(duty.id, Firing.duty_not_applicable, false_form(duty.applies))

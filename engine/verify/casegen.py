@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import random
+import re
 import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -321,38 +322,70 @@ Path = tuple[str | int, ...]
 NOT_UNKNOWN_WHEN_ABSENT = {"Case.case_id", "Case.rate_table"}
 
 
-def holes(data: dict, model: type[BaseModel] = Case, path: Path = ()) -> list[tuple[Path, type[BaseModel], str]]:
-    """Every optional field the case leaves out (unknown), at any depth: (path, model, field name)."""
+def holes(data: dict, model: type[BaseModel] = Case, path: Path = (), given: bool = False
+          ) -> list[tuple[Path, type[BaseModel], str]]:
+    """Every optional field the case leaves out (unknown), at any depth: (path, model, field name). With `given`,
+    every optional field the case gives instead: the fields that leaving out would make unknown."""
     found = []
     for name, field in model.model_fields.items():
         key = field.alias or name
         inner, _, _ = _strip(field.annotation)
+        may_be_unknown = not field.is_required() and field.default is None and \
+            f"{model.__name__}.{name}" not in NOT_UNKNOWN_WHEN_ABSENT
         if data.get(key) is None:
-            if not field.is_required() and field.default is None and \
-                    f"{model.__name__}.{name}" not in NOT_UNKNOWN_WHEN_ABSENT:
+            if may_be_unknown and not given:
                 found.append((path + (key,), model, name))
             continue
+        if may_be_unknown and given:
+            found.append((path + (key,), model, name))
         if isinstance(inner, type) and issubclass(inner, BaseModel):
-            found += holes(data[key], inner, path + (key,))
+            found += holes(data[key], inner, path + (key,), given)
         elif get_origin(inner) is list:
             item_type = _strip(get_args(inner)[0])[0]
             if isinstance(item_type, type) and issubclass(item_type, BaseModel):
                 for index, item in enumerate(data[key]):
-                    found += holes(item, item_type, path + (key, index))
+                    found += holes(item, item_type, path + (key, index), given)
     return found
 
 
-def fill(data: dict, hole: tuple[Path, type[BaseModel], str], src: Source, rulebook: Rulebook) -> dict:
-    """The case with one unknown field given a (generated) value."""
+def hole_at(path: str) -> tuple[Path, type[BaseModel], str]:
+    """The hole a case-field path names, as `missing_facts` writes it (`household.children[1].age`)."""
+    parts: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        parts.append(int(index) if index else name)
+    model: type[BaseModel] = Case
+    for position, part in enumerate(parts):
+        if isinstance(part, int):
+            continue
+        name = next(n for n, f in model.model_fields.items() if part in (n, f.alias))
+        if position == len(parts) - 1:
+            return tuple(parts), model, name
+        inner, _, _ = _strip(model.model_fields[name].annotation)
+        model = _strip(get_args(inner)[0])[0] if get_origin(inner) is list else inner
+    raise ValueError(f"not a path to a field: {path}")
+
+
+def fill(data: dict, hole: tuple[Path, type[BaseModel], str], src: Source, rulebook: Rulebook,
+         absent: int | None = None) -> dict:
+    """The case with one unknown field given a (generated) value, and the objects around it if they are absent
+    too. `absent` (out of 10) is how often an optional field inside the value is left out (0: none)."""
     path, model, name = hole
     field = model.model_fields[name]
-    ctx = Context(decision_date=data["decision_date"], absent=src.choice([3, 0, 6]), rulebook=rulebook)
+    ctx = Context(decision_date=data["decision_date"], absent=src.choice([3, 0, 6]) if absent is None else absent,
+                  rulebook=rulebook)
     value = ABSENT
     while value is ABSENT:
         value = _value(field.annotation, list(field.metadata), f"{model.__name__}.{name}", src, ctx)
     result = copy.deepcopy(data)
     target = result
     for part in path[:-1]:
-        target = target[part]
+        target = target[part] if isinstance(part, int) else target.setdefault(part, {})
     target[path[-1]] = value
     return result
+
+
+def complete(data: dict, src: Source, rulebook: Rulebook) -> dict:
+    """The case with every unknown field, at any depth, given a value: one completion of it."""
+    while found := holes(data):
+        data = fill(data, found[0], src, rulebook, absent=0)
+    return data

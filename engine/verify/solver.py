@@ -2,8 +2,9 @@
 
 Each pair of conjunctions is solved: codes and flags by trying the values the literals name, known/unknown by the
 `known` literals, premise outcomes by the outcomes their questions can have, and the money and count sums by
-Fourier–Motzkin elimination over whole øre ≥ 0. A solution is confirmed by evaluating both conditions on it, so
-a reported overlap is never an artefact of the solver.
+Fourier–Motzkin elimination over whole øre ≥ 0. A money fact the literals read is tried known (both bounds equal
+to it), bounded (its least below its most) and unbounded above, as far as the literals allow. A solution is
+confirmed by evaluating both conditions on it, so a reported overlap is never an artefact of the solver.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fractions import Fraction
 from math import ceil, floor
 from typing import Any
 
-from engine.case.facts import VOCABULARY, FactKind
+from engine.case.facts import VOCABULARY, FactKind, as_observed, fact_of, lower, upper
 from engine.law.expressions import Condition, truth
 from engine.law.normal_form import Conjunction, Equals, IsKnown, Linear, OutcomeIs, normal_form
 
@@ -72,8 +73,43 @@ def _placeholder(name: str) -> Any:
     return {FactKind.boolean: False, FactKind.code: "other"}.get(kind, 0)
 
 
+_MODES = ("known", "bounded", "open")  # a money fact known exactly, between two bounds, or bounded below only
+_MAX_MODE_CHOICES = 256
+
+
+def _modes(fact: str, present: set[str], absent: set[str]) -> list[str]:
+    """The ways a money fact may be given that agree with the conjunction's `known` literals on it and its bounds."""
+    allowed = []
+    for mode in _MODES:
+        has = {fact: mode == "known", lower(fact): True, upper(fact): mode != "open"}
+        if all(has[name] for name in present if name in has) and not any(has[name] for name in absent if name in has):
+            allowed.append(mode)
+    return allowed
+
+
+def _numbers(linear: list[Linear], money: list[str], modes: tuple[str, ...]) -> dict[str, int] | None:
+    """Whole numbers for the literals with each money fact given as `modes` says: a known fact's bounds are one
+    number, a bounded fact's least is below its most."""
+    rename: dict[str, str] = {}
+    constraints: list[Linear] = []
+    for fact, mode in zip(money, modes, strict=True):
+        if mode == "known":
+            rename[lower(fact)] = rename[upper(fact)] = fact
+        elif mode == "bounded":
+            constraints.append(Linear(((lower(fact), 1), (upper(fact), -1)), 1, "<="))
+    for literal in linear:
+        terms: dict[str, int] = {}
+        for name, coefficient in literal.terms:
+            if name == upper(fact_of(name)) and modes[money.index(fact_of(name))] == "open":
+                return None  # no upper bound to read
+            terms[rename.get(name, name)] = terms.get(rename.get(name, name), 0) + coefficient
+        constraints.append(Linear(tuple(sorted((n, c) for n, c in terms.items() if c)), literal.constant, literal.op))
+    return _linear_solution(constraints)
+
+
 def solve(conjunction: Conjunction, outcomes_of: dict[str, set[str]]) -> tuple[dict, dict] | None:
-    """Facts and premise outcomes under which every literal holds, or None when they contradict."""
+    """Facts (as the engines read them: `engine.case.facts.as_observed`) and premise outcomes under which every
+    literal holds, or None when they contradict."""
     present = {lit.fact for lit in conjunction if isinstance(lit, IsKnown) and lit.present}
     absent = {lit.fact for lit in conjunction if isinstance(lit, IsKnown) and not lit.present}
     if present & absent:
@@ -87,7 +123,7 @@ def solve(conjunction: Conjunction, outcomes_of: dict[str, set[str]]) -> tuple[d
         if not fitting:
             return None
         outcomes[question] = fitting[0]
-    facts: dict[str, Any] = {}
+    known: dict[str, Any] = {}
     equalities = [lit for lit in conjunction if isinstance(lit, Equals)]
     for name in {lit.fact for lit in equalities}:
         tests = [lit for lit in equalities if lit.fact == name]
@@ -96,14 +132,28 @@ def solve(conjunction: Conjunction, outcomes_of: dict[str, set[str]]) -> tuple[d
         fitting = [v for v in candidates if all((v == t.value) == t.equal for t in tests)]
         if not fitting:
             return None
-        facts[name] = fitting[0]
-    numbers = _linear_solution([lit for lit in conjunction if isinstance(lit, Linear)])
-    if numbers is None:
-        return None
-    facts.update(numbers)
-    for name in present - facts.keys():
-        facts[name] = _placeholder(name)
-    return facts, outcomes
+        known[name] = fitting[0]
+    linear = [lit for lit in conjunction if isinstance(lit, Linear)]
+    named = present | absent | {name for lit in linear for name, _ in lit.terms}
+    money = sorted({fact_of(name) for name in named if VOCABULARY[fact_of(name)].kind == FactKind.money})
+    choices = list(itertools.islice(itertools.product(*(_modes(f, present, absent) for f in money)),
+                                    _MAX_MODE_CHOICES))
+    for modes in choices:
+        numbers = _numbers(linear, money, modes)
+        if numbers is None:
+            continue
+        bounds = {}
+        for fact, mode in zip(money, modes, strict=True):
+            if mode == "known":
+                known[fact] = numbers.get(fact, 0)
+            else:
+                bounds[fact] = (numbers.get(lower(fact), 0), numbers.get(upper(fact), 0) if mode == "bounded" else None)
+        known.update((name, value) for name, value in numbers.items() if fact_of(name) not in money)
+        for name in present - known.keys():
+            if fact_of(name) not in money:
+                known[name] = _placeholder(name)
+        return as_observed(known, bounds), outcomes
+    return None
 
 
 def together(first: Condition, second: Condition, outcomes_of: dict[str, set[str]]) -> tuple[dict, dict] | None:
