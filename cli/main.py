@@ -63,14 +63,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     if args.format == "digisos" and args.jobs is not None:
         return _fail("--jobs is for cases, one a line (JSON Lines), not for --format digisos")
+    if args.pdf is not None and args.format != "letter":
+        return _fail("--pdf is for --format letter")
     if args.format == "digisos":  # a JsonSoknad (NAV's application): cli/digisos.py
         from cli.digisos import evaluate_soknad_file
 
-        return evaluate_soknad_file(args.file, args.decision_date)
-    if args.decision_date is not None:
-        return _fail("--decision-date is for --format digisos; a case carries its own decision_date")
-    if args.pdf is not None and args.format != "letter":
-        return _fail("--pdf is for --format letter")
+        return evaluate_soknad_file(args.file, args.decision_date, args.documentation_deadline)
+    if args.decision_date is not None or args.documentation_deadline is not None:
+        return _fail("--decision-date and --documentation-deadline are for --format digisos; a case carries its "
+                     "own decision_date")
     if args.jobs is not None or args.file.endswith(".jsonl") or args.file == "-":  # many cases: cli/bulk.py
         if args.format != "case":
             return _fail(f"--format {args.format} is for one case; many cases are answered as JSON, one a line")
@@ -180,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
                                "evaluate it with N worker processes, answers in input order, one line each")
     evaluate.add_argument("--decision-date", help="with --format digisos: the decision date, YYYY-MM-DD (default: "
                                                   "today); an application has none of its own")
+    evaluate.add_argument("--documentation-deadline",
+                          help="with --format digisos: the last day for the documents asked for, YYYY-MM-DD "
+                               "(default: REGELMOTOR_DOCUMENTATION_DEADLINE_DAYS, 14, days after the decision date)")
     evaluate.set_defaults(run=cmd_evaluate)
     rules = commands.add_parser("rules", help="list the rule and duty catalogue")
     rules.set_defaults(run=cmd_rules)

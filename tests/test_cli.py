@@ -130,4 +130,7 @@ def test_letter_prints_the_draft_and_writes_it_as_a_pdf(tmp_path):
     assert done.stdout.startswith("UTKAST TIL VEDTAK")
     assert "[FYLLES UT: Kontorets avgjørelse om stønad i særlige tilfeller, etter skjønn]" in done.stdout
     assert pdf.read_bytes().startswith(b"%PDF-")
-    assert _run("evaluate", "--pdf", str(pdf), "examples/kindergarten-bill.json").returncode == 2
+    for form, example in (("case", "examples/kindergarten-bill.json"),
+                          ("digisos", "examples/digisos/kindergarten-bill.json")):
+        refused = _run("evaluate", "--format", form, "--pdf", str(pdf), example)
+        assert refused.returncode == 2 and "--pdf is for --format letter" in refused.stderr

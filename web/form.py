@@ -24,7 +24,8 @@ from engine.case.model import Case
 
 # The case file's order: the case, then who, then the economy, then the application, the services and the record.
 ORDER = ["case_id", "decision_date", "household", "applicant", "income", "assets", "expenses", "economic_rights",
-         "work", "residence", "request", "life_situation", "services", "conditions", "participation", "rate_table"]
+         "work", "education", "residence", "request", "life_situation", "services", "conditions", "participation",
+         "rate_table"]
 CASE_FIELDS = ("case_id", "decision_date")  # shown together as "Saken"
 
 
