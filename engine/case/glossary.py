@@ -68,6 +68,10 @@ class Glossary:
             label = entry.label
         return ": ".join(entries if entries and entries[-1] == label else [*entries, label])
 
+    def knows(self, path: str) -> bool:
+        """Whether the glossary names this case-field path (list positions aside)."""
+        return _without_positions(path) in self.fields
+
     def hint(self, path: str) -> str | None:
         entry = self.fields.get(_without_positions(path))
         return entry.hint if entry else None
