@@ -1,4 +1,4 @@
-"""In-process throughput and latency of full evaluations, the cost of each stage, and the pure-Python oracle.
+"""In-process throughput and latency of full evaluations, the cost of each stage, and the compiled evaluator.
 
     .venv/bin/python benchmarks/inprocess.py [--evaluations 20000] [--generated 300] [--json results.json]
 
@@ -11,7 +11,7 @@ Printed, from one run:
   1. evaluations/s and p50/p99 latency, for the mix and for each part of it;
   2. the split of one evaluation's cost: validation, fact derivation, the durable-rules session, building the
      answer (each stage timed on its own over the same cases, so the parts add up to about the whole);
-  3. the same with the pure-Python reference evaluator (engine/run/oracle.py) in place of durable-rules, and the
+  3. the same with the compiled evaluator (engine/run/compiled.py) in place of durable-rules, and the
      ratios — of whole evaluations, and of the engine stage alone.
 Times are wall-clock (time.perf_counter_ns); the machine's load when the run started is printed with them, and
 so is the rate per second of this process's CPU time, which other load on a shared machine disturbs much less.
@@ -31,7 +31,7 @@ from engine.answer.build import AnswerBuilder
 from engine.case.facts import observe
 from engine.case.model import Case
 from engine.evaluate import Evaluator
-from engine.run.oracle import OracleEngine
+from engine.run.compiled import CompiledEngine
 
 
 def full_evaluations(evaluator: Evaluator, bodies: list[dict], count: int) -> dict[str, float]:
@@ -83,7 +83,7 @@ def stage_costs(evaluator: Evaluator, bodies: list[dict], rounds: int) -> dict[s
 def run(evaluations: int, generated: int) -> dict[str, Any]:
     durable = Evaluator()
     durable.warm_up()
-    oracle = Evaluator(rulebook=durable.rulebook, engine=OracleEngine(), rates=durable.rates)
+    compiled = Evaluator(rulebook=durable.rulebook, engine=CompiledEngine(), rates=durable.rates)
     parts = mix(generated, rulebook=durable.rulebook)
     parts["mix"] = parts["examples"] + parts["generated"]
     results: dict[str, Any] = {"machine": machine(), "evaluations": evaluations, "generated": generated,
@@ -91,17 +91,17 @@ def run(evaluations: int, generated: int) -> dict[str, Any]:
     for bodies in parts.values():  # warm every cache and code path once
         for body in bodies:
             durable.evaluate(Case.model_validate(body))
-            oracle.evaluate(Case.model_validate(body))
+            compiled.evaluate(Case.model_validate(body))
     gc.collect()
     for name, bodies in parts.items():
         results[f"durable/{name}"] = full_evaluations(durable, bodies, evaluations if name == "mix" else
                                                       max(evaluations // 4, len(bodies)))
-    results["oracle/mix"] = full_evaluations(oracle, parts["mix"], max(evaluations // 4, len(parts["mix"])))
+    results["compiled/mix"] = full_evaluations(compiled, parts["mix"], max(evaluations // 4, len(parts["mix"])))
     rounds = max(1, evaluations // 4 // len(parts["mix"]))
     results["stages/durable"] = stage_costs(durable, parts["mix"], rounds)
-    results["stages/oracle"] = stage_costs(oracle, parts["mix"], rounds)
-    results["ratio/full"] = results["durable/mix"]["per_second"] / results["oracle/mix"]["per_second"]
-    results["ratio/engine"] = results["stages/oracle"]["engine"] / results["stages/durable"]["engine"]
+    results["stages/compiled"] = stage_costs(compiled, parts["mix"], rounds)
+    results["ratio/full"] = results["durable/mix"]["per_second"] / results["compiled/mix"]["per_second"]
+    results["ratio/engine"] = results["stages/compiled"]["engine"] / results["stages/durable"]["engine"]
     return results
 
 
@@ -111,18 +111,18 @@ def table(results: dict[str, Any]) -> str:
              f"cases: {results['cases']['examples']} scenarios + {results['cases']['generated']} generated",
              "", "| evaluator | cases | evaluations | evaluations/s | per CPU-second | p50 (ms) | p99 (ms) |",
              "|---|---|---:|---:|---:|---:|---:|"]
-    for key in ("durable/mix", "durable/examples", "durable/generated", "oracle/mix"):
+    for key in ("durable/mix", "durable/examples", "durable/generated", "compiled/mix"):
         row = results[key]
         evaluator, cases = key.split("/")
         lines.append(f"| {evaluator} | {cases} | {row['evaluations']} | {row['per_second']:,.0f} | "
                      f"{row['per_cpu_second']:,.0f} | {row['p50_ms']:.3f} | {row['p99_ms']:.3f} |")
-    lines += ["", "| stage (µs per evaluation, mix) | durable-rules | oracle |", "|---|---:|---:|"]
-    durable, oracle = results["stages/durable"], results["stages/oracle"]
+    lines += ["", "| stage (µs per evaluation, mix) | durable-rules | compiled |", "|---|---:|---:|"]
+    durable, compiled = results["stages/durable"], results["stages/compiled"]
     for stage in durable:
-        lines.append(f"| {stage} | {durable[stage]:.1f} | {oracle[stage]:.1f} |")
-    lines.append(f"| total | {sum(durable.values()):.1f} | {sum(oracle.values()):.1f} |")
-    lines += ["", f"durable-rules / oracle: whole evaluations {results['ratio/full']:.2f}× the oracle's rate; "
-                  f"engine stage {results['ratio/engine']:.2f}× the oracle's speed (above 1: durable-rules is faster)"]
+        lines.append(f"| {stage} | {durable[stage]:.1f} | {compiled[stage]:.1f} |")
+    lines.append(f"| total | {sum(durable.values()):.1f} | {sum(compiled.values()):.1f} |")
+    lines += ["", f"durable-rules / compiled: whole evaluations {results['ratio/full']:.2f}× its rate; "
+                  f"engine stage {results['ratio/engine']:.2f}× its speed (above 1: durable-rules is faster)"]
     return "\n".join(lines)
 
 

@@ -10,9 +10,13 @@ from engine.case.facts import observe
 from engine.case.model import Case
 from engine.case.rates import RateTable
 from engine.law.rulebook import Rulebook, RuleSet, load_rulebook
+from engine.run.compiled import CompiledEngine
 from engine.run.runtime import DurableEngine
 
 DEFAULT_HORIZON_DAYS = 366
+# The engines an Evaluator can run, by the name the service's setting and the command line use: durable-rules (the
+# service's engine, the default), or the same firings from one generated Python function per rule set (bulk runs).
+ENGINES = {"durable": DurableEngine, "compiled": CompiledEngine}
 
 
 class LawNotEncoded(ValueError):
@@ -23,7 +27,7 @@ class Evaluator:
     """Evaluates cases against one rule book. `rates` replaces the rule book's national rate table (a
     municipality's own); a case may still bring its own. A decision date more than `horizon_days` ahead is refused."""
 
-    def __init__(self, rulebook: Rulebook | None = None, engine: DurableEngine | None = None,
+    def __init__(self, rulebook: Rulebook | None = None, engine: DurableEngine | CompiledEngine | None = None,
                  rates: RateTable | None = None, horizon_days: int = DEFAULT_HORIZON_DAYS) -> None:
         self.rulebook = rulebook or load_rulebook()
         self.engine = engine or DurableEngine()

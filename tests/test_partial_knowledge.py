@@ -18,7 +18,7 @@ from digisos.service import evaluate_soknad
 from engine.case.model import Case
 from engine.case.rates import RateTable
 from engine.evaluate import Evaluator
-from engine.run.oracle import OracleEngine
+from engine.run.compiled import CompiledEngine
 from tests.conftest import ROOT, essence, load_example
 
 SINGLE_PARENT = load_example(ROOT / "examples" / "savings-not-recorded.json")["case"]
@@ -30,8 +30,9 @@ def _decisions(evaluator: Evaluator, body: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def oracle(evaluator) -> Evaluator:
-    return Evaluator(rulebook=evaluator.rulebook, engine=OracleEngine(), rates=evaluator.rates)
+def compiled(evaluator) -> Evaluator:
+    """The compiled evaluator, recording rules ruled out too: the edges checked on another engine."""
+    return Evaluator(rulebook=evaluator.rulebook, engine=CompiledEngine(ruled_out=True), rates=evaluator.rates)
 
 
 # --- the acceptance cases ------------------------------------------------------------------------------------
@@ -109,7 +110,7 @@ def test_missing_facts_name_the_item_and_the_field_and_those_that_alone_settle_c
 LOW_WAGES = copy.deepcopy(SINGLE_PARENT) | {"income": [{"kind": "wages", "monthly_amount": 10_000}]}
 
 
-def test_an_undetermined_answer_says_at_which_amount_the_outcome_changes(evaluator, oracle):
+def test_an_undetermined_answer_says_at_which_amount_the_outcome_changes(evaluator, compiled):
     decision = _decisions(evaluator, LOW_WAGES)["18"]  # need 16 000 kr, wages 10 000 kr, savings not recorded
     assert (decision.outcome, decision.missing_facts) == ("undetermined", ["assets"])
     ranges = [(s.outcome, s.at_least, s.at_most, s.paths) for s in decision.settles]
@@ -118,7 +119,7 @@ def test_an_undetermined_answer_says_at_which_amount_the_outcome_changes(evaluat
                                           "living is at most 5 999.99 kr"
     for savings, outcome in (("5999.99", "entitled"), ("6000", "not_entitled")):  # the rules agree at the edge
         body = LOW_WAGES | {"assets": [{"kind": "bank_deposit", "value": savings, "needed_for_daily_living": False}]}
-        assert _decisions(oracle, body)["18"].outcome == outcome
+        assert _decisions(compiled, body)["18"].outcome == outcome
     assert [(s.outcome, s.at_least, s.at_most) for s in _decisions(evaluator, LOW_WAGES)["19"].settles] == [
         ("discretionary", 6000, None), ("not_applicable", 0, Decimal("5999.99"))]
 
@@ -138,7 +139,7 @@ def _need_decisions(evaluator: Evaluator, body: dict) -> dict:
     return {d.question: d for d in need.decisions}
 
 
-def test_when_every_value_makes_one_rule_or_the_other_true_the_outcome_is_settled_jointly(evaluator, oracle):
+def test_when_every_value_makes_one_rule_or_the_other_true_the_outcome_is_settled_jointly(evaluator, compiled):
     evaluation = evaluator.evaluate(Case.model_validate(NOT_YET_JUDGED))
     decision = next(d for d in evaluation.needs[0].decisions if d.question == "18")
     assert decision.outcome == "not_entitled"
@@ -147,7 +148,7 @@ def test_when_every_value_makes_one_rule_or_the_other_true_the_outcome_is_settle
     for judged in (True, False):
         need = NOT_YET_JUDGED["request"]["needs"][0] | {"part_of_living_costs": judged}
         body = NOT_YET_JUDGED | {"request": {"acute_need": False, "needs": [need]}}
-        assert _need_decisions(oracle, body)["18"].outcome == "not_entitled"
+        assert _need_decisions(compiled, body)["18"].outcome == "not_entitled"
     short = copy.deepcopy(NOT_YET_JUDGED)
     short["request"]["needs"][0]["amount"] = 30_000  # part of the living costs, the means may not cover it
     decision = _need_decisions(evaluator, short)["18"]

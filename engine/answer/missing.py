@@ -50,8 +50,8 @@ class Missing:
 
     def ruled_out(self, rule: Rule) -> bool:
         """Whether the rule's condition is definitely false: as the engine recorded it, when it records that
-        (the oracle, `DurableEngine(ruled_out=True)`); else read off the rule's condition tree in the same
-        three-valued logic, on the same facts and concluded outcomes — exactly the F form's meaning."""
+        (`DurableEngine(ruled_out=True)`, `CompiledEngine(ruled_out=True)`); else read off the rule's condition
+        tree in the same three-valued logic, on the same facts and concluded outcomes — exactly the F form's meaning."""
         if self.fired is not None:
             return (rule.id, _RULED_OUT) in self.fired
         if rule.id not in self._false:
