@@ -120,8 +120,8 @@ OUTCOMES = {"5-1": {"entitled", "not_entitled"}}
     ("outcome('5-1') == 'entitled'", "outcome('5-1') in ('not_entitled',)"),
     ("individual_plan_consent in ('consented', 'refused')", "individual_plan_consent == 'not_asked'"),
     ("acute_need and not shown(income_total >= kr(10))", "income_total >= kr(10)"),
-    ("income_total + assets_not_needed_for_daily_living >= kr(10)", "not shown(income_total >= kr(10) - "
-                                                                   "assets_not_needed_for_daily_living)"),
+    ("income_total + bank_deposits_not_needed >= kr(10)", "not shown(income_total >= kr(10) - "
+                                                                   "bank_deposits_not_needed)"),
 ])
 def test_conditions_that_cannot_hold_together(first, second):
     assert check.together(parse_condition(first), parse_condition(second), OUTCOMES) is None

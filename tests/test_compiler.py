@@ -27,7 +27,7 @@ CONDITIONS = [
     "outcome('5-1') != 'entitled' or not acute_need",
     "outcome('5-1') in ('entitled', 'not_entitled')",
     "income_total == expenses_total",
-    "acute_need and not shown(income_total + assets_not_needed_for_daily_living >= expenses_total)",
+    "acute_need and not shown(income_total + bank_deposits_not_needed >= expenses_total)",
     "shown(lawful_residence or income_total > kr(100)) or individual_plan_consent == 'refused'",
     "not shown(individual_plan_consent in ('consented', 'refused') and expenses_total <= income_total)",
 ]

@@ -42,7 +42,7 @@ def _case_test(literal: IsKnown | Equals | Linear) -> Any:
     if isinstance(literal, Equals):
         return _durable_compare(literal.fact, "==" if literal.equal else "!=", literal.value)
     terms, constant, op = dict(literal.terms), literal.constant, literal.op
-    pivot = next((name for name, coefficient in literal.terms if abs(coefficient) == 1), None)
+    pivot = _pivot(literal)
     if pivot is None:
         raise ConditionError(f"cannot compile a comparison where every fact is counted twice: {literal}")
     if terms[pivot] == -1:  # -pivot + rest op 0  <=>  pivot op' rest
@@ -50,6 +50,35 @@ def _case_test(literal: IsKnown | Equals | Linear) -> Any:
         constant, op = -constant, MIRRORED[op]
     rest = {name: -c for name, c in terms.items() if name != pivot}  # pivot op -(rest + constant)
     return _durable_compare(pivot, op, _durable_sum(rest, -constant))
+
+
+def _pivot(literal: Linear) -> str | None:
+    """The fact a comparison is written on (its left side): the first counted once."""
+    return next((name for name, coefficient in literal.terms if abs(coefficient) == 1), None)
+
+
+def _case_tests(literals: list[IsKnown | Equals | Linear]) -> list[IsKnown | Equals | Linear]:
+    """A conjunction's tests on the case fact, as durable-rules' alpha network best takes them.
+
+    That network walks the tests depth first and keeps every matching next test pending on a stack of 64
+    (MAX_STACK_SIZE in its events.c); more is error 303, which a case with every fact known reached once a few
+    facts were added. A test of "the fact is known" matches whenever the case gives the fact, so it is left out
+    where it adds nothing: a test on a property the fact lacks does not match, so "known" is redundant before a
+    test whose left side is that fact. Only a fact a comparison reads on its right side is tested for first: there
+    a missing property is an error, not a mismatch. Value tests come first, since fewer of them match.
+    """
+    lefts = {lit.fact for lit in literals if isinstance(lit, Equals)} | {
+        _pivot(lit) for lit in literals if isinstance(lit, Linear)}
+    kept = [lit for lit in literals if not (isinstance(lit, IsKnown) and lit.present and lit.fact in lefts)]
+
+    def rank(literal: IsKnown | Equals | Linear) -> int:
+        if isinstance(literal, IsKnown):
+            return 1
+        if isinstance(literal, Linear) and len(literal.terms) > 1:
+            return 2  # after the tests that the facts on its right side are known
+        return 0
+
+    return sorted(kept, key=rank)
 
 
 def _durable_sum(terms: dict[str, int], constant: Any) -> Any:
@@ -81,7 +110,8 @@ def _durable_compare(name: str, op: str, right: Any) -> Any:
 
 def durable_rule(conjunction: Conjunction) -> dict:
     """One durable-rules rule: the case fact, joined with one conclusion fact per question it tests."""
-    case_tests = [{"t": CASE}] + [_case_test(lit) for lit in conjunction if not isinstance(lit, OutcomeIs)]
+    case_tests = [{"t": CASE}] + [_case_test(lit) for lit in _case_tests(
+        [lit for lit in conjunction if not isinstance(lit, OutcomeIs)])]
     patterns = [{"case": {"$and": case_tests}}]
     by_question: dict[str, list[OutcomeIs]] = {}
     for lit in conjunction:
