@@ -60,7 +60,8 @@ def test_the_generated_source_holds_only_the_rule_files_constants(evaluator):
     called = {node.func.id if isinstance(node.func, ast.Name) else node.func.attr
               for node in ast.walk(tree) if isinstance(node, ast.Call)}
     assert called <= {"record", "get", "add", "set", "any"}
-    assert all(type(node.value) in (str, int, bool, type(None)) for node in ast.walk(tree) if isinstance(node, ast.Constant))
+    assert all(type(node.value) in (str, int, bool, type(None)) for node in ast.walk(tree)
+               if isinstance(node, ast.Constant))
     assert not any(isinstance(node, ast.Import | ast.ImportFrom | ast.Lambda) for node in ast.walk(tree))
 
 
