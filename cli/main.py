@@ -58,7 +58,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.jobs is not None or args.file.endswith(".jsonl") or args.file == "-":  # many cases: cli/bulk.py
         from cli.bulk import evaluate_jsonl
 
-        return evaluate_jsonl(args.file, args.jobs or 1, settings=settings)
+        return evaluate_jsonl(args.file, args.jobs or 1, settings=settings, view=args.view)
     try:
         case = read_case(Path(args.file))
     except OSError as error:
@@ -68,7 +68,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     except ValidationError as error:
         return _fail(f"{args.file}: {_first_error(error)}")
     try:
-        evaluation = settings.evaluator().evaluate(case)
+        evaluator = settings.evaluator()
+        evaluation = evaluator.evaluate(case) if args.view == "full" else evaluator.evaluate_lean(case)
     except LawNotEncoded as error:
         return _fail(str(error))
     print(evaluation.model_dump_json(indent=2))
@@ -127,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--engine", choices=list(ENGINES),
                           help="durable: durable-rules, the service's engine (default; REGELMOTOR_ENGINE); compiled: "
                                "the same firings from generated Python, several times faster (for bulk runs)")
+    evaluate.add_argument("--view", choices=["lean", "full"], default="lean",
+                          help="lean: what is particular to the case (default); full: the whole Evaluation, with the "
+                               "rule book's texts, the trace and every digest (as the service's ?view=full)")
     evaluate.add_argument("--decision-date", help="with --format digisos: the decision date, YYYY-MM-DD (default: "
                                                   "today); an application has none of its own")
     evaluate.set_defaults(run=cmd_evaluate)

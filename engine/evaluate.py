@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from engine.answer.build import AnswerBuilder, AnswerCatalogue
-from engine.answer.models import Evaluation
+from engine.answer.models import Evaluation, LeanEvaluation
 from engine.case.facts import observe
 from engine.case.model import Case
 from engine.case.rates import RateTable
@@ -65,6 +65,14 @@ class Evaluator:
         return ruleset
 
     def evaluate(self, case: Case) -> Evaluation:
+        """The full answer (`?view=full`)."""
+        return self._builder(case, lean=False).build()
+
+    def evaluate_lean(self, case: Case) -> LeanEvaluation:
+        """The lean answer, the default: what is particular to the case (engine/answer/models.py)."""
+        return self._builder(case, lean=True).build_lean()
+
+    def _builder(self, case: Case, lean: bool) -> AnswerBuilder:
         ruleset = self.ruleset_on(case.decision_date)
         observations = observe(case, case.rate_table or self.rates)
         records = self.engine.run(ruleset, observations.values)
@@ -73,4 +81,4 @@ class Evaluator:
         need_records = {need_id: self.engine.run(ruleset, observations.values | facts)
                         for need_id, facts in observations.needs.items()}
         return AnswerBuilder(self.catalogue, ruleset, case, observations, records,
-                             self.engine.records_ruled_out, need_records).build()
+                             self.engine.records_ruled_out, need_records, lean=lean)

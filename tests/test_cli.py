@@ -13,14 +13,21 @@ def _run(*args):
 
 def test_evaluate_prints_an_evaluation_that_matches_the_example():
     path = EXAMPLES[0]
-    done = _run("evaluate", str(path))
+    expected = load_example(path)["expected"]
+    done = _run("evaluate", "--view", "full", str(path))
     assert done.returncode == 0, done.stderr
     evaluation = json.loads(done.stdout)
-    expected = load_example(path)["expected"]
     assert {d["question"]: d["outcome"] for d in evaluation["decisions"]} == expected["decisions"]
     assert {d["id"]: d["status"] for d in evaluation["duties"]} == expected["duties"]
     assert set(evaluation) == {"case_id", "decision_date", "law", "decisions", "needs", "duties", "warnings",
                                "trace", "receipt"}
+    done = _run("evaluate", str(path))  # lean by default: the open duties only, no trace
+    assert done.returncode == 0, done.stderr
+    lean = json.loads(done.stdout)
+    assert {d["question"]: d["outcome"] for d in lean["decisions"]} == expected["decisions"]
+    assert {d["id"]: d["status"] for d in lean["duties"]} == {
+        duty: status for duty, status in expected["duties"].items() if status == "open"}
+    assert set(lean) == {"case_id", "decision_date", "law", "decisions", "needs", "duties", "warnings", "receipt"}
 
 
 def test_a_case_that_gives_no_facts_at_all_is_answered(tmp_path):
