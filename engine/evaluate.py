@@ -49,10 +49,13 @@ class Evaluator:
                                 "future")
 
     def warm_up(self) -> None:
-        """Compile every rule set that some day can select, so no request pays for it."""
+        """Compile every rule set that some day can select, and build the parts of the answer that depend on it
+        alone, so no request pays for them."""
         starts = sorted({p.valid.valid_from for p in self.rulebook.provisions})
         for day in starts:
-            self.engine.prepare(self.rulebook.ruleset_on(day))
+            ruleset = self.rulebook.ruleset_on(day)
+            self.engine.prepare(ruleset)
+            self.catalogue.prepare(ruleset)
 
     def ruleset_on(self, day: dt.date) -> RuleSet:
         """The rule set in force on a decision date (checked as `check_date` does)."""

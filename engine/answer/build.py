@@ -77,7 +77,21 @@ class AnswerCatalogue:
         self._lean_duties: dict[tuple, LeanDuty] = {}
         self._trace_names: dict[tuple[int, str], tuple[str, ...]] = {}
         self._laws: dict[str, Law] = {}
+        self._conclusions: dict[str, dict[tuple[str, str], tuple[str, str]]] = {}
         self._items: dict[str, dict[str, Rule | Joint | Duty]] = {}
+
+    def prepare(self, ruleset: RuleSet) -> None:
+        """Build every part of an answer that depends on the rule set alone now, when it is loaded, rather than on
+        the first answer that needs it."""
+        self.law(ruleset), self.items(ruleset), self.conclusions(ruleset)
+        for rule in ruleset.rules:
+            self.basis(rule.spec.basis, rule.provision.act.id)
+        for provision in ruleset.provisions:
+            self.provision(provision), self.considerations(provision)
+        for duty in ruleset.duties:
+            self.basis(duty.spec.basis, duty.provision.act.id), self.duty_texts(duty), self.premises(duty)
+        for weighing in ruleset.weighings:
+            self.weighing(weighing)
 
     def basis(self, basis: Basis, own_act: str) -> LegalBasis:
         key = (basis.act or own_act, basis.section, basis.ledd, basis.punktum, basis.bokstav)
@@ -169,6 +183,15 @@ class AnswerCatalogue:
                 {duty.id: duty for duty in ruleset.duties}
         return self._items[ruleset.digest]
 
+    def conclusions(self, ruleset: RuleSet) -> dict[tuple[str, str], tuple[str, str]]:
+        """What each concluding firing of a rule set concludes: (item id, firing) -> (question, outcome)."""
+        if ruleset.digest not in self._conclusions:
+            self._conclusions[ruleset.digest] = {(rule.id, _CONCLUDES): (rule.question, rule.outcome)
+                                                 for rule in ruleset.rules} | {
+                (joint.id, _JOINTLY): (question, joint.outcome)
+                for question, joints in ruleset.joints.items() for joint in joints}
+        return self._conclusions[ruleset.digest]
+
     def law(self, ruleset: RuleSet) -> Law:
         if ruleset.digest not in self._laws:
             act = next(iter(ruleset.questions.values())).act
@@ -224,11 +247,11 @@ class AnswerBuilder:
         """The outcome of every question concluded in this session (the need's session also concludes the case's
         questions, which its need questions may ask about)."""
         concluded: dict[str, set[str]] = {q: set() for q in self.ruleset.rules_by_question}
-        for rule in self.ruleset.rules:
-            if (rule.id, _CONCLUDES) in self.fired:
-                concluded[rule.question].add(rule.outcome)
-        for question, joints in self.ruleset.joints.items():
-            concluded[question].update(joint.outcome for joint in joints if (joint.id, _JOINTLY) in self.fired)
+        conclusion_of = self.catalogue.conclusions(self.ruleset)
+        for record in self.records:  # a few dozen firings, rather than every rule and joint conclusion of the set
+            conclusion = conclusion_of.get((record.item_id, str(record.firing)))
+            if conclusion is not None:
+                concluded[conclusion[0]].add(conclusion[1])
         for question in self.questions:
             if len(concluded[question]) > 1:
                 raise ConflictError(f"question {question}: rules concluded {sorted(concluded[question])}")
