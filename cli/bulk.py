@@ -61,10 +61,13 @@ def evaluate_line(number: int, line: str) -> str:
         error = _problem("invalid-json", "The line is not valid JSON", "the line is empty")
         return json.dumps({"line": number, "error": error})
     try:
-        data = json.loads(line)
-        if isinstance(data, dict) and "case" in data and "expected" in data:
-            data = data["case"]
-        case = Case.model_validate(data)
+        try:  # a bare case, read in one pass by pydantic's own parser
+            case = Case.model_validate_json(line)
+        except ValidationError:  # a scenario file's object, or an error to report as below
+            data = json.loads(line)
+            if isinstance(data, dict) and "case" in data and "expected" in data:
+                data = data["case"]
+            case = Case.model_validate(data)
         evaluation = _evaluator.evaluate(case) if _view == "full" else _evaluator.evaluate_lean(case)
     except json.JSONDecodeError as decode_error:
         error = _problem("invalid-json", "The line is not valid JSON",

@@ -41,7 +41,7 @@ MARKS = ("Kari Nordmann", "01017012345", "987654.321", "987654")
 
 @pytest.fixture(scope="module")
 def expected(evaluator: Evaluator) -> dict:
-    return essence(evaluator.evaluate(Case.model_validate(KINDERGARTEN)))
+    return essence(evaluator.evaluate_lean(Case.model_validate(KINDERGARTEN)))
 
 
 def _problem(response, status: int, kind: str | None = None) -> dict:
@@ -507,7 +507,7 @@ def test_every_example_still_evaluates_strictly(client, evaluator):
         response = client.post("/v1/evaluations", json=case)
         assert response.status_code == 200, (path.stem, response.text[:300])
         assert essence(response.json()) == essence(
-            evaluator.evaluate(Case.model_validate(case)).model_dump(mode="json"))
+            evaluator.evaluate_lean(Case.model_validate(case)).model_dump(mode="json"))
 
 
 def test_the_digisos_endpoint_refuses_duplicate_keys_too(client):

@@ -531,10 +531,11 @@ def _json_number(value):
 
 @given(gen.cases())
 def test_the_http_answer_is_the_in_process_answer(evaluator, client, case):
-    response = client.post("/v1/evaluations", json=_json_number(gen.as_data(case)))
-    assert response.status_code == 200, response.text
-    over_http = response.json()
-    in_process = json.loads(evaluator.evaluate(case).model_dump_json())
-    for answer in (over_http, in_process):
-        answer["receipt"].pop("evaluated_at")
-    assert over_http == in_process
+    for view, answer in (("lean", evaluator.evaluate_lean), ("full", evaluator.evaluate)):
+        response = client.post(f"/v1/evaluations?view={view}", json=_json_number(gen.as_data(case)))
+        assert response.status_code == 200, response.text
+        over_http = response.json()
+        in_process = json.loads(answer(case).model_dump_json())
+        for both in (over_http, in_process):
+            both["receipt"].pop("evaluated_at")
+        assert over_http == in_process

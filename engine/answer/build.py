@@ -45,6 +45,7 @@ from engine.law.expressions import NEED_SUFFIX, questions_in, truth
 from engine.law.rulebook import UNDETERMINED, Duty, Joint, Rule, Rulebook, RuleSet, Weighing
 from engine.law.rulebook import Provision as ProvisionFile
 from engine.law.schema import Basis
+from engine.run.compiled import CompiledEngine
 from engine.run.runtime import Firing, Record
 
 _CACHE_LIMIT = 50_000  # answer parts kept per catalogue (each a few hundred bytes), so memory stays bounded
@@ -67,6 +68,7 @@ class AnswerCatalogue:
     def __init__(self, rulebook: Rulebook) -> None:
         self.rulebook = rulebook
         self.rule_files = dict(sorted(rulebook.file_digests.items()))
+        self.explainer = CompiledEngine(ruled_out=True)  # which rules are ruled out, for the missing facts
         self._bases: dict[tuple, LegalBasis] = {}
         self._provisions: dict[str, Provision] = {}
         self._duties: dict[str, tuple[Bilingual, Bilingual]] = {}
@@ -83,7 +85,7 @@ class AnswerCatalogue:
     def prepare(self, ruleset: RuleSet) -> None:
         """Build every part of an answer that depends on the rule set alone now, when it is loaded, rather than on
         the first answer that needs it."""
-        self.law(ruleset), self.items(ruleset), self.conclusions(ruleset)
+        self.law(ruleset), self.items(ruleset), self.conclusions(ruleset), self.explainer.prepare(ruleset)
         for rule in ruleset.rules:
             self.basis(rule.spec.basis, rule.provision.act.id)
         for provision in ruleset.provisions:
@@ -291,10 +293,13 @@ class AnswerBuilder:
 
     @property
     def missing(self) -> Missing:
-        """What the undetermined questions are missing (worked out only when one is)."""
+        """What the undetermined questions are missing (worked out only when one is). It needs to know which rules
+        are ruled out: the firings of the rules' F forms, which the engine records when it compiles them, and else
+        the compiled evaluator gives in one call (the same normal form, a few µs)."""
         if self._missing is None:
-            self._missing = Missing(self.rulebook, self.ruleset, self.observations, self.outcomes,
-                                    self.fired if self.records_ruled_out else None)
+            fired = self.fired if self.records_ruled_out else {
+                (r.item_id, str(r.firing)) for r in self.catalogue.explainer.run(self.ruleset, self.facts)}
+            self._missing = Missing(self.rulebook, self.ruleset, self.observations, self.outcomes, fired)
         return self._missing
 
     def _reason(self, rule: Rule, jointly: bool = False) -> dict[str, Any]:
