@@ -126,40 +126,37 @@ def test_an_undetermined_answer_says_at_which_amount_the_outcome_changes(evaluat
 
 # --- together: the rules of a question settle what none of them does alone ------------------------------------
 
-# The thesis's single parent asks for help with a kindergarten bill of 3 315 kr; the caseworker has not yet judged
-# whether it is part of the living costs. Part of them, the means (25 766 kr) cover the living costs (16 000 kr)
-# and the bill; not part of them, § 18 does not cover it. Not entitled under § 18 either way.
-NOT_YET_JUDGED = copy.deepcopy(SINGLE_PARENT)
-NOT_YET_JUDGED["request"] = {"acute_need": False, "needs": [{"id": "kindergarten", "kind": "kindergarten",
-                                                             "amount": 3315, "help_could_overcome_or_adapt": True}]}
-
-
-def _need_decisions(evaluator: Evaluator, body: dict) -> dict:
-    [need] = evaluator.evaluate(Case.model_validate(body)).needs
-    return {d.question: d for d in need.decisions}
+# 9 000 kr in wages, no one yet asked whether the client has a spouse: above a single adult's rate, below a couple's,
+# so § 18 entitles or it does not. Either way § 21 gives the forms of assistance: where § 18 entitles, and where it
+# does not, § 19 is open to discretion (a difficult situation help could overcome).
+SPOUSE_NOT_ASKED = {"decision_date": "2024-03-01",
+                    "household": {"shares_home_with_other_adults": False, "children": []},
+                    "income": [{"kind": "wages", "monthly_amount": 9000}], "assets": [], "expenses": [],
+                    "economic_rights": [], "work": {"can_support_self_through_work": False},
+                    "residence": {"lawful_residence": True}, "request": {"acute_need": False},
+                    "life_situation": {"difficult": True, "help_could_overcome_or_adapt": True}}
 
 
 def test_when_every_value_makes_one_rule_or_the_other_true_the_outcome_is_settled_jointly(evaluator, compiled):
-    evaluation = evaluator.evaluate(Case.model_validate(NOT_YET_JUDGED))
-    decision = next(d for d in evaluation.needs[0].decisions if d.question == "18")
-    assert decision.outcome == "not_entitled"
-    assert [(r.rule_id.rsplit("/", 1)[1], r.jointly) for r in decision.reasons] == [
-        ("need-outside-living-costs", True), ("need-covered-by-means", True)]
-    for judged in (True, False):
-        need = NOT_YET_JUDGED["request"]["needs"][0] | {"part_of_living_costs": judged}
-        body = NOT_YET_JUDGED | {"request": {"acute_need": False, "needs": [need]}}
-        assert _need_decisions(compiled, body)["18"].outcome == "not_entitled"
-    short = copy.deepcopy(NOT_YET_JUDGED)
-    short["request"]["needs"][0]["amount"] = 30_000  # part of the living costs, the means may not cover it
-    decision = _need_decisions(evaluator, short)["18"]
-    assert decision.outcome == "undetermined"  # not part of them settles it alone; the savings do only with it
-    assert decision.missing_facts == ["request.needs[0].part_of_living_costs", "assets"]
+    evaluation = evaluator.evaluate(Case.model_validate(SPOUSE_NOT_ASKED))
+    decisions = {d.question: d for d in evaluation.decisions}
+    assert (decisions["18"].outcome, decisions["19"].outcome) == ("undetermined", "undetermined")
+    assert decisions["21"].outcome == "forms_available"
+    assert [(r.rule_id.rsplit("/", 1)[1], r.jointly) for r in decisions["21"].reasons] == [
+        ("forms-of-assistance", True)]
+    assert any(entry.firing == "concludes_jointly" for entry in evaluation.trace)
+    for spouse in (True, False):
+        body = SPOUSE_NOT_ASKED | {"household": SPOUSE_NOT_ASKED["household"] | {"has_spouse_or_cohabitant": spouse}}
+        assert _decisions(compiled, body)["21"].outcome == "forms_available"
+    alone = SPOUSE_NOT_ASKED | {"life_situation": {"difficult": False}}  # not entitled: no § 19 to fall back on
+    decision = _decisions(evaluator, alone)["21"]
+    assert decision.outcome == "undetermined" and decision.missing_facts == ["household.has_spouse_or_cohabitant"]
 
 
 def test_a_joint_conclusion_shows_the_facts_of_the_rule_set_it_fired_in(evaluator):
-    # The need's joint conclusions read § 18's rules, which differ before and after 2022-09-01 under one id: the
-    # answer to a 2024 case is the same whether or not a 2015 case went first.
-    earlier = evaluator.evaluate(Case.model_validate(NOT_YET_JUDGED | {"decision_date": "2015-03-01"}))
-    later = Case.model_validate(NOT_YET_JUDGED)
-    assert any(r.jointly for need in earlier.needs for d in need.decisions for r in d.reasons)
+    # § 21's joint conclusions read § 18's rules, which differ before and after 2022-09-01 under one id: the answer
+    # to a 2024 case is the same whether or not a 2015 case went first.
+    earlier = evaluator.evaluate(Case.model_validate(SPOUSE_NOT_ASKED | {"decision_date": "2015-03-01"}))
+    later = Case.model_validate(SPOUSE_NOT_ASKED)
+    assert any(r.jointly for d in earlier.decisions for r in d.reasons)
     assert essence(evaluator.evaluate(later)) == essence(Evaluator().evaluate(later))

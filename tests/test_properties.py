@@ -303,23 +303,20 @@ def test_a_duty_only_moves_from_open_as_information_is_added(compiled, change):
 # --- partial knowledge: what the known facts settle is settled -----------------------------------------------
 
 
-# § 18 concluded jointly (engine/law/jointly.py): wages of 10 000 kr against a need of 16 000 kr, a car of 7 000 kr
-# not yet judged and 6 000 kr of a benefit not yet claimed. Counted, the car covers the need; not counted, the
-# benefit would. Either way not entitled — and so on the completion where the car is needed for daily living.
-CAR_NOT_JUDGED = tuple(
+# § 21 concluded jointly (engine/law/jointly.py): wages of 9 000 kr and no one yet asked whether there is a spouse,
+# so § 18 entitles (a couple's rate) or not (a single adult's); where it does not, § 19 is open to discretion. Forms
+# of assistance either way — and so on the completion where the client has a spouse.
+SPOUSE_NOT_ASKED = tuple(
     Case.model_validate({"decision_date": dt.date(2024, 3, 1), "household": {
-        "has_spouse_or_cohabitant": False, "shares_home_with_other_adults": False, "children": [{"age": 3}]},
-        "income": [{"kind": "wages", "monthly_amount": 10_000}],
-        "expenses": [{"kind": "housing", "monthly_amount": 4300}],
-        "assets": [{"kind": "vehicle", "value": 7000, **judged}],
-        "economic_rights": [{"kind": "housing_allowance", "status": "not_claimed", "expected_monthly_amount": 6000}],
+        "shares_home_with_other_adults": False, "children": [], **spouse},
+        "income": [{"kind": "wages", "monthly_amount": 9000}], "assets": [], "expenses": [], "economic_rights": [],
         "work": {"can_support_self_through_work": False}, "residence": {"lawful_residence": True},
-        "request": {"acute_need": False}})
-    for judged in ({}, {"needed_for_daily_living": True}))
+        "request": {"acute_need": False}, "life_situation": {"difficult": True, "help_could_overcome_or_adapt": True}})
+    for spouse in ({}, {"has_spouse_or_cohabitant": True}))
 
 
 @given(gen.pairs(gen.completed))
-@example((*CAR_NOT_JUDGED, "completed"))
+@example((*SPOUSE_NOT_ASKED, "completed"))
 def test_a_determined_outcome_holds_for_every_completion(evaluator, compiled, change):
     """(a) Soundness: whatever values the fields the case leaves out turn out to have, a determined outcome stays."""
     case, completion, _ = change

@@ -45,6 +45,8 @@ class Missing:
         self._waiting: dict[str, list[tuple[Rule, set[str]]]] = {}
         self._alone: dict[str, set[str]] = {}
         self._unknown = set(observations.unknown)
+        # what a literal may wait for: an unknown fact, or an undetermined question as ("outcome", q)
+        self._pending = self._unknown | {("outcome", q) for q, o in outcomes.items() if o == UNDETERMINED}
         self._regions: dict[tuple[str, str], dict[str, list[Interval]]] = {}
 
     def ruled_out(self, rule: Rule) -> bool:
@@ -64,16 +66,44 @@ class Missing:
         return paths
 
     def waiting(self, question: str) -> list[tuple[Rule, set[str]]]:
-        """The rules of the question that were not ruled out and miss something, with the paths they miss (the
-        questions a rule asks about come before it, and never round in a circle: `RuleSet.question_order`)."""
+        """The rules of the question that were not ruled out and miss something, with the paths they miss: those
+        behind the conjunctions of the rule that filling in could still make hold (the questions a rule asks about
+        come before it, and never round in a circle: `RuleSet.question_order`)."""
         found = self._waiting.get(question)
         if found is None:
             found = self._waiting[question] = []
             for rule in self.ruleset.rules_by_question[question]:
-                paths = self.unknown_paths(rule.facts, rule.depends_on)
-                if paths and not self.ruled_out(rule):  # a rule missing nothing cannot be settled by anything
+                if rule.facts.isdisjoint(self._unknown) and self._pending.isdisjoint(rule.depends_on_outcomes):
+                    continue  # waits for nothing
+                if self.ruled_out(rule):
+                    continue
+                paths = self._open_paths(rule) if len(rule.true_form_reads) > 1 else \
+                    self.unknown_paths(rule.facts, rule.depends_on)  # one conjunction, open as the rule is
+                if paths:  # a rule missing nothing cannot be settled by anything
                     found.append((rule, paths))
         return found
+
+    def _open_paths(self, rule: Rule) -> set[str]:
+        """The paths behind the conjunctions of a rule that filling in could still make hold. A conjunction waiting
+        for the literals another one waits for and more adds nothing: wherever it would hold, so does the other
+        (whose other literals hold already)."""
+        open_ = [(waits, facts, asks) for conjunction, facts, asks, about in rule.true_form_reads
+                 if (waits := self._waits(conjunction, about)) is not None]
+        kept = [(facts, asks) for waits, facts, asks in open_ if not any(other < waits for other, _, _ in open_)]
+        return self.unknown_paths(frozenset().union(*(facts for facts, _ in kept)),
+                                  frozenset().union(*(asks for _, asks in kept)))
+
+    def _waits(self, conjunction: Conjunction, about: tuple[frozenset, ...]) -> frozenset | None:
+        """The literals of the conjunction that wait for something — an unknown fact, an undetermined question
+        ("outcome", q) — or None when filling in can never make it hold: a literal reading only what the case gives
+        fails."""
+        waits, pending = [], self._pending
+        for literal, on in zip(conjunction, about, strict=True):
+            if not on.isdisjoint(pending):
+                waits.append(literal)
+            elif not holds(literal, self.facts, self.concluded):
+                return None
+        return frozenset(waits)
 
     def paths(self, question: str) -> list[str]:
         """The missing facts of an undetermined question, those that alone could settle it first."""

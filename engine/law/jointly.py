@@ -1,18 +1,21 @@
 """Outcomes the rules of a question conclude together, though none of them does alone.
 
-Rules are written one conclusion at a time, and the law's rules come in complementary pairs: "the means cover the
-need" (not entitled) and "the means do not cover it, but with the benefits not yet claimed they would" (not
-entitled as well). When the case leaves the means open between two bounds, neither rule is definitely true — yet
-every value the means can have makes one of them true, so the outcome is settled. Three-valued logic cannot see
-that by itself (it is `x < 5 or x >= 5` with x unknown), so the rule book adds what it needs: for the rules of one
-question and outcome, every consensus of two of their conditions on a complementary comparison — (p and X) or
-(not p and Y) holds whenever X and Y do — is a condition of its own, a *joint* conclusion, compiled and evaluated
-like any rule's. Resolution repeats until nothing new comes out.
+Rules are written one conclusion at a time, and where a rule's condition compares amounts, another's may compare
+them the other way: "the means cover the need" under one rule, "they do not" under another, both leading to one
+outcome by different roads. When the case leaves an amount open between two bounds, neither rule is definitely
+true — yet every value the amount can have makes one of them true, so the outcome is settled. Three-valued logic
+cannot see that by itself (it is `x < 5 or x >= 5` with x unknown), so the rule book adds what it needs: for the
+rules of one question and outcome, every consensus of two of their conditions on a complementary comparison of
+amounts — (p and X) or (not p and Y) holds whenever X and Y do — is a condition of its own, a *joint* conclusion,
+compiled and evaluated like any rule's. Resolution repeats until nothing new comes out.
 
-Only comparisons and memberships on facts are resolved on: every completion of a case decides them. A consensus
-that would keep a `known(...)` or `shown(...)` is left out: it reads the case as it is rather than the facts (and
-`not known(...)`, `not shown(...)` can turn false as facts are filled in), so a joint conclusion holds on every
-completion of the case, as its rules' conclusions do.
+Only comparisons of amounts are resolved on: they are what partial knowledge bounds (`engine.case.facts`), and
+every completion of a case decides them. Resolving on every flag and code as well would settle a few more cases
+whose unknown is a yes/no, at the price of thirty times the joint conclusions (63 against 2 in today's rule set)
+and a quarter of the time of every evaluation (docs/performance.md). A consensus that would keep a `known(...)` or
+`shown(...)` is left out: it reads the case as it is rather than the facts (and `not known(...)`, `not shown(...)`
+can turn false as facts are filled in), so a joint conclusion holds on every completion of the case, as its
+rules' conclusions do.
 
 A rule that asks for another question's outcome is read, for this purpose, with that question's rules in its place
 (`outcome("5-1") == "entitled"` as "one of the rules concluding it holds"): on a completion of a case each
@@ -77,26 +80,13 @@ class _Keys:
             return ("comparison", terms, constant, op)
         if id(node) not in self._texts:
             self._texts[id(node)] = (node, repr(node))
-        return ("atom", self._texts[id(node)][1], want, _kind(node))
-
-
-def _kind(node: Condition) -> str:
-    """"fact": a comparison or membership on facts, which every completion of a case makes true or false; "case":
-    a known() or shown() of the case as it is; "outcome": a test of a question's outcome."""
-    if isinstance(node, Known | Shown):
-        return "case"
-    sides = (node.left, node.right) if isinstance(node, Compare) else (node.subject,) if isinstance(node, InSet) else ()
-    return "outcome" if any(isinstance(side, OutcomeRef) for side in sides) else "fact"
+        return ("atom", self._texts[id(node)][1], want, isinstance(node, Known | Shown))  # reads the case as it is
 
 
 def _complement(key: tuple) -> tuple:
     if key[0] == "comparison":
         return (*key[:3], NEGATED[key[3]])
     return ("atom", key[1], not key[2], key[3])
-
-
-def _resolvable(key: tuple) -> bool:
-    return key[0] == "comparison" or key[3] == "fact"
 
 
 Term = tuple[dict, frozenset[str], bool]  # its atoms by key, the rules behind it, whether resolution derived it
@@ -149,13 +139,13 @@ def _close(terms: dict[frozenset, Term]) -> None:
 
 
 def _resolvents(first: frozenset, first_term: Term, second: frozenset, second_term: Term):
-    """What resolution derives from two conjunctions: for each comparison or membership on facts one has and the
-    other has the complement of, the rest of both — unless it contradicts itself or reads the case as it is."""
+    """What resolution derives from two conjunctions: for each comparison of amounts one has and the other has the
+    complement of, the rest of both — unless it contradicts itself or reads the case as it is."""
     for key in sorted(first):
-        if not _resolvable(key) or _complement(key) not in second:
+        if key[0] != "comparison" or _complement(key) not in second:
             continue
         term = (first - {key}) | (second - {_complement(key)})
-        if any(_complement(other) in term for other in term) or any(k[0] == "atom" and k[3] == "case" for k in term):
+        if any(_complement(other) in term for other in term) or any(k[0] == "atom" and k[3] for k in term):
             continue
         atoms = {**first_term[0], **second_term[0]}
         yield term, {k: atoms[k] for k in term}, first_term[1] | second_term[1]

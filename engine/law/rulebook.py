@@ -127,6 +127,11 @@ class Rule:
         return frozenset(questions_in(self.effective))
 
     @cached_property
+    def depends_on_outcomes(self) -> frozenset[tuple[str, str]]:
+        """`depends_on` as `true_form_reads` names a question: ("outcome", q)."""
+        return frozenset(("outcome", question) for question in self.depends_on)
+
+    @cached_property
     def true_form(self) -> DNF:
         """The conjunctions under which the rule's effective condition is definitely true: what the compiler
         compiles, and what the answer reads to tell what would settle an undetermined question."""
