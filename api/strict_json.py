@@ -24,9 +24,10 @@ off the event loop, so that it does not hold up the light requests beside it; a 
 (`model_validate_json`, in Rust), after the count above. Python's parser with the hooks that enforce the rules
 above runs only where pydantic's reading could differ from them, which a valid ordinary case never needs: when
 validation fails (so that a body's JSON problem is named before its fields'), when the body holds a number with 16
-or more digits or an exponent (it may not be read as written), a `\\u` escape (a lone surrogate, or a quote written
-as an escape), or when the keys the model was given are fewer than the keys the body holds (pydantic keeps the last
-of two equal keys: a duplicate). A case pydantic accepted is within `MAX_DEPTH`: the model is not that deep.
+or more digits or a very small exponent (pydantic reads it through a double), or when the keys the model was given
+are fewer than the keys the body holds (pydantic keeps the last of two equal keys: a duplicate). pydantic refuses
+what else strict JSON refuses (NaN, infinity, text that is not UTF-8, a lone surrogate), and the body is then read
+strictly. A case pydantic accepted is within `MAX_DEPTH`: the model is not that deep.
 
 And a case is validated in pydantic's strict JSON mode: a value must have the JSON type the schema documents —
 `"true"` or `1` is not a boolean, `"17"` or `17.0` is not an age, a number is not a date (and a date written as
@@ -250,10 +251,15 @@ def validate_strictly(model: type[M], data: Any) -> M:
 # --- the request and the route -------------------------------------------------------------------------------
 
 
-# What pydantic may read otherwise than strict JSON does (the module docstring): a number of 16 digits or more (a
-# double holds 15 exactly; digits of a string match too, and cost only the strict reading), an exponent, a \u escape.
-_SUSPECT = re.compile(rb"[0-9](?:\.?[0-9]){15}|[0-9][eE]|\\u")
-_KEY = re.compile(rb'"\s*:')  # a key's closing quote and its colon (a `\":` inside a string matches too: see below)
+# pydantic reads a JSON number for a Decimal through a double, so it may read a number otherwise than as written
+# where a double does not hold it: more than 15 significant digits, or an exponent so small that the number
+# underflows (one too large is infinity, which pydantic refuses). Suspect, then: a run of 16 digits and points, or an
+# exponent of -100 or less — in a string too (the strict reading then decides), never in an ordinary case.
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789.", b"0" * 11)
+_SUSPECT_NUMBERS = (b"0" * 16, b"e-000", b"E-000")
+# Escapes pydantic writes back as a quote, a colon or a space, which would let a string's text pass for a key in
+# the key count below (none needed: a quote is written \", a colon and a space as themselves).
+_KEY_LIKE_ESCAPES = (b"\\u0022", b"\\u003a", b"\\u003A", b"\\u0020")
 
 
 def read_body(body: bytes, model: type[BaseModel] | None, correlation: str | None) -> Any:
@@ -281,13 +287,20 @@ def read_body(body: bytes, model: type[BaseModel] | None, correlation: str | Non
 
 def _read_as_strict_json_would(body: bytes, instance: BaseModel) -> bool:
     """Whether pydantic's reading of a body it accepted is certainly what strict JSON would read: no suspect
-    number or escape, and every key of the body given to the model. Keys are counted in the body and in the model's
-    own JSON of what it was given, the same way; a string's `\":` matches in both, written alike (no \\u escapes),
-    so only a key pydantic dropped — the first of two equal keys — makes the counts differ."""
-    if _SUSPECT.search(body):
+    number, and every key of the body given to the model — counted in the body and in the model's own JSON of what
+    it was given, so only a key pydantic dropped (the first of two equal keys) makes the counts differ. (A lone
+    surrogate escape pydantic refuses itself, and the body is then read strictly.)"""
+    numbers = body.translate(_DIGITS_AS_ZERO)
+    if any(suspect in numbers for suspect in _SUSPECT_NUMBERS) or any(escape in body for escape in _KEY_LIKE_ESCAPES):
         return False
     given = instance.model_dump_json(exclude_unset=True, by_alias=True).encode()
-    return len(_KEY.findall(body)) == len(_KEY.findall(given))
+    return _keys(body) == _keys(given)
+
+
+def _keys(text: bytes) -> int:
+    """The keys of a JSON text, and the `\\":` sequences inside its strings, which the model's JSON of the same
+    strings holds alike (whitespace between a key and its colon taken out first)."""
+    return text.translate(None, b" \t\r\n").count(b'":')
 
 
 def inexact_number(error: InexactNumber, correlation: str | None) -> Problem:
