@@ -21,7 +21,7 @@ import tempfile
 import time
 from typing import Any
 
-from cases import ROOT, machine, mix, report
+from cases import ROOT, machine, machine_line, mix, report
 from http_load import regelmotor
 
 
@@ -50,7 +50,7 @@ def run_once(path: str, jobs: int, engine: str, view: str, flags: bool) -> dict[
 
 def table(results: dict[str, Any]) -> str:
     m = results["machine"]
-    lines = [f"machine: {m['cpu']}, {m['cores']} cores; Python {m['python']}; load average at start {m['load']}",
+    lines = [machine_line(m),
              f"{results['cases']} cases (input {results['input_bytes'] / 1e6:,.0f} MB), --jobs {results['jobs']}",
              "", "| engine | answer | seconds | cases/s | output (GB) | bytes per answer | exit |",
              "|---|---|---:|---:|---:|---:|---:|"]

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from cases import DEFAULT_GENERATED, machine, mix, percentile, report  # noqa: I001 — puts the project on sys.path
+from cases import DEFAULT_GENERATED, machine, machine_line, mix, percentile, report  # noqa: I001 — puts the project on sys.path
 
 from engine.answer.build import AnswerBuilder
 from engine.case.facts import observe
@@ -141,7 +141,7 @@ def run(evaluations: int, generated: int, engines: list[str], views: list[str]) 
 
 def table(results: dict[str, Any]) -> str:
     m = results["machine"]
-    lines = [f"machine: {m['cpu']}, {m['cores']} cores; Python {m['python']}; load average at start {m['load']}",
+    lines = [machine_line(m),
              f"cases: {results['cases']['examples']} scenarios + {results['cases']['generated']} generated",
              "", "| engine | answer | cases | evaluations | evaluations/s | per CPU-second | p50 (ms) | p99 (ms) |",
              "|---|---|---|---:|---:|---:|---:|---:|"]

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from cases import ROOT, example_bodies, machine, report  # noqa: I001 — puts the project on sys.path
+from cases import ROOT, example_bodies, machine, machine_line, report  # noqa: I001 — puts the project on sys.path
 
 from engine.case.facts import observe
 from engine.case.model import Case
@@ -154,7 +154,7 @@ def case_growth(rounds: int) -> list[dict[str, Any]]:
 
 def table(results: dict[str, Any]) -> str:
     m = results["machine"]
-    lines = [f"machine: {m['cpu']}, {m['cores']} cores; Python {m['python']}; load average at start {m['load']}", "",
+    lines = [machine_line(m), "",
              "| rule files | rules + duties (all) | in force, 2009 act | durable-rules rules compiled (2009 act) | "
              "compile all (s) | whole evaluation (µs) | engine: durable-rules (µs) | engine: compiled (µs) |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|"]

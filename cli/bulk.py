@@ -2,7 +2,7 @@
 
 Each input line is a case (or a scenario file's object, `{"case": …, "expected": …}`). Each output line, in input
 order and as soon as it and every line before it are done, is that case's answer as compact JSON — lean by default
-(a third of the bytes and less time; `--view full` for the whole Evaluation) — or, when
+(under a third of the bytes, and less time; `--view full` for the whole Evaluation) — or, when
 the line cannot be answered, `{"line": n, "error": {…}}` with n counted from 1 and the error shaped as the HTTP
 service's problem details (type, title, detail, and the path and message of every invalid field; never the
 case's values). A blank line is an error too, so output line n always answers input line n.
