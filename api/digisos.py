@@ -32,13 +32,14 @@ from api.settings import Settings
 from api.strict_json import StrictJsonRoute
 from digisos.answer import DigisosEvaluation
 from digisos.schema import MAX_VIOLATIONS, SoknadInvalid
-from digisos.service import evaluate_soknad
+from digisos.service import DeadlineBeforeDecision, evaluate_soknad
 from engine.case.types import CalendarDate
 from engine.evaluate import Evaluator, LawNotEncoded
 
 TAG = "digisos"
 PATH = "/v1/digisos/soknad/evaluations"
-ONCE = "given more than once; give the decision date once (vedtaksdatoen oppgis én gang)"
+ONCE = "given more than once; give it once (oppgis én gang)"
+BEFORE = "before the decision date; the deadline is on or after it (fristen kan ikke være før vedtaksdatoen)"
 log = logging.getLogger(SERVICE_LOGGER)
 
 _Soknad = Annotated[dict[str, Any], WithJsonSchema({
@@ -102,17 +103,27 @@ def router(evaluator: Evaluator, settings: Settings) -> APIRouter:
         decision_date: Annotated[CalendarDate | None, Query(
             description="Vedtaksdato — the date to evaluate as of (YYYY-MM-DD). An application has no decision "
                         "date of its own; default: today.")] = None,
+        documentation_deadline: Annotated[CalendarDate | None, Query(
+            description="Frist for dokumentasjon — the last day for the documents the candidate "
+                        "`dokumentasjonkrav` events ask for (YYYY-MM-DD), not before the decision date. Default: "
+                        f"{settings.documentation_deadline_days} days after the decision date "
+                        "(REGELMOTOR_DOCUMENTATION_DEADLINE_DAYS).")] = None,
     ) -> Response:
         correlation = correlation_id(request)
-        if len(request.query_params.getlist("decision_date")) > 1:  # FastAPI would silently take the last
-            raise ProblemException(invalid_fields(field_errors([{"loc": ("decision_date",), "msg": ONCE}],
-                                                               body_prefix=None), correlation))
+        for name in ("decision_date", "documentation_deadline"):
+            if len(request.query_params.getlist(name)) > 1:  # FastAPI would silently take the last
+                raise ProblemException(invalid_fields(field_errors([{"loc": (name,), "msg": ONCE}],
+                                                                   body_prefix=None), correlation))
         try:
-            answer = evaluate_soknad(soknad, evaluator, decision_date)
+            answer = evaluate_soknad(soknad, evaluator, decision_date, deadline=documentation_deadline,
+                                     deadline_days=settings.documentation_deadline_days)
         except SoknadInvalid as error:
             raise ProblemException(soknad_invalid(error, correlation)) from None
         except LawNotEncoded as error:
             raise ProblemException(law_not_encoded(error, correlation, body_prefix=None)) from None
+        except DeadlineBeforeDecision:
+            raise ProblemException(invalid_fields(field_errors(
+                [{"loc": ("documentation_deadline",), "msg": BEFORE}], body_prefix=None), correlation)) from None
         return Response(answer.model_dump_json(), media_type="application/json")
 
     return routes

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from api.auth import ApiKeys
 from api.errors import field_errors
+from digisos.service import DEFAULT_DEADLINE_DAYS
 from engine.case.rates import RateTable, load_rate_table
 from engine.evaluate import DEFAULT_HORIZON_DAYS, ENGINES, Evaluator
 
@@ -54,6 +55,9 @@ class Settings:
     # room for some 500 of them. Lower than the cases' limit: schema validation costs more per byte.
     max_digisos_body_bytes: int = 262_144
     max_batch_size: int = 100
+    # Days after the decision date that the documents asked for in a Digisos answer are due, unless the request
+    # sets the deadline (`documentation_deadline`). The office's own practice decides; two weeks by default.
+    documentation_deadline_days: int = DEFAULT_DEADLINE_DAYS
     examples_dir: Path | None = DEFAULT_EXAMPLES_DIR
     api_keys: ApiKeys = ApiKeys()  # none: authentication off (the local, embedded run)
     engine: EngineSettings = EngineSettings()
@@ -66,10 +70,16 @@ class Settings:
             max_digisos_body_bytes=_positive_int(environ, "REGELMOTOR_MAX_DIGISOS_BODY_BYTES",
                                                  cls.max_digisos_body_bytes),
             max_batch_size=_positive_int(environ, "REGELMOTOR_MAX_BATCH_SIZE", cls.max_batch_size),
+            documentation_deadline_days=documentation_deadline_days(environ),
             examples_dir=Path(examples) if examples else cls.examples_dir,
             api_keys=ApiKeys.from_env(environ),
             engine=EngineSettings.from_env(environ),
         )
+
+
+def documentation_deadline_days(environ: Mapping[str, str] = os.environ) -> int:
+    """REGELMOTOR_DOCUMENTATION_DEADLINE_DAYS, which the command line reads too."""
+    return _positive_int(environ, "REGELMOTOR_DOCUMENTATION_DEADLINE_DAYS", DEFAULT_DEADLINE_DAYS)
 
 
 def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:

@@ -1,4 +1,5 @@
-"""`regelmotor evaluate --format digisos FILE [--decision-date DATE]`: one application, one answer on stdout.
+"""`regelmotor evaluate --format digisos FILE [--decision-date DATE] [--documentation-deadline DATE]`: one
+application, one answer on stdout.
 
 FILE is a JsonSoknad, or a scenario file `{"soknad": …, "decision_date": …, "expected": …}` as in
 `examples/digisos/` (its `decision_date` stands in for the request's). Bad input is one line on stderr and exit
@@ -39,9 +40,9 @@ def describe(error: SoknadInvalid) -> str:
             f"{first.dotted or '(document)'}: {first.message} (schema: {first.schema_location}){more}")
 
 
-def evaluate_soknad_file(file: str, decision_date: str | None) -> int:
-    from api.settings import EngineSettings
-    from digisos.service import evaluate_soknad
+def evaluate_soknad_file(file: str, decision_date: str | None, documentation_deadline: str | None = None) -> int:
+    from api.settings import EngineSettings, documentation_deadline_days
+    from digisos.service import DeadlineBeforeDecision, evaluate_soknad
     from engine.evaluate import LawNotEncoded
 
     try:
@@ -58,10 +59,17 @@ def evaluate_soknad_file(file: str, decision_date: str | None) -> int:
     except (TypeError, ValueError):
         return _fail("--decision-date must be a date, YYYY-MM-DD")
     try:
-        answer = evaluate_soknad(document, EngineSettings.from_env().evaluator(), day)
+        deadline = calendar_date(documentation_deadline) if documentation_deadline is not None else None
+    except (TypeError, ValueError):
+        return _fail("--documentation-deadline must be a date, YYYY-MM-DD")
+    try:
+        answer = evaluate_soknad(document, EngineSettings.from_env().evaluator(), day, deadline=deadline,
+                                 deadline_days=documentation_deadline_days())
     except SoknadInvalid as error:
         return _fail(f"{file}: {describe(error)}")
     except LawNotEncoded as error:
         return _fail(str(error))
+    except DeadlineBeforeDecision as error:
+        return _fail(f"--documentation-deadline: {error}")
     print(answer.model_dump_json(indent=2))
     return 0

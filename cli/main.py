@@ -46,9 +46,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.format == "digisos":  # a JsonSoknad (NAV's application): cli/digisos.py
         from cli.digisos import evaluate_soknad_file
 
-        return evaluate_soknad_file(args.file, args.decision_date)
-    if args.decision_date is not None:
-        return _fail("--decision-date is for --format digisos; a case carries its own decision_date")
+        return evaluate_soknad_file(args.file, args.decision_date, args.documentation_deadline)
+    if args.decision_date is not None or args.documentation_deadline is not None:
+        return _fail("--decision-date and --documentation-deadline are for --format digisos; a case carries its "
+                     "own decision_date")
     try:
         settings = EngineSettings.from_env()
     except ValueError as error:  # a setting in the environment that cannot be used: its name and what is wrong
@@ -133,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
                                "rule book's texts, the trace and every digest (as the service's ?view=full)")
     evaluate.add_argument("--decision-date", help="with --format digisos: the decision date, YYYY-MM-DD (default: "
                                                   "today); an application has none of its own")
+    evaluate.add_argument("--documentation-deadline",
+                          help="with --format digisos: the last day for the documents asked for, YYYY-MM-DD "
+                               "(default: REGELMOTOR_DOCUMENTATION_DEADLINE_DAYS, 14, days after the decision date)")
     evaluate.set_defaults(run=cmd_evaluate)
     rules = commands.add_parser("rules", help="list the rule and duty catalogue")
     rules.set_defaults(run=cmd_rules)

@@ -27,14 +27,17 @@ class Document(OutputModel):
 
 class FieldStatus(StrEnum):
     set = "set"
+    partial = "partial"
     unknown = "unknown"
 
 
 class FieldMapping(OutputModel):
     case_field: str = Field(description="A case-field path (as in `missing_facts`), e.g. `income` or "
                                         "`household.children`.")
-    status: FieldStatus = Field(description="`set`: the case has a value from the application; `unknown`: the "
-                                            "case leaves it out, and `note` says why.")
+    status: FieldStatus = Field(description="`set`: the case has a value from the application; `partial`: the case "
+                                            "lists the items, and the amount of one or more of them is unknown "
+                                            "(left out of the item); `unknown`: the case leaves it out, and `note` "
+                                            "says why.")
     sources: list[str] = Field(description="The application's fields it was read from, as paths, e.g. "
                                            "`data.okonomi.oversikt.inntekt[0]`.")
     note: str = Field(description="How the value was read, or why it is unknown.")
@@ -51,6 +54,7 @@ class IgnoredReason(StrEnum):
     counted_elsewhere = "counted_elsewhere"
     lives_elsewhere = "lives_elsewhere"
     adult = "adult"
+    earlier_period = "earlier_period"
 
 
 class Ignored(OutputModel):
@@ -60,8 +64,27 @@ class Ignored(OutputModel):
                                               "the applicant corrected, `overstyrtAvBruker`); not_a_counted_expense;"
                                               " paid_to_municipality; counted_elsewhere (the same income is "
                                               "counted from another field); lives_elsewhere (a child who does "
-                                              "not live in the household); adult (a child of 18 or over).")
+                                              "not live in the household); adult (a child of 18 or over); "
+                                              "earlier_period (a payment for a period before the one applied for).")
     note: str = Field(description="Why the item was not counted, in words.")
+
+
+class FlagKind(StrEnum):
+    contradiction = "contradiction"
+    impossible_date = "impossible_date"
+    attention = "attention"
+
+
+class Flag(OutputModel):
+    kind: FlagKind = Field(description="contradiction (two answers that cannot both hold: neither is preferred, and "
+                                       "the case fields they bear on are left unknown); impossible_date (a date the "
+                                       "format's pattern lets through that is no calendar date, such as 2017-13-01: "
+                                       "not read as any date); attention (nothing contradicts, but the caseworker "
+                                       "should look: rent beside a mortgage, shared residence, more people in the "
+                                       "home than the family listed).")
+    soknad_fields: list[str] = Field(description="The application's fields it concerns, as paths.")
+    text: Bilingual = Field(description="What the caseworker should look at, in words (never the application's "
+                                        "values beyond amounts, shares and dates).")
 
 
 class LookupFailed(OutputModel):
@@ -92,6 +115,9 @@ class MappingReport(OutputModel):
                                                    "case model's order.")
     ignored: list[Ignored] = Field(description="Items of the application that were read and deliberately not "
                                                "counted.")
+    flags: list[Flag] = Field(description="Contradictions, impossible dates and what else the caseworker should "
+                                          "look at. A contradiction is never resolved by the mapping: the fields it "
+                                          "bears on stay unknown.")
     unknown_type_codes: list[str] = Field(description="Paths of items whose `type` code the adapter does not know "
                                                       "(the format requires consumers to accept new codes): "
                                                       "incomes and assets are counted as `other`, expenses are not "

@@ -11,8 +11,10 @@ conclusion in them is the Evaluation's: this module only translates.
 - `vedtakFattet` with a suggested `utfall` only where the law leaves no discretion: INNVILGET for `entitled`,
   AVSLATT for `not_entitled`. Never for `discretionary` or `undetermined`, and never DELVIS_INNVILGET or
   AVVIST, which are the caseworker's. The decision letter's document id is a placeholder the system replaces.
-- `dokumentasjonkrav` for each document that would settle a missing fact of an undetermined question (the
-  mapping report says which document settles which case field, and why the field is unknown).
+- `dokumentasjonkrav` for each document the mapping report asks for: one that would settle a case field the
+  application leaves unknown, or an item of unknown amount (a bill without its period, a valuable without its
+  value). Its `frist` is the end of the deadline day the caller sets (by default some days after the decision
+  date: `REGELMOTOR_DOCUMENTATION_DEADLINE_DAYS`).
 - `vilkar` for each condition the law requires: a duty that is fulfilled by setting a condition, such as
   activity conditions under 30 (sotjl § 20 a), and that applies to the case as the caseworker receives it —
   before any condition, or any exception to one, is on record. That is the *baseline* evaluation: the same case
@@ -30,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from digisos import vocabulary as v
 from digisos.answer import CandidateEvent, Document, MappingReport
@@ -42,6 +45,7 @@ from engine.law.rulebook import UNDETERMINED, RuleSet
 from engine.run.runtime import Firing
 
 AVSENDER = {"systemnavn": "regelmotor", "systemversjon": ENGINE_VERSION}
+NORWAY = ZoneInfo("Europe/Oslo")
 # The nil UUID (RFC 9562): a well-formed Dokumentlager id that names no document.
 PLACEHOLDER_DOCUMENT_ID = "00000000-0000-0000-0000-000000000000"
 
@@ -68,6 +72,12 @@ def timestamp(moment: dt.datetime) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
+def end_of_day(day: dt.date) -> str:
+    """The end of `day` in Norway, as a `tidspunkt` (UTC): a deadline is the whole of its last day where the
+    applicant lives, whatever the season."""
+    return timestamp(dt.datetime.combine(day, dt.time(23, 59, 59, 999_000), tzinfo=NORWAY))
+
+
 def _citation(decision: Decision) -> str:
     return f"{decision.provision.short_name} § {decision.provision.section}"
 
@@ -92,17 +102,18 @@ def _saker(evaluation: Evaluation) -> list[Sak]:
     return found
 
 
-def candidate_events(evaluation: Evaluation, report: MappingReport, ruleset: RuleSet,
+def candidate_events(evaluation: Evaluation, report: MappingReport, ruleset: RuleSet, deadline: dt.date,
                      baseline: Evaluation | None = None) -> list[CandidateEvent]:
-    """The events for one evaluated application. `baseline` is the evaluation of the same case with its
-    `conditions` recorded as empty; without it, only duties that already apply give a `vilkar`."""
+    """The events for one evaluated application. `deadline` is the last day for the documents asked for.
+    `baseline` is the evaluation of the same case with its `conditions` recorded as empty; without it, only
+    duties that already apply give a `vilkar`."""
     at = timestamp(evaluation.receipt.evaluated_at)
     # The saker the applicant follows on nav.no are those on financial assistance (økonomisk sosialhjelp): the
     # questions whose provision decides that matter. The format publishes any other sak as IKKE_INNSYN.
     financial = {q for q, p in ruleset.questions.items() if p.spec.matter == Matter.financial_assistance}
     all_saker = _saker(evaluation)
     events = [_case_status(sak, sak.decision.question in financial, at) for sak in all_saker]
-    events += _documentation(all_saker, report, at)
+    events += _documentation(all_saker, report, financial, at, end_of_day(deadline))
     events += _conditions(evaluation, baseline or evaluation, ruleset, financial, at)
     events += [event for sak in all_saker if sak.decision.question in financial
                and (event := _decision(sak, at)) is not None]
@@ -152,33 +163,37 @@ def _decision(sak: Sak, at: str) -> CandidateEvent | None:
         placeholders=["/vedtaksfil/referanse/id"])
 
 
-def _documentation(all_saker: list[Sak], report: MappingReport, at: str) -> list[CandidateEvent]:
-    settles = {field.case_field: field.documents for field in report.fields}
+def _documentation(all_saker: list[Sak], report: MappingReport, financial: set[str], at: str,
+                   frist: str) -> list[CandidateEvent]:
+    """One dokumentasjonkrav per document the mapping report asks for: every document that would settle a case
+    field the application leaves unknown or partly unknown (an item of unknown amount), whether or not the
+    question it bears on is already decided — the caseworker needs it to set the amount, if not the outcome. It
+    belongs to the sak of the first question still waiting for that field, else to the household's sak on
+    financial assistance."""
+    household = next((sak for sak in all_saker if len(sak.basis) == 1 and sak.decision.question in financial
+                      and sak.decision.outcome != v.NOT_DEALT_WITH), all_saker[0])
     wanted: dict[str, tuple[Document, Sak, list[str]]] = {}
-    for sak in all_saker:
-        if sak.decision.outcome != UNDETERMINED:
-            continue
-        for path in sak.decision.missing_facts:
-            # a missing path is the case field the report names, or a field of one of its items (`assets[0].value`)
-            field = next((f for f in settles if path == f or path.startswith((f + ".", f + "["))), None)
-            for document in settles.get(field, []):
-                _, _, paths = wanted.setdefault(document.code, (document, sak, []))
-                if path not in paths:
-                    paths.append(path)
+    for field in report.fields:
+        sak = next((sak for sak in all_saker if sak.decision.outcome == UNDETERMINED and any(
+            path == field.case_field or path.startswith((field.case_field + ".", field.case_field + "["))
+            for path in sak.decision.missing_facts)), household)
+        for document in field.documents:
+            _, _, fields = wanted.setdefault(document.code, (document, sak, []))
+            if field.case_field not in fields:
+                fields.append(field.case_field)
     events = []
-    for document, sak, paths in wanted.values():
-        decision = sak.decision
+    for document, sak, fields in wanted.values():
         reference = documentation_reference(document)
         events.append(CandidateEvent(
             reference=reference,
             event={"type": "dokumentasjonkrav", "hendelsestidspunkt": at, "dokumentasjonkravreferanse": reference,
                    "saksreferanse": sak.reference, "tittel": document.title.nb,
-                   "beskrivelse": f"Vi trenger dette for å vurdere søknaden etter {_citation(decision)}.",
-                   "status": "RELEVANT"},
-            basis=[*sak.basis, *(f"missing:{path}" for path in paths)],
+                   "beskrivelse": f"Vi trenger dette for å vurdere søknaden etter {_citation(sak.decision)}.",
+                   "frist": frist, "status": "RELEVANT"},
+            basis=[*sak.basis, *(f"missing:{field}" for field in fields)],
             explanation=Bilingual(
-                nb=f"{document.title.nb} avgjør opplysninger som mangler: {', '.join(paths)}.",
-                en=f"{document.title.en} settles facts that are missing: {', '.join(paths)}."),
+                nb=f"{document.title.nb} avgjør opplysninger søknaden ikke gir: {', '.join(fields)}.",
+                en=f"{document.title.en} settles what the application does not give: {', '.join(fields)}."),
             placeholders=[]))
     return events
 

@@ -48,7 +48,13 @@ PAYMENTS: dict[str, IncomeKind] = {
 # it twice, so the overview item is counted and the payment is reported as `counted_elsewhere`.
 SAME_INCOME_AS: dict[str, str] = {"skatteetaten": "jobb", "husbanken": "bostotte"}
 
+# Payments received once, which the form asks about besides the monthly income: a dividend, a sale, an insurance
+# payout, another payment. They are means for the period they were received in, never a monthly income.
+ONE_OFF_PAYMENTS = frozenset({"utbytte", "salg", "forsikring", "annen"})
+
 WAGE_CODES = frozenset({"jobb", "sluttoppgjoer", "skatteetaten"})
+# NAV's own payments: the office looks them up itself, so no document is asked of the applicant for them.
+NAV_OWN_PAYMENTS = frozenset({"navytelse"})
 
 # okonomi.oversikt.formue[].type — bank deposits and other savings, and valuables (verdier)
 ASSETS: dict[str, AssetKind] = {
@@ -68,20 +74,32 @@ SAVINGS_CODES = frozenset({"brukskonto", "sparekonto", "bsu", "livsforsikringssp
 VALUABLES_CODES = frozenset({"bolig", "kjoretoy", "campingvogn", "fritidseiendom", "annet"})
 
 # okonomi.oversikt.utgift[].type and okonomi.opplysninger.utgift[].type: the housing, power and heating costs
-# that the case model's `expenses` holds (the need is the guideline rate plus these).
+# that the case model's `expenses` holds. Mortgage repayment is kept apart from interest and rent: it builds the
+# owner's assets, and the rule files weigh it on its own.
 HOUSING_COSTS: dict[str, ExpenseKind] = {
     "husleie": ExpenseKind.housing,
     "boliglanRenter": ExpenseKind.housing,
-    "boliglanAvdrag": ExpenseKind.housing,
+    "boliglanAvdrag": ExpenseKind.mortgage_repayment,
     "kommunalAvgift": ExpenseKind.housing,
     "annenBoutgift": ExpenseKind.housing,
     "strom": ExpenseKind.power_and_heating,
     "oppvarming": ExpenseKind.power_and_heating,
 }
+RENT = "husleie"
+MORTGAGE = frozenset({"boliglanRenter", "boliglanAvdrag"})
+# Bills the form asks for as "siste regning" (okonomi.opplysninger.utgift): the amount of the last bill, whose
+# period the form does not ask. Its monthly amount is unknown until the bill shows the period.
+LAST_BILL_CODES = frozenset({"strom", "oppvarming", "kommunalAvgift"})
+# Child support the applicant pays (an expense line "barnebidrag"): an expense of its own kind.
+CHILD_SUPPORT = "barnebidrag"
 # Expenses NAV's form asks about that are not housing costs. Whether one is a necessary expense beyond the
 # guideline rate is for the caseworker, who can add it to the case as `other_necessary`.
 OTHER_EXPENSES = frozenset({"barnehage", "sfo", "barnFritidsaktiviteter", "barnTannregulering", "annenBarneutgift",
-                            "barnebidrag", "annen"})
+                            "annen"})
+
+# familie.forsorgerplikt.barnebidrag.verdi: whether the applicant pays child support, receives it, both or neither
+SUPPORT_PAID_ANSWERS = frozenset({"betaler", "begge"})
+SUPPORT_RECEIVED_ANSWERS = frozenset({"mottar", "begge"})
 
 # okonomi.opplysninger.bekreftelse[].type — the applicant's yes/no answers and consents
 CONFIRM_SAVINGS = "sparing"
@@ -158,6 +176,9 @@ SPOUSE_INCOME = _document("skattemelding|ektefelle", "Skattemelding og lønnssli
 STUDENT_FINANCE = _document("student|vedtak", "Vedtak om studielån og stipend", "Student finance decision")
 MAINTENANCE_RECEIVED = _document("barnebidrag|mottar", "Dokumentasjon av barnebidrag du mottar",
                                  "Child maintenance received")
+SUPPORT_PAID = _document("barnebidrag|betaler", "Dokumentasjon av barnebidrag du betaler", "Child support paid")
+CONTACT_AGREEMENT = _document("samvarsavtale|barn", "Samværsavtale eller avtale om delt bosted",
+                              "Contact agreement or shared-residence agreement")
 HOUSING_ALLOWANCE = _document("bostotte|vedtak", "Vedtak om bostøtte", "Housing allowance decision")
 OTHER_INCOME = _document("dokumentasjon|annetinntekter", "Dokumentasjon av andre inntekter",
                          "Documentation of other income")
@@ -185,13 +206,14 @@ RESIDENCE_PERMIT = _document("oppholdstillatel|oppholdstillatel", "Oppholdstilla
 INCOME_DOCUMENTS: dict[str, Document] = {
     "jobb": PAYSLIP, "sluttoppgjoer": PAYSLIP, "skatteetaten": PAYSLIP, "studielanOgStipend": STUDENT_FINANCE,
     "barnebidrag": MAINTENANCE_RECEIVED, "bostotte": HOUSING_ALLOWANCE, "husbanken": HOUSING_ALLOWANCE,
-    "utbytte": DIVIDEND, "salg": SALE, "forsikring": INSURANCE_PAYOUT,
+    "utbytte": DIVIDEND, "salg": SALE, "forsikring": INSURANCE_PAYOUT, "annen": OTHER_INCOME,
 }
 ASSET_DOCUMENTS: dict[str, Document] = {code: BANK_STATEMENT for code in SAVINGS_CODES} | {
     code: VALUABLES for code in VALUABLES_CODES}
 EXPENSE_DOCUMENTS: dict[str, Document] = {
     "husleie": RENT_INVOICE, "strom": POWER_BILL, "oppvarming": HEATING_BILL, "kommunalAvgift": MUNICIPAL_CHARGES,
     "boliglanAvdrag": MORTGAGE_PLAN, "boliglanRenter": MORTGAGE_PLAN, "annenBoutgift": OTHER_HOUSING_COST,
+    CHILD_SUPPORT: SUPPORT_PAID,
 }
 HOME_DOCUMENTS: dict[str, Document] = {"leier": TENANCY_AGREEMENT, "kommunal": MUNICIPAL_TENANCY,
                                        "eier": MUNICIPAL_CHARGES}

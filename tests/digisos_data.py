@@ -24,6 +24,7 @@ from digisos.schema import validate_soknad
 ROOT = Path(__file__).resolve().parents[1]
 FILFORMAT = ROOT / "tests" / "fixtures" / "soknadsosialhjelp-filformat"
 FIXTURES = FILFORMAT / "src" / "test" / "resources" / "json"
+REALISTIC = ROOT / "tests" / "fixtures" / "nav-soknader"  # NAV's whole applications with an economy (SOURCE.md)
 SCENARIOS = sorted((ROOT / "examples" / "digisos").glob("*.json"))
 DAY = dt.date(2026, 11, 2)
 
@@ -53,6 +54,11 @@ def examples() -> list[Path]:
     """NAV's generated applications (older layout)."""
     return sorted((FILFORMAT / "examples").glob("*.json"), key=lambda p: int(p.stem)) + [
         FILFORMAT / "scripts" / "random_generated_soknad.json"]
+
+
+def realistic() -> list[Path]:
+    """NAV's applications filled in as an applicant and the registers would fill them in."""
+    return [REALISTIC / name for name in ("brukerdata.json", "systemdata.json", "utbetalinger.json")]
 
 
 def whole_applications() -> list[Path]:
@@ -101,7 +107,7 @@ def scenario(path: Path) -> dict[str, Any]:
 
 def soknad() -> dict:
     """A plain, complete application: single, no children, a Norwegian citizen renting alone, no income, no
-    savings, rent and power."""
+    savings, rent (and no bill: a bill's period is never given, so it would leave the expenses partly unknown)."""
     return {
         "version": "1.0.11",
         "data": {
@@ -122,7 +128,7 @@ def soknad() -> dict:
                     "bekreftelse": [yes_no("sparing", False), yes_no("verdi", False),
                                     yes_no("boutgifter", True), yes_no("utbetaling", False)],
                     "utbetaling": [],
-                    "utgift": [item("strom", belop=900)],
+                    "utgift": [],
                 },
                 "oversikt": {"inntekt": [], "utgift": [item("husleie", belop=8000)], "formue": []},
             },

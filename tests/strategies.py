@@ -140,8 +140,8 @@ def completed(draw, case: Case) -> tuple[Case, str]:
 @st.composite
 def amount_left_out(draw) -> tuple[Case, str]:
     """A complete case with one of the fields an amount is read from (at any depth, as the fact vocabulary names
-    them: `income`, `assets[1].needed_for_daily_living`, `household.children[0].age` …) left out again; and the
-    field's path."""
+    them: `income`, `income[0].monthly_amount`, `assets[1].needed_for_daily_living`, `household.children[0].age` …)
+    left out again; and the field's path. An item's amount left out is an item listed without its amount."""
     data = casegen.complete(draw(case_data()), HypothesisSource(draw), rulebook())
     money = tuple({path for spec in VOCABULARY.values() if spec.kind == FactKind.money for path in spec.paths})
     path, _, _ = draw(st.sampled_from([hole for hole in casegen.holes(data, given=True)
@@ -168,8 +168,9 @@ def _append(data: dict, field: str, item: dict) -> dict:
 
 
 def _raise_amount(draw, data: dict, field: str, amount_key: str, keep=lambda item: True) -> dict | None:
-    """Some existing item of `data[field]` made larger; None when there is no such item."""
-    indices = [i for i, item in enumerate(data.get(field) or []) if keep(item)]
+    """Some existing item of `data[field]` made larger; None when there is no such item. An item whose amount is
+    unknown is not one: making an unknown amount larger says nothing."""
+    indices = [i for i, item in enumerate(data.get(field) or []) if keep(item) and item.get(amount_key) is not None]
     if not indices:
         return None
     index = draw(st.sampled_from(indices))

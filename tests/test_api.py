@@ -130,7 +130,7 @@ def test_a_body_over_the_limit_is_a_413_whether_declared_or_streamed(small):
 
 def test_a_batch_answers_every_case_in_order_and_a_bad_one_only_fails_itself(client, evaluator):
     good = load_example(EXAMPLES[1])["case"]
-    items = [KINDERGARTEN, {"decision_date": "2008-01-01", "income": [{"kind": "salary"}]}, 42,
+    items = [KINDERGARTEN, {"decision_date": "2008-01-01", "income": [{"kind": "salary", "monthly_amount": -1}]}, 42,
              {"decision_date": "1980-06-01"}, good]
     response = client.post("/v1/evaluations/batch", json=items)
     assert response.status_code == 200, response.text

@@ -20,6 +20,7 @@ from tests.conftest import ROOT, load_example
 from tests.digisos_data import DAY, item, mapped, soknad
 
 TIDSPUNKT = re.compile(schema_document("json/types/tidspunkt.json")["pattern"])
+DEADLINE = DAY + dt.timedelta(days=14)
 
 
 def _by_type(answer_or_events, kind):
@@ -47,7 +48,7 @@ def test_a_suggested_decision_only_where_the_law_leaves_no_discretion(evaluator)
     case = Case.model_validate(load_example(ROOT / "examples" / "kindergarten-bill.json")["case"])
     evaluation = evaluator.evaluate(case)
     _, report = mapped(soknad())
-    events = candidate_events(evaluation, report, evaluator.rulebook.ruleset_on(case.decision_date))
+    events = candidate_events(evaluation, report, evaluator.rulebook.ruleset_on(case.decision_date), DEADLINE)
     statuses = {c.reference: c.event["status"] for c in _by_type(events, "saksStatus")}
     assert statuses == {"regelmotor-sak-18": "UNDER_BEHANDLING", "regelmotor-sak-19": "UNDER_BEHANDLING",
                         "regelmotor-sak-2": "BEHANDLES_IKKE", "regelmotor-sak-21": "IKKE_INNSYN",
@@ -114,7 +115,7 @@ def _conditions_events(evaluator, case: dict) -> list:
         "stipulated": [], "weighty_reasons_against_activity": False, "weighty_reasons_recorded": False}}))
     _, report = mapped(soknad())
     return _by_type(candidate_events(evaluator.evaluate(model), report, evaluator.rulebook.ruleset_on(
-        model.decision_date), baseline), "vilkar")
+        model.decision_date), DEADLINE, baseline), "vilkar")
 
 
 def test_the_activity_condition_only_where_the_law_requires_it(evaluator):

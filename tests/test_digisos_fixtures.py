@@ -14,12 +14,12 @@ from cli.main import main
 from digisos.events import AVSENDER
 from digisos.schema import digisos_violations
 from digisos.service import evaluate_soknad
-from tests.digisos_data import examples, fragments, invalid, load, whole_applications, with_fragment
+from tests.digisos_data import examples, fragments, invalid, load, realistic, whole_applications, with_fragment
 
 DAY = dt.date(2026, 11, 2)
 PATH = "/v1/digisos/soknad/evaluations"
 
-VALID = [(p.name, load(p)) for p in examples()] + \
+VALID = [(p.name, load(p)) for p in examples()] + [(p.name, load(p)) for p in realistic()] + \
     [(p.name, load(p)) for p in whole_applications() if not invalid(p)] + \
     [(f"{p.parent.name}/{p.name}", with_fragment(load(p), place)) for p, place in fragments() if not invalid(p)]
 INVALID = [(p.name, load(p), ()) for p in whole_applications() if invalid(p)] + \
@@ -28,7 +28,7 @@ INVALID = [(p.name, load(p), ()) for p in whole_applications() if invalid(p)] + 
 
 def test_the_fixture_lists_are_what_nav_ships():
     assert len(examples()) == 20  # examples/1..19.json and scripts/random_generated_soknad.json
-    assert len(VALID) == 20 + 1 + 25  # examples, minimal.json, valid fragments in place
+    assert len(VALID) == 20 + 3 + 1 + 25  # examples, NAV's whole applications, minimal.json, valid fragments
     assert len(INVALID) == 1 + 19  # feil-minimal-mangler-version.json, invalid fragments in place
 
 

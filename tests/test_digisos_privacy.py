@@ -123,3 +123,25 @@ def test_the_command_line_prints_no_personal_data(tmp_path, capsys, caplog):
     out, err = capsys.readouterr()
     assert "data.personalia.kontonummer.verdi" in err
     _assert_clean(out + err + _logged(caplog))
+
+
+# NAV's own whole applications (tests/fixtures/nav-soknader/): every name, number, address, employer and free text
+# they carry, none of which may reach the answer — the flags and notes included. (A child's date of birth,
+# 2010-01-01, is left out: it is also the day sotjl 2009 came into force, which every answer names.)
+NAV_PERSONAL = ["Ola", "Mellom", "Nordmann", "Kari", "Småen", "Den Andre", "12345678901", "00000000000",
+                "11111111111", "+4711122333", "4711122333", "12345678903", "Under en bro", "En vei", "H0101",
+                "Firmaet AS", "Arbeidsgiver", "123456789", "1991-11-30", "1991-01-01", "2011-10-30",
+                "2011-01-01", "Jeg søker fordi", "Søker om penger til", "Det fungerte ikke", "Vi er i ferd med",
+                "Det stemmer ikke", "Forklaring av", "Brukerdefinert tittel", "Eiganes og Tasta"]
+
+
+def test_nav_s_own_applications_leave_no_personal_data_in_the_answer(client):
+    from tests.digisos_data import load, realistic
+
+    for path in realistic():
+        text = path.read_text(encoding="utf-8")
+        carried = [value for value in NAV_PERSONAL if value in text]
+        assert carried, path.name
+        response = client.post(PATH, json=load(path), params={"decision_date": DAY.isoformat()})
+        assert response.status_code == 200, response.text[:300]
+        assert [value for value in carried if value in response.text] == [], path.name

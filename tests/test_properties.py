@@ -315,8 +315,20 @@ SPOUSE_NOT_ASKED = tuple(
     for spouse in ({}, {"has_spouse_or_cohabitant": True}))
 
 
+# An income listed without its amount (issue 17): the wages listed settle § 18 whatever it turns out to be.
+AMOUNT_NOT_GIVEN = tuple(
+    Case.model_validate({"decision_date": dt.date(2024, 3, 1), "household": {
+        "has_spouse_or_cohabitant": False, "shares_home_with_other_adults": False, "children": []},
+        "income": [{"kind": "wages", "monthly_amount": 10_000}, {"kind": "other", **other}], "assets": [],
+        "expenses": [{"kind": "housing", "monthly_amount": 1000}], "economic_rights": [],
+        "work": {"can_support_self_through_work": False}, "residence": {"lawful_residence": True},
+        "request": {"acute_need": False}})
+    for other in ({}, {"monthly_amount": 0}))
+
+
 @given(gen.pairs(gen.completed))
 @example((*SPOUSE_NOT_ASKED, "completed"))
+@example((*AMOUNT_NOT_GIVEN, "completed"))
 def test_a_determined_outcome_holds_for_every_completion(evaluator, compiled, change):
     """(a) Soundness: whatever values the fields the case leaves out turn out to have, a determined outcome stays."""
     case, completion, _ = change

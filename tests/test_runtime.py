@@ -67,7 +67,7 @@ EVERY_FACT = {
     "household": {"has_spouse_or_cohabitant": False, "partner": "spouse", "shares_home_with_other_adults": False,
                   "children": []},
     "applicant": {"age": 16}, "income": [], "assets": [], "expenses": [], "economic_rights": [],
-    "work": {"can_support_self_through_work": False},
+    "work": {"can_support_self_through_work": False}, "education": {"student": False, "full_time": False},
     "residence": {"lawful_residence": False, "state_accommodation_available": False},
     "request": {"acute_need": False, "means_at_hand": False, "applied_for": [], "requested_monthly_amount": 0,
                 "needs": [{"id": "need-0", "kind": "living_costs", "amount": 0, "part_of_living_costs": False,

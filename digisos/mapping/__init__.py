@@ -12,9 +12,11 @@ One module for each part of the application, in the order `map_soknad` reads the
     core.py           reading the application's JSON; the report being recorded (`Mapper`)
     lookups.py        register look-ups that failed (driftsinformasjon)
     household.py      the applicant's age, a spouse or cohabitant, the children, who else shares the home
-    income.py         income stated and payments received
+    income.py         income stated and payments received, for the period they cover
+    child_support.py  child support paid or received, against the applicant's answer
     assets.py         savings and valuables
-    expenses.py       housing, power and heating costs
+    expenses.py       housing, power and heating costs, mortgage repayment, child support paid
+    education.py      whether the applicant is a student, full-time or part-time
     residence.py      lawful residence, from citizenship
     request.py        what is applied for and whether the need is acute, from the applicant's own words
     participation.py  information NAV fetched from registers, and whether the applicant knew of it
@@ -28,6 +30,10 @@ How the format's own rules are followed:
 - Unknown `type` codes are accepted: an income or asset of an unknown type is counted as `other`; an expense of
   an unknown type is not counted (it is not known to be a housing cost). The report lists them.
 - A missing field means "not answered".
+- A date the format's pattern lets through but the calendar does not have is flagged and read as no date.
+
+What a caseworker would stop at is flagged in the report (`flags`): answers that contradict each other (the
+fields they bear on stay unknown: the mapping never picks a side), impossible dates, and what else to look at.
 
 Personal data is never read into the case: identity numbers, names, account and phone numbers, addresses, the
 employer's and payer's names. The date of birth is read only to compute the age on the decision date, and the
@@ -44,6 +50,7 @@ from digisos.answer import DecisionDate, MappingReport, SchemaUsed
 from digisos.mapping.assessments import assessments
 from digisos.mapping.assets import assets
 from digisos.mapping.core import Mapper
+from digisos.mapping.education import education
 from digisos.mapping.expenses import expenses
 from digisos.mapping.household import applicant_age, children, shares_home, spouse
 from digisos.mapping.income import income
@@ -61,6 +68,7 @@ __all__ = ["map_soknad"]
 FIELD_ORDER = [
     "applicant.age", "household.has_spouse_or_cohabitant", "household.shares_home_with_other_adults",
     "household.children", "income", "assets", "expenses", "economic_rights", "work.can_support_self_through_work",
+    "education.student", "education.full_time",
     "residence.lawful_residence", "request.acute_need", "request.means_at_hand", "request.needs",
     "request.applied_for",
     "life_situation.difficult", "life_situation.help_could_overcome_or_adapt", "participation.information_gathering",
@@ -79,6 +87,7 @@ def map_soknad(document: dict[str, Any], layout: Layout, decision_date: dt.date,
     kids, adult_child = children(m)
     shares = shares_home(m, has_spouse, kids, adult_child)
     income_items, asset_items, expense_items = income(m, has_spouse), assets(m), expenses(m)
+    student, full_time = education(m)
     lawful = lawful_residence(m)
     requested = request(m)
     gathering = information_gathering(m)
@@ -90,6 +99,7 @@ def map_soknad(document: dict[str, Any], layout: Layout, decision_date: dt.date,
         "household": {"has_spouse_or_cohabitant": has_spouse, "shares_home_with_other_adults": shares,
                       "children": kids},
         "income": income_items, "assets": asset_items, "expenses": expense_items,
+        "education": {"student": student, "full_time": full_time},
         "residence": {"lawful_residence": lawful},
         "request": requested,
         "participation": {"information_gathering": gathering},
@@ -100,7 +110,7 @@ def map_soknad(document: dict[str, Any], layout: Layout, decision_date: dt.date,
                                  version=v.shown_version(document.get("version"))),
         decision_date=DecisionDate(value=decision_date, source=date_source, note=_date_note(date_source)),
         fields=[m.fields[name] for name in FIELD_ORDER if name in m.fields],
-        ignored=m.ignored, unknown_type_codes=m.unknown_codes, register_lookups_failed=m.lookups,
+        ignored=m.ignored, flags=m.flags, unknown_type_codes=m.unknown_codes, register_lookups_failed=m.lookups,
         personal_data_dropped=personal_data_present(document),
         case=case.model_dump(mode="json", by_alias=True, exclude_none=True))
     return case, report

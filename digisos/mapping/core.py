@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
 from digisos import vocabulary as v
-from digisos.answer import Document, FieldMapping, FieldStatus, Ignored, IgnoredReason, LookupFailed
+from digisos.answer import Document, FieldMapping, FieldStatus, Flag, FlagKind, Ignored, IgnoredReason, LookupFailed
 from digisos.schema import Layout
+from engine.answer.models import Bilingual
 
 MAX_KRONER = Decimal("9999999999.99")  # the case model's largest amount (12 digits, 2 decimals)
 
@@ -92,6 +94,12 @@ def calendar_date(value: Any) -> dt.date | None:
         return None
 
 
+def month_start(day: dt.date, months_back: int = 0) -> dt.date:
+    """The first day of the month `months_back` months before `day`'s."""
+    index = day.year * 12 + day.month - 1 - months_back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
@@ -115,6 +123,50 @@ def unknown_note(reasons: Iterable[str]) -> str:
 # --- the report being recorded ---------------------------------------------------------------------------
 
 
+@dataclass
+class ListReading:
+    """What the application gives for one of the case's lists (income, assets, expenses) while it is read: the
+    items, the fields read, the documents that would settle what is missing, why the list as a whole is unknown
+    (when it is), and why some items have no amount (a list is then `partial`)."""
+
+    items: list[Any] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    open_amounts: list[str] = field(default_factory=list)
+
+    def add(self, path: str | None, item: Any) -> None:
+        if path is not None:
+            self.sources.append(path)
+        self.items.append(item)
+
+    def add_open(self, path: str | None, item: Any, why: str, document: Document | None) -> None:
+        """An item the case lists without its amount (which `item` leaves out), why, and the document that would
+        give the amount, if any does."""
+        self.add(path, item)
+        self.open_amounts.append(why)
+        if document is not None:
+            self.documents.append(document)
+
+    def take(self, path: str | None, item: Any, amount_key: str, amount: Decimal | None, why: str,
+             document: Document | None) -> None:
+        """`item` with its amount, or without it when the application gives none usable (`why`)."""
+        if amount is None:
+            self.add_open(path, item, why, document)
+        else:
+            self.add(path, item.model_copy(update={amount_key: amount}))
+
+    def record(self, m: Mapper, case_field: str, note: str, what: str) -> list[Any] | None:
+        """Record the field: unknown with every reason, or the items, `partial` when some have no amount."""
+        if len(self.items) > 100:
+            self.unknown.append(f"more {what} than the case model holds (100)")
+        open_amounts = (" Amount unknown: " + "; ".join(unique(self.open_amounts)) + ".") if self.open_amounts else ""
+        if self.unknown:
+            return m.record(case_field, None, self.sources, unknown_note(self.unknown) + open_amounts, self.documents)
+        return m.record(case_field, self.items, self.sources, note + open_amounts, self.documents,
+                        partial=bool(self.open_amounts))
+
+
 class Mapper:
     """One application being mapped: what is read (the document, the decision date) and what the report has
     recorded so far. The parts of the mapping (household.py, income.py, …) each take it, read their part of
@@ -128,15 +180,30 @@ class Mapper:
         self.ignored: list[Ignored] = []
         self.unknown_codes: list[str] = []
         self.lookups: list[LookupFailed] = []
+        self.flags: list[Flag] = []
 
     def record(self, field: str, value: Any, sources: Iterable[str], note: str,
-               documents: Iterable[Document] = ()) -> Any:
-        """Report how the case field `field` was read (or why it is unknown, when `value` is None); returns
-        `value`, so that a part can `return m.record(...)`."""
-        self.fields[field] = FieldMapping(
-            case_field=field, status=FieldStatus.set if value is not None else FieldStatus.unknown,
-            sources=unique(sources), note=note, documents=unique(documents))
+               documents: Iterable[Document] = (), partial: bool = False) -> Any:
+        """Report how the case field `field` was read (or why it is unknown, when `value` is None; `partial`: a list
+        whose items include some of unknown amount); returns `value`, so that a part can `return m.record(...)`."""
+        status = FieldStatus.unknown if value is None else FieldStatus.partial if partial else FieldStatus.set
+        self.fields[field] = FieldMapping(case_field=field, status=status, sources=unique(sources), note=note,
+                                          documents=unique(documents))
         return value
+
+    def flag(self, kind: FlagKind, paths: Iterable[str], nb: str, en: str) -> None:
+        """Something the caseworker should look at; a contradiction leaves the fields it bears on unknown, which
+        the part that raises it sees to."""
+        self.flags.append(Flag(kind=kind, soknad_fields=unique(paths), text=Bilingual(nb=nb, en=en)))
+
+    def date(self, value: Any, path: str) -> dt.date | None:
+        """A date of the application, or None. A date the format's pattern lets through but the calendar does not
+        have (`2017-13-01`) is flagged and read as no date at all — never as "still running"."""
+        day = calendar_date(value)
+        if day is None and isinstance(value, str):
+            self.flag(FlagKind.impossible_date, [path], "Datoen finnes ikke i kalenderen og er ikke lest.",
+                      "The date is not in the calendar and is not read.")
+        return day
 
     def ignore(self, path: str, reason: IgnoredReason, note: str) -> None:
         self.ignored.append(Ignored(soknad_field=path, reason=reason, note=note))

@@ -30,6 +30,7 @@ from engine.case.model import (
     AssetKind,
     Case,
     DecisionResult,
+    ExpenseKind,
     FormOfAssistance,
     GatheredHow,
     Household,
@@ -194,30 +195,50 @@ def need_fact(name: str, kind: FactKind, attribute: str, description: str) -> No
     VOCABULARY[name] = FactSpec(name, kind, (attribute,), description, None, read_need=read)
 
 
-def _sum_ore(amounts: Iterable[Decimal]) -> int:
-    return sum((to_ore(amount) for amount in amounts), 0)
-
-
 def _at(list_path: str, index: int, name: str) -> str:
     """The path of one field of one item of a list, as `missing_facts` names it: `assets[2].value`."""
     return f"{list_path}[{index}].{name}"
 
 
-def _sum_in_part(counted: Iterable[Decimal], unsure: Iterable[tuple[str, Decimal | None]]) -> int | Unknown:
-    """A sum of amounts that are never negative: the `counted` ones, plus each `unsure` one (the path that would
-    settle it, and its amount or None when the amount itself is unknown) that may or may not count. Exact when
-    nothing is unsure; otherwise bounded below by what is counted and above by that plus the unsure amounts."""
-    least = _sum_ore(counted)
-    paths, most = [], least
-    for path, amount in unsure:
-        paths.append(path)
+def _sum_in_part(counted: Iterable[tuple[str, Decimal | None]],
+                 unsure: Iterable[tuple[str, str, Decimal | None]] = ()) -> int | Unknown:
+    """A sum of amounts that are never negative: the `counted` ones (each the path of the amount, and the amount or
+    None when the item is listed without it), plus each `unsure` one (the path that would settle whether it counts,
+    the path of its amount, and the amount or None) that may or may not count. Exact when nothing is unknown;
+    otherwise bounded below by the known amounts counted, and above by every amount that may count, if all are
+    known."""
+    paths: list[str] = []
+    least, most = 0, 0
+    for path, amount in counted:
+        if amount is None:
+            paths.append(path)
+            most = None
+        else:
+            least += to_ore(amount)
+            most = None if most is None else most + to_ore(amount)
+    for whether, path, amount in unsure:
+        paths.append(whether)
+        if amount is None:
+            paths.append(path)
         most = None if most is None or amount is None else most + to_ore(amount)
     return Unknown(tuple(paths), least, most) if paths else least
 
 
-def _itemised(items: Iterable[tuple[str, Decimal]]) -> Itemised:
-    """Items by code and amount, sorted, each labelled by its code."""
-    return Itemised(tuple(Item(code, code, to_ore(amount)) for code, amount in sorted(items)))
+def _sum_of(list_path: str, items: Iterable[Any], name: str,
+            counts: Callable[[Any], bool] = lambda _: True) -> int | Unknown:
+    """The sum of the amounts (field `name`) of the items of a list that `counts` keeps; an item listed without its
+    amount leaves that amount unknown (`list_path[i].name`) and the sum at least the known amounts."""
+    return _sum_in_part((_at(list_path, index, name), getattr(item, name))
+                        for index, item in enumerate(items) if counts(item))
+
+
+def _itemised(list_path: str, items: list[Any], code: str, name: str) -> Itemised | Unknown:
+    """Items by code and amount (fields `code` and `name`), sorted, each labelled by its code; while an item has
+    no amount, only the bounds of their sum."""
+    if any(getattr(item, name) is None for item in items):
+        return _sum_of(list_path, items, name)
+    return Itemised(tuple(Item(kind, kind, to_ore(amount))
+                          for kind, amount in sorted((getattr(item, code), getattr(item, name)) for item in items)))
 
 
 # --- copied straight from the record ----------------------------------------------------------------------
@@ -258,6 +279,15 @@ for _name, _kind, _path, _text in [
     _copy(_name, _kind, _path, _text)
 
 
+@fact("full_time_student", FactKind.boolean, ["education.student", "education.full_time"],
+      "the applicant is a full-time student")
+def _full_time_student(case: Case, _rates: Rates) -> bool | None:
+    student, full_time = _get(case, "education.student"), _get(case, "education.full_time")
+    if student is False or full_time is False:
+        return False
+    return True if student and full_time else None
+
+
 @fact("acute_need", FactKind.boolean, ["request.acute_need"],
       "no food or shelter here and now: request.acute_need, or an immediate need listed")
 def _acute_need(case: Case, _rates: Rates) -> bool | None:
@@ -270,15 +300,16 @@ def _acute_need(case: Case, _rates: Rates) -> bool | None:
 
 
 def _income_of(kinds: set[str] | None = None, member: Member | None = None):
-    """All income items (itemised), or the sum of those of some kinds, or the sum of one member's."""
-    def read(case: Case, _rates: Rates) -> Itemised | int | None:
+    """All income items (itemised), or the sum of those of some kinds, or the sum of one member's; while one of the
+    items summed has no amount, the known amounts are the least it can be."""
+    def read(case: Case, _rates: Rates) -> Itemised | int | Unknown | None:
         if case.income is None:
             return None
         if member is not None:
-            return _sum_ore(item.monthly_amount for item in case.income if item.belongs_to == member)
+            return _sum_of("income", case.income, "monthly_amount", lambda item: item.belongs_to == member)
         if kinds is None:
-            return _itemised((item.kind, item.monthly_amount) for item in case.income)
-        return _sum_ore(item.monthly_amount for item in case.income if item.kind in kinds)
+            return _itemised("income", case.income, "kind", "monthly_amount")
+        return _sum_of("income", case.income, "monthly_amount", lambda item: item.kind in kinds)
 
     return read
 
@@ -303,8 +334,10 @@ def _deposits_available(case: Case, _rates: Rates) -> int | Unknown | None:
     if case.assets is None:
         return None
     deposits = [(index, asset) for index, asset in enumerate(case.assets) if asset.kind == AssetKind.bank_deposit]
-    return _sum_in_part((asset.value for _, asset in deposits if asset.needed_for_daily_living is False),
-                        ((_at("assets", index, "needed_for_daily_living"), asset.value)
+    # A deposit judged needed for daily living adds nothing, so its value, known or not, does not matter.
+    return _sum_in_part(((_at("assets", index, "value"), asset.value)
+                         for index, asset in deposits if asset.needed_for_daily_living is False),
+                        ((_at("assets", index, "needed_for_daily_living"), _at("assets", index, "value"), asset.value)
                          for index, asset in deposits if asset.needed_for_daily_living is None))
 
 
@@ -319,8 +352,23 @@ def _other_assets(case: Case, _rates: Rates) -> int | None:
 
 @fact("expenses_total", FactKind.money, ["expenses"], "monthly housing, power, insurance and other expenses",
       nb="boutgifter, strøm, forsikring og andre nødvendige utgifter")
-def _expenses(case: Case, _rates: Rates) -> Itemised | None:
-    return None if case.expenses is None else _itemised((item.kind, item.monthly_amount) for item in case.expenses)
+def _expenses(case: Case, _rates: Rates) -> Itemised | Unknown | None:
+    return None if case.expenses is None else _itemised("expenses", case.expenses, "kind", "monthly_amount")
+
+
+def _expenses_of(kind: ExpenseKind):
+    def read(case: Case, _rates: Rates) -> int | Unknown | None:
+        if case.expenses is None:
+            return None
+        return _sum_of("expenses", case.expenses, "monthly_amount", lambda item: item.kind == kind)
+
+    return read
+
+
+fact("expenses_mortgage_repayment", FactKind.money, ["expenses"], "monthly repayment of a mortgage (avdrag)",
+     nb="avdrag på boliglån")(_expenses_of(ExpenseKind.mortgage_repayment))
+fact("expenses_child_support", FactKind.money, ["expenses"], "monthly child support the applicant pays",
+     nb="barnebidrag søkeren betaler")(_expenses_of(ExpenseKind.child_support))
 
 
 def _rights(status: RightStatus, unguided: bool):

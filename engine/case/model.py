@@ -95,7 +95,11 @@ class Income(InputModel):
         "children's leisure and holiday work "
         "(barns fritidsarbeid), social assistance already paid for this month, or other."
     )
-    monthly_amount: Kroner = Field(description="Beløp per måned — received in the period applied for.")
+    monthly_amount: Kroner | None = Field(None, description="Beløp per måned — received in the period applied for. "
+                                                          "Absent: the item is known, its amount is not.")
+    one_off: bool = Field(False, description="Engangsutbetaling — a payment received once (a sale, an insurance "
+                                             "payout, a dividend), not every month: monthly_amount is what was "
+                                             "received in the period applied for.")
     belongs_to: Member = Field(Member.applicant, description="Hvem inntekten tilhører — whose income it is: the "
                                                              "applicant's, a spouse's, a cohabitant's or a child's.")
 
@@ -111,7 +115,8 @@ class Asset(InputModel):
     """Formue — an asset owned by someone in the household."""
 
     kind: AssetKind = Field(description="Formuestype — bank deposit, home, vehicle or other.")
-    value: Kroner
+    value: Kroner | None = Field(None, description="Verdi — what the asset is worth. Absent: the asset is known, its "
+                                                   "value is not.")
     needed_for_daily_living: bool | None = Field(
         None,
         description="Nødvendig for livsoppholdet — the caseworker judges the asset necessary for daily living "
@@ -123,15 +128,21 @@ class ExpenseKind(StrEnum):
     housing = "housing"
     power_and_heating = "power_and_heating"
     insurance = "insurance"
+    mortgage_repayment = "mortgage_repayment"
+    child_support = "child_support"
     other_necessary = "other_necessary"
 
 
 class Expense(InputModel):
     """Utgift — a monthly expense that the guideline rate does not cover (housing, power, insurance …)."""
 
-    kind: ExpenseKind = Field(description="Utgiftstype — housing (bolig), power and heating (strøm og oppvarming), "
-                                          "insurance (forsikring) or another necessary expense.")
-    monthly_amount: Kroner
+    kind: ExpenseKind = Field(description="Utgiftstype — housing (bolig: rent, mortgage interest, municipal charges), "
+                                          "power and heating (strøm og oppvarming), insurance (forsikring), mortgage "
+                                          "repayment (avdrag på boliglån, which builds the owner's assets), child "
+                                          "support the applicant pays (barnebidrag) or another necessary expense.")
+    monthly_amount: Kroner | None = Field(None, description="Beløp per måned — what the expense comes to a month. "
+                                                            "Absent: the expense is known, its monthly amount is not "
+                                                            "(a bill whose period is not given).")
 
 
 class RightStatus(StrEnum):
@@ -158,6 +169,13 @@ class Work(InputModel):
         description="Kan forsørge seg ved arbeid — the caseworker's assessment that realistic, available work "
         "would cover the household's living costs.",
     )
+
+
+class Education(InputModel):
+    """Utdanning — whether the applicant studies, and how much."""
+
+    student: bool | None = Field(None, description="Student — the applicant is in education.")
+    full_time: bool | None = Field(None, description="Heltid — the studies are full-time (not part-time).")
 
 
 class Residence(InputModel):
@@ -470,6 +488,7 @@ class Case(InputModel):
         None, max_length=30, description="Økonomiske rettigheter — benefits the household may have but does not "
                                          "yet receive (not claimed, or pending).")
     work: Work | None = Field(None, description="Arbeid — whether the applicant can support themselves by work.")
+    education: Education | None = Field(None, description="Utdanning — whether the applicant is a student.")
     residence: Residence | None = Field(None, description="Opphold — lawful residence in Norway.")
     request: Request | None = Field(None, description="Søknaden — what is applied for and how urgent it is.")
     life_situation: LifeSituation | None = Field(None, description="Livssituasjonen — for assistance in special "
