@@ -17,7 +17,19 @@ import anyio
 from fastapi import FastAPI
 from uvicorn.config import STARTUP_FAILURE
 
-from api import auth, catalogue, digisos, docs_ui, errors, evaluations, health, openapi, strict_json
+from api import (
+    auth,
+    catalogue,
+    digisos,
+    docs_ui,
+    errors,
+    evaluations,
+    health,
+    letters,
+    openapi,
+    parameters,
+    strict_json,
+)
 from api.body_limit import BodyLimitMiddleware
 from api.examples import load_examples
 from api.logs import SERVICE_LOGGER
@@ -25,6 +37,7 @@ from api.request_context import RequestContextMiddleware
 from api.settings import Settings
 from engine import ENGINE_VERSION
 from engine.evaluate import Evaluator
+from web import page
 
 log = logging.getLogger(SERVICE_LOGGER)
 
@@ -69,12 +82,15 @@ def create_app(settings: Settings | None = None, evaluator: Evaluator | None = N
         telemetry={"logs": False},
     )
     app.include_router(evaluations.router(evaluator, settings, examples))
+    app.include_router(letters.router(evaluator, examples))
     app.include_router(catalogue.router(rules))
+    app.include_router(parameters.router(evaluator.rates))
     app.include_router(health.router(evaluator))
     app.include_router(digisos.router(evaluator, settings))
     errors.install(app)
     openapi.install(app, evaluator, rules, examples, settings)
     docs_ui.install(app)
+    page.install(app, evaluator, settings, examples)  # the caseworker's page at /
     # Added last = outermost: the request context wraps the body limit, so a 413 is logged and correlated too.
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
                        by_path={digisos.PATH: settings.max_digisos_body_bytes})

@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import docs_ui
 from api.errors import PROBLEM_JSON, UNAUTHORIZED, problem, problem_response
+from web import paths as page_paths
 
 HEADER = "X-API-Key"
 SCHEME = "ApiKey"
@@ -99,7 +100,7 @@ class ApiKeys:
 
 
 def is_open(path: str) -> bool:
-    return path in OPEN_PATHS or docs_ui.is_open(path)
+    return path in OPEN_PATHS or docs_ui.is_open(path) or page_paths.is_open(path)
 
 
 class ApiKeyMiddleware:

@@ -148,19 +148,28 @@ class Catalogue:
         self._provisions = {**{r.id: r.provision for r in rulebook.rules.values()},
                             **{d.id: d.provision for d in rulebook.duties.values()}}
 
+    @staticmethod
+    def _names(act) -> tuple[str, ...]:
+        """Every name an act is known by: Lovdata id, slug, short name (as the answers show it), and the short
+        name with the version, as a citation writes it ("sosialtjenesteloven (1991)")."""
+        return act.id, act.slug, act.short_name, f"{act.short_name} ({act.version})"
+
     def act_names(self) -> list[str]:
-        return sorted({name for act in self.rulebook.acts.values() for name in (act.id, act.slug)})
+        return sorted({name for act in self.rulebook.acts.values() for name in self._names(act)})
 
-    def act_id(self, name: str) -> str | None:
-        """The Lovdata id of the act named by its id or its slug."""
-        return next((act.id for act in self.rulebook.acts.values() if name in (act.id, act.slug)), None)
+    def act_ids(self, name: str) -> set[str]:
+        """The Lovdata ids of the acts a name names: one for an id, a slug or a citation's name; every act of
+        that name for a short name that several acts share (sosialtjenesteloven 1991 and 2009)."""
+        wanted = name.strip().casefold()
+        return {act.id for act in self.rulebook.acts.values()
+                if wanted in {known.casefold() for known in self._names(act)}}
 
-    def entries(self, act: str | None = None, in_force_on: dt.date | None = None) -> list[RuleEntry | DutyEntry]:
-        """`act` is a Lovdata id; it matches the rule's own act and the act of its legal basis."""
+    def entries(self, acts: set[str] | None = None, in_force_on: dt.date | None = None) -> list[RuleEntry | DutyEntry]:
+        """`acts` are Lovdata ids; each matches the rule's own act and the act of its legal basis."""
         chosen = []
         for item_id, entry in self._entries.items():
             provision = self._provisions[item_id]
-            if act is not None and act not in {provision.act.id, entry.basis.act}:
+            if acts is not None and not acts & {provision.act.id, entry.basis.act}:
                 continue
             if in_force_on is not None and not provision.valid.covers(in_force_on):
                 continue
@@ -180,17 +189,19 @@ def router(catalogue: Catalogue) -> APIRouter:
     def list_rules(
         request: Request,
         act: Annotated[str | None, Query(
-            description="Lov — an act, by Lovdata id (`LOV-1991-12-13-81`) or slug (`sosialtjenesteloven-1991`). "
-                        "Matches the rule's own act and the act of its legal basis.")] = None,
+            description="Lov — an act, by Lovdata id (`LOV-1991-12-13-81`), slug (`sosialtjenesteloven-1991`), "
+                        "the short name the answers show (`sosialtjenesteloven`: both its acts, 1991 and 2009) or "
+                        "as a citation names it (`sosialtjenesteloven (1991)`). Matches the rule's own act and the "
+                        "act of its legal basis.")] = None,
         in_force_on: Annotated[CalendarDate | None, Query(
             description="I kraft på — only provisions in force on this day (YYYY-MM-DD).")] = None,
     ) -> list[RuleEntry | DutyEntry]:
-        act_id = None if act is None else catalogue.act_id(act)
-        if act is not None and act_id is None:
-            message = "unknown act; known: " + ", ".join(catalogue.act_names())
-            raise ProblemException(invalid_fields(field_errors([{"loc": ("act",), "msg": message}], body_prefix=None),
-                                                  correlation_id(request)))
-        return catalogue.entries(act_id, in_force_on)
+        acts = None if act is None else catalogue.act_ids(act)
+        if acts == set():
+            known = ", ".join(catalogue.act_names())
+            error = {"loc": ("act",), "msg": f"unknown act; known: {known}", "msg_nb": f"Ukjent lov; kjente: {known}"}
+            raise ProblemException(invalid_fields(field_errors([error], body_prefix=None), correlation_id(request)))
+        return catalogue.entries(acts, in_force_on)
 
     @routes.get("/{rule_id:path}", response_model=Detail, summary="One rule or duty, with statute text",
                 description=f"The rule or duty with the statute text it encodes, its validity, and its condition "

@@ -1,4 +1,5 @@
-"""POST /v1/evaluations (one case) and POST /v1/evaluations/batch (many, answered item by item).
+"""POST /v1/evaluations (one case; `?view=summary` for the short answer) and POST /v1/evaluations/batch (many,
+answered item by item).
 
 A case sent in a small body (up to `strict_json.INLINE_BYTES`, as nearly every case is) is evaluated on the event
 loop, as its body was read there: it takes 1-2 ms, and a light request that changes threads as seldom as this
@@ -34,25 +35,31 @@ from engine.answer.models import Evaluation, LeanEvaluation
 from engine.case.model import Case
 from engine.evaluate import Evaluator, LawNotEncoded
 from engine.models import OutputModel
+from views.summary import Summary, summarise
 
 TAG = "evaluations"
-View = Literal["lean", "full"]
+View = Literal["lean", "full", "summary"]
 VIEW_QUERY = Query(description="lean (the default): what is particular to the case — outcomes, reasons, missing "
                                "facts, considerations, the calculation, the open duties, warnings, a receipt naming "
                                "the rule set; the rule book's own texts are at GET /v1/rules/{id}. full: the whole "
                                "Evaluation — provision blocks, every duty with its texts, the trace, the digest of "
-                               "every rule file and of the input.")
+                               "every rule file and of the input. summary: the short answer a caseworker reads, in "
+                               "Norwegian, derived from the full Evaluation.")
 
 
-def answer_of(evaluator: Evaluator, case: Case, view: View) -> Evaluation | LeanEvaluation:
-    return evaluator.evaluate(case) if view == "full" else evaluator.evaluate_lean(case)
+def answer_of(evaluator: Evaluator, case: Case, view: View) -> Evaluation | LeanEvaluation | Summary:
+    if view == "lean":
+        return evaluator.evaluate_lean(case)
+    evaluation = evaluator.evaluate(case)
+    return summarise(evaluation, evaluator.rulebook.outcomes) if view == "summary" else evaluation
 
 
 class BatchSuccess(OutputModel):
     index: int = Field(description="The case's position in the request (from 0).")
     status: Literal[200] = Field(description="As the single-case endpoint would have answered: 200.")
-    evaluation: LeanEvaluation | Evaluation = Field(description="The answer, exactly as POST /v1/evaluations gives "
-                                                                "it in the same view.")
+    evaluation: LeanEvaluation | Evaluation | Summary = Field(description="The answer, exactly as POST "
+                                                                          "/v1/evaluations gives it in the same "
+                                                                          "view.")
 
 
 class BatchFailure(OutputModel):
@@ -98,10 +105,14 @@ def router(evaluator: Evaluator, settings: Settings, examples: list[Example]) ->
     routes = APIRouter(prefix="/v1/evaluations", tags=[TAG], route_class=StrictJsonRoute)
 
     @routes.post(
-        "", response_model=LeanEvaluation | Evaluation, summary="Evaluate one case",
+        "", response_model=LeanEvaluation | Evaluation | Summary, summary="Evaluate one case",
         description="Answers, for each provision in force on `decision_date`, what the law says about the case: "
                     "the outcome with its legal basis, the facts still missing, what is left to discretion, and "
-                    "the duties toward the client with their status. Pick a scenario under *Examples* to try it.",
+                    "the duties toward the client with their status. Pick a scenario under *Examples* to try it. "
+                    "With `view=summary`, the short answer a caseworker reads (in Norwegian): per question the "
+                    "outcome, the reasons with their citations, the missing facts by name, the considerations and "
+                    "the calculation, and the open duties with what fulfils each; then each need's own answer — "
+                    "built from the same Evaluation.",
         responses=responses(400, 413, 415, 422, 500, s422="An invalid field (each listed with its path and "
                                                           "message), or no encoded law on the decision date (the "
                                                           "problem names `decision_date`)."),

@@ -1,8 +1,9 @@
 """Swagger's request examples, read from `examples/*.json` when the service starts — never copied into code.
 
-Each file is `{"case": …, "expected": {"summary": …, "source": …, "decisions": …, "duties": …}}`. The example's
-name is the file's stem, its summary is `expected.summary`, and its description says where the scenario comes
-from and what the engine is expected to answer, so a caseworker can pick a scenario and compare.
+Each file is `{"case": …, "expected": {"title_nb": …, "summary": …, "source": …, "decisions": …, "duties": …}}`.
+The example's name is the file's stem, its summary the Norwegian title (`expected.title_nb`, which the page's
+scenario picker shows too), and its description the scenario in English, where it comes from and what the engine
+is expected to answer, so a caseworker can pick a scenario and compare.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ log = logging.getLogger(SERVICE_LOGGER)
 @dataclass(frozen=True)
 class Example:
     name: str
+    title_nb: str
     summary: str
     source: str
     case: dict[str, Any]
@@ -32,7 +34,7 @@ class Example:
     def description(self) -> str:
         outcomes = ", ".join(f"§ {question}: `{outcome}`"
                              for question, outcome in self.expected.get("decisions", {}).items())
-        text = f"Source: {self.source}."
+        text = f"{self.summary} Source: {self.source}."
         return f"{text} Expected: {outcomes}." if outcomes else text
 
 
@@ -48,8 +50,9 @@ def load_examples(directory: Path | None) -> list[Example]:
             data = json.loads(path.read_text(encoding="utf-8"))
             Case.model_validate(data["case"])
             expected = data["expected"]
-            examples.append(Example(name=path.stem, summary=str(expected["summary"]),
-                                    source=str(expected.get("source", "")), case=data["case"], expected=expected))
+            examples.append(Example(name=path.stem, title_nb=str(expected["title_nb"]),
+                                    summary=str(expected["summary"]), source=str(expected.get("source", "")),
+                                    case=data["case"], expected=expected))
         except (OSError, ValueError, KeyError, TypeError, ValidationError) as error:
             log.warning("example left out", extra={"fields": {"event": "examples", "file": path.name,
                                                              "error_type": type(error).__name__}})
@@ -58,7 +61,7 @@ def load_examples(directory: Path | None) -> list[Example]:
 
 def openapi_examples(examples: list[Example]) -> dict[str, dict[str, Any]]:
     """The request examples for one case, as FastAPI's `openapi_examples` wants them."""
-    return {e.name: {"summary": e.summary, "description": e.description(), "value": e.case} for e in examples}
+    return {e.name: {"summary": e.title_nb, "description": e.description(), "value": e.case} for e in examples}
 
 
 def batch_openapi_example(examples: list[Example], size: int = 3) -> dict[str, dict[str, Any]]:

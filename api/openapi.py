@@ -37,7 +37,9 @@ DUTY_STATUSES = {
 
 TAGS = [
     {"name": "evaluations", "description": "Send a case, get what the law says about it."},
-    {"name": "rules", "description": "The rule and duty catalogue, with statute text and validity."},
+    {"name": "letters", "description": "The decision-letter draft of a case, as JSON, PDF or text."},
+    {"name": "rules", "description": "The rule and duty catalogue, with statute text and validity; the guideline "
+                                     "rates."},
     {"name": "service", "description": "Liveness and the loaded rule set."},
 ]
 

@@ -8,6 +8,7 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -22,19 +23,39 @@ def _fail(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
-def read_case(path: Path) -> Case:
-    """A bare case, or an example file ({"case": ..., "expected": ...})."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+class BadInput(Exception):
+    """The file cannot be read as a case: the lines say why (every invalid field, one a line)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(lines[0])
+        self.lines = lines
+
+
+def read_case(path: Path) -> tuple[Case, dict[str, Any] | None]:
+    """A bare case, or an example file ({"case": ..., "expected": ...}) with its expectations. Read exactly as the
+    HTTP service reads a body: strict JSON (api/strict_json.py) and the case's documented JSON types."""
+    from api.errors import field_errors
+    from api.strict_json import NotStrictJson, loads, validate_strictly
+
+    try:
+        data = loads(path.read_bytes())
+    except OSError as error:
+        raise BadInput([f"cannot read {path}: {error.strerror}"]) from None
+    except json.JSONDecodeError as error:
+        raise BadInput([f"{path} is not valid JSON: line {error.lineno} column {error.colno}: {error.msg}"]) from None
+    except NotStrictJson as error:
+        raise BadInput([f"{path}: {error}"]) from None
+    expected = None
     if isinstance(data, dict) and "case" in data and "expected" in data:
-        data = data["case"]
-    return Case.model_validate(data)
-
-
-def _first_error(error: ValidationError) -> str:
-    first = error.errors()[0]
-    location = ".".join(str(part) for part in first["loc"]) or "(body)"
-    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-    return f"{location}: {first['msg']}{more}"
+        data, expected = data["case"], data["expected"]
+    try:
+        return validate_strictly(Case, data), expected
+    except ValidationError as error:
+        fields = field_errors(error.errors())
+        lines = [f"{path}: {len(fields)} invalid field{'s' if len(fields) != 1 else ''}"]
+        lines += [f"  {field.path or '(the case)'}: {field.message} — {field.label_nb}: {field.message_nb}"
+                  for field in fields]
+        raise BadInput(lines) from None
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -43,6 +64,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     if args.format == "digisos" and args.jobs is not None:
         return _fail("--jobs is for cases, one a line (JSON Lines), not for --format digisos")
+    if args.pdf is not None and args.format != "letter":
+        return _fail("--pdf is for --format letter")
+    if args.view is not None and args.format != "case":
+        return _fail(f"--view is for answers as JSON (--format case); --format {args.format} reads the full "
+                     "Evaluation")
     if args.format == "digisos":  # a JsonSoknad (NAV's application): cli/digisos.py
         from cli.digisos import evaluate_soknad_file
 
@@ -57,24 +83,61 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.engine is not None:
         settings = dataclasses.replace(settings, engine=args.engine)
     if args.jobs is not None or args.file.endswith(".jsonl") or args.file == "-":  # many cases: cli/bulk.py
+        if args.format != "case":
+            return _fail(f"--format {args.format} is for one case; many cases are answered as JSON, one a line")
         from cli.bulk import evaluate_jsonl
 
-        return evaluate_jsonl(args.file, args.jobs or 1, settings=settings, view=args.view)
+        return evaluate_jsonl(args.file, args.jobs or 1, settings=settings, view=args.view or "lean")
     try:
-        case = read_case(Path(args.file))
-    except OSError as error:
-        return _fail(f"cannot read {args.file}: {error.strerror}")
-    except json.JSONDecodeError as error:
-        return _fail(f"{args.file} is not valid JSON: line {error.lineno} column {error.colno}: {error.msg}")
-    except ValidationError as error:
-        return _fail(f"{args.file}: {_first_error(error)}")
+        case, expected = read_case(Path(args.file))
+    except BadInput as error:
+        for line in error.lines:
+            print(f"regelmotor: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    lean = args.format == "case" and (args.view or "lean") == "lean"
     try:
         evaluator = settings.evaluator()
-        evaluation = evaluator.evaluate(case) if args.view == "full" else evaluator.evaluate_lean(case)
+        answer = evaluator.evaluate_lean(case) if lean else evaluator.evaluate(case)
+        # an example file's expectations name duties of every status; the lean answer lists the open ones only
+        checked_on = evaluator.evaluate(case) if lean and expected is not None else answer
     except LawNotEncoded as error:
         return _fail(str(error))
-    print(evaluation.model_dump_json(indent=2))
-    return 0
+    print(_formatted(answer, args.format, evaluator.rulebook, args.pdf))
+    return _report_expectations(args.file, checked_on, expected)
+
+
+def _formatted(evaluation, form: str, rulebook, pdf_path: str | None) -> str:
+    if form == "text":
+        from views.summary import summarise, text
+
+        return text(summarise(evaluation, rulebook.outcomes)).rstrip("\n")
+    if form == "letter":
+        from views.letter import draft, text
+
+        letter = draft(evaluation, rulebook.outcomes)
+        if pdf_path:
+            from views.letter_pdf import pdf
+
+            Path(pdf_path).write_bytes(pdf(letter))
+        return text(letter).rstrip("\n")
+    return evaluation.model_dump_json(indent=2)
+
+
+def _report_expectations(file: str, evaluation, expected: dict[str, Any] | None) -> int:
+    """An example file's expectations, checked on stderr (stdout stays the answer): exit 1 when they fail."""
+    if expected is None:
+        return 0
+    from engine.verify.expected import checked, differences
+
+    found = differences(evaluation, expected)
+    if not found:
+        print(f"regelmotor: {file}: passed — the answer matches the expected {checked(expected)}", file=sys.stderr)
+        return 0
+    print(f"regelmotor: {file}: FAILED — {len(found)} difference{'s' if len(found) != 1 else ''} from "
+          f"the expected {checked(expected)}:", file=sys.stderr)
+    for line in found:
+        print(f"  {line}", file=sys.stderr)
+    return 1
 
 
 def _positive(text: str) -> int:
@@ -121,17 +184,22 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     evaluate = commands.add_parser("evaluate", help="evaluate one case (JSON) and print the Evaluation")
     evaluate.add_argument("file")
-    evaluate.add_argument("--format", choices=["case", "digisos"], default="case",
-                          help="case: a case or an example file (default); digisos: a JsonSoknad, NAV's application")
+    evaluate.add_argument("--format", choices=["case", "text", "letter", "digisos"], default="case",
+                          help="case: a case or an example file, answered as JSON (default); text: the same, "
+                               "answered as a summary to read in a terminal; letter: the same, answered as a "
+                               "decision-letter draft; digisos: a JsonSoknad, NAV's application. An example file's "
+                               "expectations are checked: passed or failed, on stderr (exit 1 when failed)")
+    evaluate.add_argument("--pdf", metavar="FILE", help="with --format letter: also write the draft as a PDF")
     evaluate.add_argument("--jobs", type=_positive, metavar="N",
                           help="FILE is JSON Lines (one case a line; '-' reads stdin; implied by a .jsonl name): "
                                "evaluate it with N worker processes, answers in input order, one line each")
     evaluate.add_argument("--engine", choices=list(ENGINES),
                           help="durable: durable-rules, the service's engine (default; REGELMOTOR_ENGINE); compiled: "
                                "the same firings from generated Python, several times faster (for bulk runs)")
-    evaluate.add_argument("--view", choices=["lean", "full"], default="lean",
-                          help="lean: what is particular to the case (default); full: the whole Evaluation, with the "
-                               "rule book's texts, the trace and every digest (as the service's ?view=full)")
+    evaluate.add_argument("--view", choices=["lean", "full"],
+                          help="with --format case: lean, what is particular to the case (default); full, the whole "
+                               "Evaluation, with the rule book's texts, the trace and every digest (as the "
+                               "service's ?view=full)")
     evaluate.add_argument("--decision-date", help="with --format digisos: the decision date, YYYY-MM-DD (default: "
                                                   "today); an application has none of its own")
     evaluate.add_argument("--documentation-deadline",

@@ -22,7 +22,11 @@ ENGINES = {"durable": DurableEngine, "compiled": functools.partial(CompiledEngin
 
 
 class LawNotEncoded(ValueError):
-    """No encoded provision is in force on the decision date."""
+    """No encoded provision is in force on the decision date. The message is English; `nb` says it in bokmål."""
+
+    def __init__(self, message: str, nb: str) -> None:
+        super().__init__(message)
+        self.nb = nb
 
 
 class Evaluator:
@@ -45,10 +49,13 @@ class Evaluator:
         latest = dt.date.today() + dt.timedelta(days=self.horizon_days)
         if day < self.earliest:
             raise LawNotEncoded(f"decision_date {day.isoformat()} is before {self.earliest.isoformat()}, the "
-                                "earliest date the encoded law covers")
+                                "earliest date the encoded law covers",
+                                f"Vedtaksdatoen {day.isoformat()} er før {self.earliest.isoformat()}, den tidligste "
+                                "datoen regelverket dekker.")
         if day > latest:
             raise LawNotEncoded(f"decision_date {day.isoformat()} is more than {self.horizon_days} days in the "
-                                "future")
+                                "future", f"Vedtaksdatoen {day.isoformat()} er mer enn {self.horizon_days} dager "
+                                          "fram i tid.")
 
     def warm_up(self) -> None:
         """Compile every rule set that some day can select, and build the parts of the answer that depend on it
@@ -66,7 +73,8 @@ class Evaluator:
         if ruleset is None:
             ruleset = self._rulesets[day] = self.rulebook.ruleset_on(day)
         if not ruleset.questions:
-            raise LawNotEncoded(f"no encoded provision is in force on {day.isoformat()}")
+            raise LawNotEncoded(f"no encoded provision is in force on {day.isoformat()}",
+                                f"Ingen paragraf i regelverket gjelder {day.isoformat()}.")
         return ruleset
 
     def evaluate(self, case: Case) -> Evaluation:

@@ -14,9 +14,9 @@ def test_the_worked_example_is_the_adapters_answer_for_each_of_navs_applications
         assert f"### {path.name}" in expected or f"### {path.parent.name}/{path.name}" in expected
 
 
-def test_the_labels_are_the_case_models_norwegian_ones():
+def test_the_labels_are_the_glossarys():
     assert label("household.children") == "Barn i husstanden"
-    assert label("education.full_time") == "Heltid"
-    assert label("request.means_at_hand") == "Midler her og nå"
+    assert label("education.full_time") == "Studerer på heltid"
+    assert label("assets[2].value") == "Formuespost nr. 3: Verdi (kr)"
     with pytest.raises(KeyError):
         label("no.such.field")

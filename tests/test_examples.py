@@ -4,7 +4,10 @@ import pytest
 
 from engine.answer.models import DutyStatus
 from engine.case.model import Case
-from tests.conftest import EXAMPLES, load_example
+from engine.verify.expected import differences
+from tests.conftest import EXAMPLES, ROOT, load_example
+
+EXAMPLES_DIR = ROOT / "examples"
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -13,19 +16,20 @@ def test_example_matches_its_expectations(path, evaluator):
     assert set(example) == {"case", "expected"}
     result = evaluator.evaluate(Case.model_validate(example["case"]))
     # Checked on what the file states: a provision added later adds questions and duties it does not name.
-    outcomes = {d.question: d.outcome for d in result.decisions}
-    statuses = {d.id: d.status.value for d in result.duties}
-    assert {q: outcomes.get(q) for q in example["expected"]["decisions"]} == example["expected"]["decisions"]
-    assert {i: statuses.get(i) for i in example["expected"]["duties"]} == example["expected"]["duties"]
-    needs = {n.id: {d.question: d.outcome for d in n.decisions} for n in result.needs}
-    assert {i: needs.get(i) for i in example["expected"].get("needs", {})} == example["expected"].get("needs", {})
-    expected_amount = example["expected"].get("amount")
-    if expected_amount:  # exact to the krone
-        amount = next(d.amount for d in result.decisions if d.question == expected_amount["question"])
-        assert amount is not None and amount.kind == expected_amount["kind"]
-        for key in ("need", "counted_means", "shortfall", "surplus"):
-            if key in expected_amount:
-                assert getattr(amount, key) == expected_amount[key], key
+    assert differences(result, example["expected"]) == []
+
+
+def test_a_difference_from_the_expectations_is_named(evaluator):
+    example = load_example(EXAMPLES_DIR / "kindergarten-bill.json")
+    result = evaluator.evaluate(Case.model_validate(example["case"]))
+    expected = {**example["expected"], "decisions": {"18": "entitled", "19": "discretionary"},
+                "amount": {"question": "18", "kind": "surplus", "need": 21400, "surplus": 1},
+                "needs": {"kindergarten-november": {"19": "not_entitled"}, "no-such-need": {"18": "entitled"}}}
+    assert differences(result, expected) == [
+        "§ 18: expected entitled, got not_entitled",
+        "need kindergarten-november, § 19: expected not_entitled, got discretionary",
+        "need no-such-need, § 18: expected entitled, got None",
+        "§ 18 amount surplus: expected 1, got 2600"]
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

@@ -179,4 +179,4 @@ def test_before_the_first_rates_the_need_is_unknown_and_the_answer_says_why(eval
     case = load_example(ROOT / "examples" / "supplementary-assistance.json")["case"] | {"decision_date": "1999-06-01"}
     evaluation = evaluator.evaluate(Case.model_validate(case))
     assert next(d for d in evaluation.decisions if d.question == "5-1").outcome == "undetermined"
-    assert any("no rates on file before 2002-01-01" in warning for warning in evaluation.warnings)
+    assert any("no rates on file before 2002-01-01" in warning.en for warning in evaluation.warnings)

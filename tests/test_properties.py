@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from engine.answer.build import ConflictError
 from engine.answer.models import DutyStatus
 from engine.case.facts import VOCABULARY, FactKind, fact_of, lower, observe, upper
+from engine.case.glossary import glossary
 from engine.case.model import Case
 from engine.evaluate import Evaluator
 from engine.law.expressions import NEED_SUFFIX
@@ -168,12 +169,16 @@ LISTS_IN_TWO_ORDERS = tuple(
 
 
 def _in_original_order(answer: dict, orders: dict[str, list[int]]) -> dict:
-    """An answer to a case whose lists were reordered, with every item it names (`assets[2].value`) named by its
-    place in the original lists, and every list of such paths in one order (paths that rank alike come in the
-    order of the items, which is the order the case gives)."""
-    text = json.dumps(answer, sort_keys=True)
+    """An answer to a case whose lists were reordered, with every item it names (`assets[2].value`, and in
+    Norwegian "Formuespost nr. 3") named by its place in the original lists, and every list of such paths in one
+    order (paths that rank alike come in the order of the items, which is the order the case gives)."""
+    text = json.dumps(answer, sort_keys=True, ensure_ascii=False)
     for path, order in orders.items():
         text = re.sub(re.escape(path) + r"\[(\d+)\]", lambda m, p=path, o=order: f"{p}[{o[int(m[1])]}]", text)
+        listed = glossary().fields[path]
+        item = listed.item or listed.label  # as the glossary numbers an entry, from 1
+        text = re.sub(re.escape(item) + r" nr\. (\d+)", lambda m, i=item, o=order: f"{i} nr. {o[int(m[1]) - 1] + 1}",
+                      text)
     answer = json.loads(text)
     for part in (answer, *answer["needs"]):
         for decision in part["decisions"]:

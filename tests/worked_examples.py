@@ -4,25 +4,20 @@ a caseworker reads it, with Norwegian labels. Generated here so that it cannot d
 
     .venv/bin/python -m tests.worked_examples
 
-The Norwegian label of a case field is the one its description in the case model begins with (`Barn i husstanden —
-children the household provides for`); a field without one stops the rendering rather than show its English path
-as a label. A consideration is shown by the first sentence of its Norwegian text. The report's own notes are in
-English, as the API gives them.
+The Norwegian labels of case fields and of the kinds of income, expense and asset are the glossary's
+(`engine/case/glossary.yaml`), as the page, the summary and the letter show them; a field the glossary does not
+name stops the rendering rather than show its English path as a label. A consideration is shown by the first
+sentence of its Norwegian text. The report's own notes are in English, as the API gives them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import types
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
-
-from pydantic import BaseModel
 
 from digisos.answer import DigisosEvaluation, FieldStatus, FlagKind, IgnoredReason
 from digisos.service import DEFAULT_DEADLINE_DAYS, evaluate_soknad
-from engine.case.model import Case
+from engine.case.glossary import glossary, kroner
 from engine.evaluate import Evaluator
 from tests.digisos_data import DAY, FIXTURES, examples, load, realistic
 
@@ -41,18 +36,6 @@ IGNORED = {
     IgnoredReason.adult: "voksen (18 år eller eldre)",
     IgnoredReason.earlier_period: "gjelder en periode før den det søkes for",
 }
-# The case's codes for kinds of income, expense and asset, in Norwegian (to come from the glossary once it lists
-# them).
-KINDS = {
-    "income": {"wages": "lønn", "benefits": "trygd og stønader", "student_finance": "studielån og -stipend",
-               "maintenance": "barnebidrag (mottatt)", "child_benefit": "barnetrygd",
-               "child_benefit_abroad": "barnetrygd fra utlandet", "children_leisure_work": "barns fritidsarbeid",
-               "social_assistance_already_paid": "sosialhjelp allerede utbetalt", "other": "annet"},
-    "expenses": {"housing": "boutgift", "power_and_heating": "strøm og oppvarming", "insurance": "forsikring",
-                 "mortgage_repayment": "avdrag på boliglån", "child_support": "barnebidrag (betalt)",
-                 "other_necessary": "annen nødvendig utgift"},
-    "assets": {"bank_deposit": "bankinnskudd", "home": "bolig", "vehicle": "kjøretøy", "other": "annet"},
-}
 AMOUNT = {"income": "monthly_amount", "expenses": "monthly_amount", "assets": "value"}
 INTRODUCTIONS = {
     "brukerdata.json": "Søkerens egne svar (eldre format): regninger oppgitt som «siste regning», husleie ved siden av "
@@ -67,44 +50,28 @@ INTRODUCTIONS = {
 
 
 def label(path: str) -> str:
-    """A case field's Norwegian label, read off the case model: `household.children` → Barn i husstanden, and a field
-    of one item of a list with the item's place: `assets[2].value` → Verdi (formue nr. 3). A KeyError for a path the
-    case model does not describe."""
-    model: type[BaseModel] | None = Case
-    labels, places = [], []
-    for part in path.split("."):
-        name, _, index = part.partition("[")
-        info = model.model_fields.get(name) if model is not None else None
-        if info is None:
-            raise KeyError(f"no case field {path}")
-        if not info.description:
-            raise KeyError(f"the case field {path} has no description to take its Norwegian label from")
-        labels.append(info.description.split(" — ")[0].rstrip("."))
-        if index:
-            places.append(f"{labels[-1].lower()} nr. {int(index.rstrip(']')) + 1}")
-        model = _model_of(info.annotation)
-    return labels[-1] + (f" ({', '.join(places)})" if places else "")
+    """A case field's Norwegian label, from the glossary: `household.children` → Barn i husstanden, and a field of one
+    item of a list with the item's place: `assets[2].value` → Formuespost nr. 3: Verdi (kr). A KeyError for a path the
+    glossary does not name."""
+    words = glossary()
+    if not words.knows(path):
+        raise KeyError(f"the glossary names no case field {path}")
+    return words.field(path)
+
+
+def _kind(name: str, code: str) -> str:
+    """The Norwegian label of an item's kind in the list `name` (income, expenses, assets)."""
+    words = glossary()
+    return words.code(words.field_codes(f"{name}.kind"), code)
 
 
 def _first_sentence(text: str) -> str:
     return text.split(". ")[0].rstrip(".") + "."
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    """The model an annotation holds (through Optional and list), if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if get_origin(annotation) in (Union, types.UnionType, list):
-        return next((m for m in map(_model_of, get_args(annotation)) if m is not None), None)
-    return None
-
-
 def _kroner(amount: str | None) -> str:
     """An amount of the case as the caseworker reads it: `12 345,50 kr`; `ukjent` where the case leaves it out."""
-    if amount is None:
-        return "ukjent"
-    whole, _, ore = f"{Decimal(amount):,.2f}".partition(".")
-    return whole.replace(",", " ") + ("" if ore == "00" else "," + ore) + " kr"
+    return "ukjent" if amount is None else kroner(amount)
 
 
 def _cell(text: str) -> str:
@@ -137,7 +104,7 @@ def section(title: str, introduction: str, answer: DigisosEvaluation, evaluator:
                       ", ".join(d.title.nb for d in f.documents), f"`{f.case_field}`"] for f in report.fields])
     lines += ["#### Beløp i saken", ""]
     lines += _table(["Liste", "Art", "Beløp", "Merknad"],
-                    [[label(name), KINDS[name][item["kind"]], _kroner(item.get(AMOUNT[name])),
+                    [[label(name), _kind(name, item["kind"]), _kroner(item.get(AMOUNT[name])),
                       "engangsutbetaling" if item.get("one_off") else ""]
                      for name in ("income", "expenses", "assets") for item in report.case.get(name) or ()])
     lines += ["#### Ikke regnet med", ""]

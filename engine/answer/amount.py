@@ -42,8 +42,7 @@ def breakdown(amount: Amount, basis: LegalBasis, outcome: str, observations: Obs
             lines.append(AmountLine(
                 part=part, fact=name, label=Bilingual(nb=VOCABULARY[name].nb or name, en=VOCABULARY[name].description),
                 counted=coefficient > 0, amount=value,
-                details=[AmountLine.Detail(label=item.nb if item.nb == item.en else f"{item.nb} / {item.en}",
-                                           amount=whole_kroner(item.ore))
+                details=[AmountLine.Detail(label=Bilingual(nb=item.nb, en=item.en), amount=whole_kroner(item.ore))
                          for item in observations.items.get(name, ())]))
     shortfall = totals["need"] - totals["means"]
     if outcome == amount.spec.shortfall_when and shortfall > 0:

@@ -39,6 +39,7 @@ from engine.answer.models import (
     ScopeOut,
 )
 from engine.case.facts import VOCABULARY, FactKind, Observations, lower, upper
+from engine.case.glossary import glossary
 from engine.case.model import Case
 from engine.case.types import kroner_range, kroner_text, to_kroner
 from engine.law.expressions import NEED_SUFFIX, questions_in, truth
@@ -378,7 +379,10 @@ class AnswerBuilder:
             return self.catalogue.duty_answer(duty, status, APPLIES_OPEN, None, options)
         unknown = tuple(sorted(self.missing.unknown_paths(duty.applies_facts, self.catalogue.premises(duty))))
         reason = Bilingual(
-            nb="Plikten kan gjelde; saken mangler: " + ", ".join(unknown) if unknown else
+            # A need's duty names the need's fields without its place in the list: the duty is shown with the need.
+            nb="Plikten kan gjelde; saken mangler: " + ", ".join(glossary().field(path, numbered=self.need is None)
+                                                                  for path in unknown)
+            if unknown else
             "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",
             en="The duty may apply; the case does not give: " + ", ".join(unknown) if unknown else
             "The duty may apply; it depends on a question not yet determined.")
@@ -429,10 +433,10 @@ class AnswerBuilder:
 
     def _common(self) -> dict[str, Any]:
         """What the full and the lean answer share, as the builder's view makes it."""
-        warning = self.observations.rates.table.staleness_warning(self.case.decision_date)
+        stale = self.observations.rates.table.staleness_warning(self.case.decision_date)
         return dict(case_id=self.case.case_id, decision_date=self.case.decision_date,
                     law=self.catalogue.law(self.ruleset), decisions=self.decisions(), needs=self._needs(),
-                    duties=self._duties(), warnings=[warning] if warning else [])
+                    duties=self._duties(), warnings=[Bilingual(nb=stale.nb, en=stale.en)] if stale else [])
 
     def build(self) -> Evaluation:
         return Evaluation(**self._common(), trace=self._trace(), receipt=self._receipt())

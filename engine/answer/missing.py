@@ -20,6 +20,7 @@ from math import ceil, floor
 from typing import Any
 
 from engine.case.facts import VOCABULARY, FactKind, Observations, fact_of, lower, upper
+from engine.case.glossary import kroner
 from engine.case.types import kroner_range, kroner_text, to_kroner
 from engine.law.expressions import MIRRORED
 from engine.law.normal_form import Conjunction, IsKnown, Literal, OutcomeIs, holds, satisfies
@@ -215,14 +216,15 @@ class Missing:
         label = self.rulebook.outcomes[outcome]
         spec = VOCABULARY[fact]
         if end is None:
-            nb, en = f"minst {kroner_text(to_kroner(start))}", f"at least {kroner_text(to_kroner(start))}"
+            nb, en = f"minst {kroner(to_kroner(start))}", f"at least {kroner_text(to_kroner(start))}"
         elif start == least:
-            nb, en = f"høyst {kroner_text(to_kroner(end))}", f"at most {kroner_text(to_kroner(end))}"
+            nb, en = f"høyst {kroner(to_kroner(end))}", f"at most {kroner_text(to_kroner(end))}"
         else:
-            nb = en = kroner_range(start, end)
+            nb = f"fra og med {kroner(to_kroner(start))} til og med {kroner(to_kroner(end))}"
+            en = kroner_range(start, end)
         return dict(fact=fact, paths=list(self.observations.paths(fact)), outcome=outcome, at_least=to_kroner(start),
                     at_most=None if end is None else to_kroner(end),
-                    text=dict(nb=f"{label.nb} hvis {spec.nb or fact} er {nb}",
+                    text=dict(nb=f"{label.nb} hvis {spec.nb} er {nb}",
                               en=f"{label.en} if {spec.description} is {en}"))
 
 

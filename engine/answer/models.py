@@ -91,7 +91,8 @@ class RateTableUsed(OutputModel):
 
 class AmountLine(OutputModel):
     class Detail(OutputModel):
-        label: str = Field(description="One item behind the line, e.g. a household member's rate or an income.")
+        label: Bilingual = Field(description="One item behind the line, e.g. a household member's rate or an "
+                                             "income.")
         amount: Decimal = Field(description="Its monthly amount in kroner.")
 
     part: Literal["need", "means"] = Field(description="Whether the line adds to the need or to the means.")
@@ -209,7 +210,7 @@ class Evaluation(OutputModel):
     needs: list[NeedAnswer] = Field(description="Each need the application lists (request.needs), with its own "
                                                 "answers, by id.")
     duties: list[DutyOut] = Field(description="The duties toward the client, each with its status.")
-    warnings: list[str] = Field(description="What the caseworker should know about the answer, e.g. that the "
+    warnings: list[Bilingual] = Field(description="What the caseworker should know about the answer, e.g. that the "
                                             "newest rates on file were used.")
     trace: list[TraceEntry] = Field(description="Every rule and duty that fired, in order, with the facts it "
                                                 "matched.")
@@ -277,5 +278,5 @@ class LeanEvaluation(OutputModel):
     decisions: list[LeanDecision] = Field(description="One answer per question in force, in dependency order.")
     needs: list[LeanNeed] = Field(description="Each need the application lists, with its own answers, by id.")
     duties: list[LeanDuty] = Field(description="The duties toward the client still open.")
-    warnings: list[str] = Field(description="What the caseworker should know about the answer.")
+    warnings: list[Bilingual] = Field(description="What the caseworker should know about the answer.")
     receipt: LeanReceipt = Field(description="What produced the answer: engine version, rule-set digest, time.")

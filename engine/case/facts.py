@@ -26,6 +26,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from engine.case.glossary import glossary
 from engine.case.model import (
     AssetKind,
     Case,
@@ -114,7 +115,7 @@ class FactSpec:
     paths: tuple[str, ...]  # case-field paths; for a need fact, paths within the need (request.needs.<i>.…)
     description: str
     read: Reader | None  # a fact of the case
-    nb: str = ""  # a Norwegian label, for the lines of an amount breakdown
+    nb: str = ""  # a Norwegian label (every amount has one), for an amount breakdown's lines and what would settle it
     read_need: NeedReader | None = None  # a fact of one need the application lists
 
     @property
@@ -183,7 +184,7 @@ def _copy(name: str, kind: FactKind, path: str, description: str) -> None:
     fact(name, kind, [path], description)(lambda case, _rates: _get(case, path))
 
 
-def need_fact(name: str, kind: FactKind, attribute: str, description: str) -> None:
+def need_fact(name: str, kind: FactKind, attribute: str, description: str, nb: str = "") -> None:
     """A fact of one need: the need's attribute, copied."""
     if name in VOCABULARY:
         raise ValueError(f"fact {name} declared twice")
@@ -192,7 +193,7 @@ def need_fact(name: str, kind: FactKind, attribute: str, description: str) -> No
         value = getattr(need, attribute)
         return to_ore(value) if kind == FactKind.money and value is not None else value
 
-    VOCABULARY[name] = FactSpec(name, kind, (attribute,), description, None, read_need=read)
+    VOCABULARY[name] = FactSpec(name, kind, (attribute,), description, None, nb, read_need=read)
 
 
 def _at(list_path: str, index: int, name: str) -> str:
@@ -232,12 +233,13 @@ def _sum_of(list_path: str, items: Iterable[Any], name: str,
                         for index, item in enumerate(items) if counts(item))
 
 
-def _itemised(list_path: str, items: list[Any], code: str, name: str) -> Itemised | Unknown:
-    """Items by code and amount (fields `code` and `name`), sorted, each labelled by its code; while an item has
-    no amount, only the bounds of their sum."""
+def _itemised(list_path: str, items: list[Any], code: str, name: str, codes: str) -> Itemised | Unknown:
+    """Items by code and amount (fields `code` and `name`), sorted, each labelled by the code's Norwegian label (in
+    the glossary's `codes`) and by the code itself; while an item has no amount, only the bounds of their sum."""
     if any(getattr(item, name) is None for item in items):
         return _sum_of(list_path, items, name)
-    return Itemised(tuple(Item(kind, kind, to_ore(amount))
+    label = glossary().code
+    return Itemised(tuple(Item(label(codes, kind), kind, to_ore(amount))
                           for kind, amount in sorted((getattr(item, code), getattr(item, name)) for item in items)))
 
 
@@ -308,7 +310,7 @@ def _income_of(kinds: set[str] | None = None, member: Member | None = None):
         if member is not None:
             return _sum_of("income", case.income, "monthly_amount", lambda item: item.belongs_to == member)
         if kinds is None:
-            return _itemised("income", case.income, "kind", "monthly_amount")
+            return _itemised("income", case.income, "kind", "monthly_amount", "IncomeKind")
         return _sum_of("income", case.income, "monthly_amount", lambda item: item.kind in kinds)
 
     return read
@@ -353,7 +355,8 @@ def _other_assets(case: Case, _rates: Rates) -> int | None:
 @fact("expenses_total", FactKind.money, ["expenses"], "monthly housing, power, insurance and other expenses",
       nb="boutgifter, strøm, forsikring og andre nødvendige utgifter")
 def _expenses(case: Case, _rates: Rates) -> Itemised | Unknown | None:
-    return None if case.expenses is None else _itemised("expenses", case.expenses, "kind", "monthly_amount")
+    return None if case.expenses is None else _itemised("expenses", case.expenses, "kind", "monthly_amount",
+                                                        "ExpenseKind")
 
 
 def _expenses_of(kind: ExpenseKind):
@@ -643,16 +646,16 @@ def as_observed(known: Mapping[str, Any], bounds: Mapping[str, tuple[int, int | 
 
 # --- per need: what one need of the application says -------------------------------------------------------
 
-for _name, _kind, _attribute, _text in [
+for _name, _kind, _attribute, _text, _nb in [
     ("need_kind", FactKind.code, "kind", "what the need is: the immediate need (no food or shelter here and now), "
-                                         "living costs for the period, or a particular expense"),
-    ("need_amount", FactKind.money, "amount", "what the need costs"),
+                                         "living costs for the period, or a particular expense", ""),
+    ("need_amount", FactKind.money, "amount", "what the need costs", "behovets beløp"),
     ("need_part_of_living_costs", FactKind.boolean, "part_of_living_costs",
-     "the caseworker judged the expense part of the living costs"),
+     "the caseworker judged the expense part of the living costs", ""),
     ("need_help_could_overcome_or_adapt", FactKind.boolean, "help_could_overcome_or_adapt",
-     "help with the need would let the person overcome or adapt to the situation"),
+     "help with the need would let the person overcome or adapt to the situation", ""),
 ]:
-    need_fact(_name, _kind, _attribute, _text)
+    need_fact(_name, _kind, _attribute, _text, _nb)
 
 
 def _known(value: Any) -> Any:

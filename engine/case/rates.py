@@ -121,20 +121,27 @@ class RateTable(InputModel):
         return next((band.category for band in self.household.children if band.from_age <= age <= band.to_age),
                     None)
 
-    def staleness_warning(self, day: dt.date) -> str | None:
-        """Say so when `day` is before the first row, in a period whose rates are not on file, or after the day
-        the newest row is known to hold."""
+    def staleness_warning(self, day: dt.date) -> Label | None:
+        """Say so (in both languages) when `day` is before the first row, in a period whose rates are not on
+        file, or after the day the newest row is known to hold."""
         row = self.row_on(day)
+        first = self.rows[0].valid_from.isoformat()
+        table = f"Satstabellen «{self.title.get('nb', self.id)}»"
         if row is None:
-            return (f"rate table {self.id}: no rates on file before {self.rows[0].valid_from.isoformat()}; the "
-                    "guideline rate, and so the need, is unknown on this date")
+            return Label(nb=f"{table} har ingen satser før {first}; den veiledende satsen, og "
+                            "dermed behovet, er ukjent på denne datoen.",
+                         en=f"rate table {self.id}: no rates on file before {first}; the guideline rate, and so "
+                            "the need, is unknown on this date")
         in_gap = any(gap.valid_from <= day <= gap.valid_to for gap in self.known_gaps)
         after_newest = self.rows_hold_until is not None and day > self.rows_hold_until
         if not (in_gap or after_newest):
             return None
-        note = f". {self.newest_row_note.en}" if after_newest and self.newest_row_note else ""
-        return (f"rate table {self.id}: the rates in force on {day.isoformat()} are not on file; "
-                f"used the row from {row.valid_from.isoformat()} ({row.source}){note}")
+        note = self.newest_row_note if after_newest else None
+        used = row.valid_from.isoformat()
+        return Label(nb=f"{table} har ikke satsene som gjaldt {day.isoformat()}; raden fra {used} "
+                        f"({row.source}) er brukt." + (f" {note.nb}" if note else ""),
+                     en=f"rate table {self.id}: the rates in force on {day.isoformat()} are not on file; "
+                        f"used the row from {used} ({row.source})" + (f". {note.en}" if note else ""))
 
 
 def load_rate_table(path: Path) -> RateTable:
