@@ -69,19 +69,19 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.view is not None and args.format != "case":
         return _fail(f"--view is for answers as JSON (--format case); --format {args.format} reads the full "
                      "Evaluation")
-    if args.format == "digisos":  # a JsonSoknad (NAV's application): cli/digisos.py
-        from cli.digisos import evaluate_soknad_file
-
-        return evaluate_soknad_file(args.file, args.decision_date, args.documentation_deadline)
-    if args.decision_date is not None or args.documentation_deadline is not None:
-        return _fail("--decision-date and --documentation-deadline are for --format digisos; a case carries its "
-                     "own decision_date")
     try:
         settings = EngineSettings.from_env()
     except ValueError as error:  # a setting in the environment that cannot be used: its name and what is wrong
         return _fail(str(error))
     if args.engine is not None:
         settings = dataclasses.replace(settings, engine=args.engine)
+    if args.format == "digisos":  # a JsonSoknad (NAV's application): cli/digisos.py
+        from cli.digisos import evaluate_soknad_file
+
+        return evaluate_soknad_file(args.file, args.decision_date, args.documentation_deadline, settings)
+    if args.decision_date is not None or args.documentation_deadline is not None:
+        return _fail("--decision-date and --documentation-deadline are for --format digisos; a case carries its "
+                     "own decision_date")
     if args.jobs is not None or args.file.endswith(".jsonl") or args.file == "-":  # many cases: cli/bulk.py
         if args.format != "case":
             return _fail(f"--format {args.format} is for one case; many cases are answered as JSON, one a line")

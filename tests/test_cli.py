@@ -143,6 +143,16 @@ def test_a_view_is_refused_where_the_answer_is_not_json_in_that_view():
     assert done.returncode == 0, done.stderr
 
 
+def test_the_engine_chosen_answers_an_application_too():
+    answers = []
+    for engine in ("durable", "compiled"):
+        done = _run("evaluate", "--format", "digisos", "--engine", engine, "examples/digisos/kindergarten-bill.json")
+        assert done.returncode == 0, done.stderr
+        evaluation = json.loads(done.stdout)["evaluation"]
+        answers.append((evaluation["decisions"], evaluation["duties"], evaluation["needs"]))
+    assert answers[0] == answers[1]
+
+
 def test_rules_lists_the_catalogue():
     done = _run("rules")
     assert done.returncode == 0
