@@ -150,6 +150,16 @@ def test_a_batch_answers_every_case_in_order_and_a_bad_one_only_fails_itself(cli
     assert all(r["problem"]["correlation_id"] == response.headers["x-correlation-id"] for r in results[1:4])
 
 
+def test_a_batch_answers_in_the_view_asked_for_as_one_case_would_be(client):
+    good = load_example(EXAMPLES[1])["case"]
+    for view in ("full", "summary"):
+        results = client.post(f"/v1/evaluations/batch?view={view}", json=[KINDERGARTEN, good]).json()
+        for result, case in zip(results, (KINDERGARTEN, good), strict=True):
+            one = client.post(f"/v1/evaluations?view={view}", json=case).json()
+            assert set(result["evaluation"]) == set(one)
+            assert result["evaluation"]["decisions"] == one["decisions"]
+
+
 def test_a_batch_over_its_size_is_a_413_and_a_batch_must_be_a_list(small):
     cases = [{"decision_date": "2008-03-01"}] * 4
     assert _problem(small.post("/v1/evaluations/batch", json=cases), 413)["type"] == \
