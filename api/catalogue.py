@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
 from api.errors import (
@@ -29,6 +29,7 @@ from engine.law.schema import Basis
 from engine.models import OutputModel
 
 TAG = "rules"
+CACHE_CONTROL = "public, max-age=86400"
 
 
 class ProvisionRef(OutputModel):
@@ -141,6 +142,8 @@ class Catalogue:
         details = [_rule(rulebook, r) for r in rulebook.rules.values()]
         details += [_duty(rulebook, d) for d in rulebook.duties.values()]
         self.details: dict[str, RuleDetail | DutyDetail] = {d.id: d for d in details}
+        self.detail_json = {d.id: d.model_dump_json() for d in details}  # each answer serialised once
+        self.etag = f'"{rulebook.digest}"'
         self._entries = {d.id: _summary(d) for d in details}
         self._provisions = {**{r.id: r.provision for r in rulebook.rules.values()},
                             **{d.id: d.provision for d in rulebook.duties.values()}}
@@ -204,12 +207,17 @@ def router(catalogue: Catalogue) -> APIRouter:
                 description=f"The rule or duty with the statute text it encodes, its validity, and its condition "
                             f"as written. Ids contain slashes; send them as they are, e.g. `/v1/rules/{first}`.",
                 responses=responses(404, s404="No rule or duty has this id."))
-    def get_rule(request: Request, rule_id: str) -> RuleDetail | DutyDetail:
+    def get_rule(request: Request, rule_id: str) -> Response:
         detail = catalogue.details.get(rule_id)
         if detail is None:
             # The id is not repeated: a path is client-chosen text (SECURITY.md, privacy).
             raise ProblemException(problem(UNKNOWN_RULE, "No rule or duty has this id; GET /v1/rules lists them.",
                                            correlation_id(request)))
-        return detail
+        # What a lean answer refers to by id: the same while the rule files are (the rule book's digest), so a
+        # client or a proxy may keep it for a day and then ask again with If-None-Match.
+        headers = {"cache-control": CACHE_CONTROL, "etag": catalogue.etag}
+        if request.headers.get("if-none-match") == catalogue.etag:
+            return Response(status_code=304, headers=headers)
+        return Response(catalogue.detail_json[rule_id], media_type="application/json", headers=headers)
 
     return routes

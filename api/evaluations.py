@@ -31,19 +31,35 @@ from api.examples import Example, batch_openapi_example, openapi_examples
 from api.request_context import log_failure
 from api.settings import Settings
 from api.strict_json import StrictJsonRoute, read_inline, validate_strictly
-from engine.answer.models import Evaluation
+from engine.answer.models import Evaluation, LeanEvaluation
 from engine.case.model import Case
 from engine.evaluate import Evaluator, LawNotEncoded
 from engine.models import OutputModel
 from views.summary import Summary, summarise
 
 TAG = "evaluations"
+View = Literal["lean", "full", "summary"]
+VIEW_QUERY = Query(description="lean (the default): what is particular to the case — outcomes, reasons, missing "
+                               "facts, considerations, the calculation, the open duties, warnings, a receipt naming "
+                               "the rule set; the rule book's own texts are at GET /v1/rules/{id}. full: the whole "
+                               "Evaluation — provision blocks, every duty with its texts, the trace, the digest of "
+                               "every rule file and of the input. summary: the short answer a caseworker reads, in "
+                               "Norwegian, derived from the full Evaluation.")
+
+
+def answer_of(evaluator: Evaluator, case: Case, view: View) -> Evaluation | LeanEvaluation | Summary:
+    if view == "lean":
+        return evaluator.evaluate_lean(case)
+    evaluation = evaluator.evaluate(case)
+    return summarise(evaluation, evaluator.rulebook.outcomes) if view == "summary" else evaluation
 
 
 class BatchSuccess(OutputModel):
     index: int = Field(description="The case's position in the request (from 0).")
     status: Literal[200] = Field(description="As the single-case endpoint would have answered: 200.")
-    evaluation: Evaluation = Field(description="The answer, exactly as POST /v1/evaluations gives it.")
+    evaluation: LeanEvaluation | Evaluation | Summary = Field(description="The answer, exactly as POST "
+                                                                          "/v1/evaluations gives it in the same "
+                                                                          "view.")
 
 
 class BatchFailure(OutputModel):
@@ -61,12 +77,13 @@ _BATCH_RESULT = TypeAdapter(list[BatchItem])
 _AnyCase = Annotated[Any, WithJsonSchema({"$ref": "#/components/schemas/Case"})]
 
 
-def evaluate_batch(evaluator: Evaluator, items: list[Any], correlation: str) -> list[BatchSuccess | BatchFailure]:
+def evaluate_batch(evaluator: Evaluator, items: list[Any], correlation: str,
+                   view: View = "lean") -> list[BatchSuccess | BatchFailure]:
     results: list[BatchSuccess | BatchFailure] = []
     for index, item in enumerate(items):
         try:
             case = validate_strictly(Case, item)  # the JSON types the schema documents, as for one case
-            results.append(BatchSuccess(index=index, status=200, evaluation=evaluator.evaluate(case)))
+            results.append(BatchSuccess(index=index, status=200, evaluation=answer_of(evaluator, case, view)))
         except ValidationError as error:
             failure = invalid_case(error, correlation, body_prefix=(index,))
             results.append(BatchFailure(index=index, status=failure.status, problem=failure))
@@ -88,7 +105,7 @@ def router(evaluator: Evaluator, settings: Settings, examples: list[Example]) ->
     routes = APIRouter(prefix="/v1/evaluations", tags=[TAG], route_class=StrictJsonRoute)
 
     @routes.post(
-        "", response_model=Evaluation | Summary, summary="Evaluate one case",
+        "", response_model=LeanEvaluation | Evaluation | Summary, summary="Evaluate one case",
         description="Answers, for each provision in force on `decision_date`, what the law says about the case: "
                     "the outcome with its legal basis, the facts still missing, what is left to discretion, and "
                     "the duties toward the client with their status. Pick a scenario under *Examples* to try it. "
@@ -103,14 +120,10 @@ def router(evaluator: Evaluator, settings: Settings, examples: list[Example]) ->
     async def evaluate(
         request: Request,
         case: Annotated[Case, Body(openapi_examples=openapi_examples(examples))],
-        view: Annotated[Literal["full", "summary"], Query(
-            description="full: the Evaluation (default); summary: the short answer in Norwegian.")] = "full",
+        view: Annotated[View, VIEW_QUERY] = "lean",
     ) -> Response:
         def answer() -> str:  # serialised by the model itself, as the command line does (no second validation)
-            evaluation = evaluator.evaluate(case)
-            if view == "summary":
-                return summarise(evaluation, evaluator.rulebook.outcomes).model_dump_json()
-            return evaluation.model_dump_json()
+            return answer_of(evaluator, case, view).model_dump_json()
 
         evaluated = answer() if read_inline(request) else await run_in_threadpool(answer)
         return Response(evaluated, media_type="application/json")
@@ -127,11 +140,13 @@ def router(evaluator: Evaluator, settings: Settings, examples: list[Example]) ->
     def evaluate_many(
         request: Request,
         cases: Annotated[list[_AnyCase], Body(openapi_examples=batch_openapi_example(examples))],
+        view: Annotated[View, VIEW_QUERY] = "lean",
     ) -> Response:
         correlation = correlation_id(request)
         if len(cases) > settings.max_batch_size:
             raise ProblemException(problem(BATCH_TOO_LARGE, f"{len(cases)} cases; at most "
                                                             f"{settings.max_batch_size} per request.", correlation))
-        return Response(batch_json(evaluate_batch(evaluator, cases, correlation)), media_type="application/json")
+        return Response(batch_json(evaluate_batch(evaluator, cases, correlation, view)),
+                        media_type="application/json")
 
     return routes

@@ -165,9 +165,11 @@ def _add_response_examples(schema: dict[str, Any], evaluator: Evaluator, catalog
 
     if examples:
         first = examples[0]
-        evaluation = evaluator.evaluate(Case.model_validate(first.case))
+        case = Case.model_validate(first.case)
         _set_examples(schema, "/v1/evaluations", "post", 200, {
-            first.name: {"summary": first.summary, "value": evaluation.model_dump(mode="json")}})
+            first.name: {"summary": first.summary, "value": evaluator.evaluate_lean(case).model_dump(mode="json")},
+            f"{first.name}-full": {"summary": f"{first.summary} (?view=full)",
+                                   "value": evaluator.evaluate(case).model_dump(mode="json")}})
         batch = evaluate_batch(evaluator, [first.case, _INVALID_CASE], sample)
         _set_examples(schema, "/v1/evaluations/batch", "post", 200, {
             "one-good-one-bad": {"summary": "One evaluation and one invalid case, in request order",

@@ -3,7 +3,7 @@
 Host, port and worker count belong to the process launcher (`api/server.py`); these settings belong to each
 worker, which is why they travel by environment variable: uvicorn starts workers as fresh processes, and the
 environment is what they inherit. The engine reads no environment variable itself: `EngineSettings` is where the
-service and the command line (`cli/`) read the two that set it up.
+service and the command line (`cli/`) read the three that set it up.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from api.auth import ApiKeys
 from api.errors import field_errors
 from digisos.service import DEFAULT_DEADLINE_DAYS
 from engine.case.rates import RateTable, load_rate_table
-from engine.evaluate import DEFAULT_HORIZON_DAYS, Evaluator
+from engine.evaluate import DEFAULT_HORIZON_DAYS, ENGINES, Evaluator
 
 # The repository's own scenarios. In an editable install (the README's) they sit beside the packages; a
 # wheel does not carry them, and the service then simply has no request examples.
@@ -31,15 +31,20 @@ DEFAULT_EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 class EngineSettings:
     rates: RateTable | None = None  # a municipality's own rate table; None: the national one in rules/
     date_horizon_days: int = DEFAULT_HORIZON_DAYS
+    engine: str = "durable"  # a name in engine.evaluate.ENGINES
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> EngineSettings:
         path = environ.get("REGELMOTOR_RATE_TABLE")
+        engine = environ.get("REGELMOTOR_ENGINE") or cls.engine
+        if engine not in ENGINES:
+            raise ValueError(f"REGELMOTOR_ENGINE must be one of {', '.join(ENGINES)}, not {engine!r}")
         return cls(rates=_rate_table(path) if path else None,
-                   date_horizon_days=_positive_int(environ, "REGELMOTOR_DATE_HORIZON_DAYS", DEFAULT_HORIZON_DAYS))
+                   date_horizon_days=_positive_int(environ, "REGELMOTOR_DATE_HORIZON_DAYS", DEFAULT_HORIZON_DAYS),
+                   engine=engine)
 
     def evaluator(self) -> Evaluator:
-        return Evaluator(rates=self.rates, horizon_days=self.date_horizon_days)
+        return Evaluator(engine=ENGINES[self.engine](), rates=self.rates, horizon_days=self.date_horizon_days)
 
 
 @dataclass(frozen=True)

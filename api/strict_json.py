@@ -20,6 +20,15 @@ and the objects and arrays among them are counted over its bytes, and a body hol
 `MAX_CONTAINERS` is refused (413) unparsed. A large body is then parsed, checked and validated in a worker thread,
 off the event loop, so that it does not hold up the light requests beside it; a small one on the loop.
 
+**One parse.** A body declared as a model (a case) is parsed and validated by pydantic in one pass over its bytes
+(`model_validate_json`, in Rust), after the count above. Python's parser with the hooks that enforce the rules
+above runs only where pydantic's reading could differ from them, which a valid ordinary case never needs: when
+validation fails (so that a body's JSON problem is named before its fields'), when the body holds a number with 16
+or more digits or a very small exponent (pydantic reads it through a double), or when the keys the model was given
+are fewer than the keys the body holds (pydantic keeps the last of two equal keys: a duplicate). pydantic refuses
+what else strict JSON refuses (NaN, infinity, text that is not UTF-8, a lone surrogate), and the body is then read
+strictly. A case pydantic accepted is within `MAX_DEPTH`: the model is not that deep.
+
 And a case is validated in pydantic's strict JSON mode: a value must have the JSON type the schema documents —
 `"true"` or `1` is not a boolean, `"17"` or `17.0` is not an age, a number is not a date (and a date written as
 text is `YYYY-MM-DD`: `CalendarDate` in engine/case/types.py). Amounts may be JSON numbers or decimal strings, as
@@ -150,16 +159,21 @@ def _float_reader() -> Callable[[str], float]:
     return read
 
 
-def loads(body: bytes) -> Any:
-    """Parse a request body as strict JSON. Raises `TooManyValues` (before parsing), `json.JSONDecodeError` (with its
-    position) for a syntax error, `InexactNumber` (with its place) and `NotStrictJson` for everything else this
-    module refuses."""
+def _bounded(body: bytes) -> None:
+    """Raise `TooManyValues` if the body holds more values, or objects and arrays, than one request may."""
     values, containers = count_values(body)
     if values > MAX_VALUES:
         raise TooManyValues(f"The body holds {values} JSON values; at most {MAX_VALUES} in one request.")
     if containers > MAX_CONTAINERS:
         raise TooManyValues(f"The body holds {containers} JSON objects and arrays; at most {MAX_CONTAINERS} in one "
                             "request.")
+
+
+def loads(body: bytes) -> Any:
+    """Parse a request body as strict JSON. Raises `TooManyValues` (before parsing), `json.JSONDecodeError` (with its
+    position) for a syntax error, `InexactNumber` (with its place) and `NotStrictJson` for everything else this
+    module refuses."""
+    _bounded(body)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -237,10 +251,31 @@ def validate_strictly(model: type[M], data: Any) -> M:
 # --- the request and the route -------------------------------------------------------------------------------
 
 
+# pydantic reads a JSON number for a Decimal through a double, so it may read a number otherwise than as written
+# where a double does not hold it: more than 15 significant digits, or an exponent so small that the number
+# underflows (one too large is infinity, which pydantic refuses). Suspect, then: a run of 16 digits and points, or an
+# exponent of -100 or less — in a string too (the strict reading then decides), never in an ordinary case.
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789.", b"0" * 11)
+_SUSPECT_NUMBERS = (b"0" * 16, b"e-000", b"E-000")
+# Escapes pydantic writes back as a quote, a colon or a space, which would let a string's text pass for a key in
+# the key count below (none needed: a quote is written \", a colon and a space as themselves).
+_KEY_LIKE_ESCAPES = (b"\\u0022", b"\\u003a", b"\\u003A", b"\\u0020")
+
+
 def read_body(body: bytes, model: type[BaseModel] | None, correlation: str | None) -> Any:
     """The body as strict JSON, validated as `model` when there is one; a ProblemException otherwise."""
     try:
-        document = loads(body)
+        if model is None:
+            return loads(body)
+        _bounded(body)
+        try:  # the validated model is the body: FastAPI takes an instance of its type as it is
+            instance = model.model_validate_json(body, strict=True)
+        except ValidationError as error:
+            loads(body)  # a JSON problem is the one to fix first
+            raise ProblemException(invalid_case(error, correlation)) from None
+        if not _read_as_strict_json_would(body, instance):
+            loads(body)
+        return instance
     except TooManyValues as error:
         raise ProblemException(problem(CONTENT_TOO_LARGE, str(error), correlation)) from None
     except NotStrictJson as error:
@@ -248,12 +283,24 @@ def read_body(body: bytes, model: type[BaseModel] | None, correlation: str | Non
     except InexactNumber as error:
         raise ProblemException(inexact_number(error, correlation)) from None
     # A json.JSONDecodeError goes on to FastAPI, which answers it with its position (api/errors.py).
-    if model is None:
-        return document
-    try:  # the validated model is the body: FastAPI takes an instance of its type as it is
-        return model.model_validate_json(body, strict=True)
-    except ValidationError as error:
-        raise ProblemException(invalid_case(error, correlation)) from None
+
+
+def _read_as_strict_json_would(body: bytes, instance: BaseModel) -> bool:
+    """Whether pydantic's reading of a body it accepted is certainly what strict JSON would read: no suspect
+    number, and every key of the body given to the model — counted in the body and in the model's own JSON of what
+    it was given, so only a key pydantic dropped (the first of two equal keys) makes the counts differ. (A lone
+    surrogate escape pydantic refuses itself, and the body is then read strictly.)"""
+    numbers = body.translate(_DIGITS_AS_ZERO)
+    if any(suspect in numbers for suspect in _SUSPECT_NUMBERS) or any(escape in body for escape in _KEY_LIKE_ESCAPES):
+        return False
+    given = instance.model_dump_json(exclude_unset=True, by_alias=True).encode()
+    return _keys(body) == _keys(given)
+
+
+def _keys(text: bytes) -> int:
+    """The keys of a JSON text, and the `\\":` sequences inside its strings, which the model's JSON of the same
+    strings holds alike (whitespace between a key and its colon taken out first)."""
+    return text.translate(None, b" \t\r\n").count(b'":')
 
 
 def inexact_number(error: InexactNumber, correlation: str | None) -> Problem:

@@ -5,7 +5,7 @@
 
 Each line is one case's whole Evaluation as JSON (the scenarios in examples/ and the seeded generated cases of
 benchmarks/cases.py), without `receipt.evaluated_at`, the only part that legitimately differs between runs. A case
-the engine refuses is saved as its error. `--engine oracle` answers with the pure-Python reference evaluator.
+the engine refuses is saved as its error. `--engine compiled` answers with the compiled evaluator.
 """
 
 from __future__ import annotations
@@ -39,13 +39,13 @@ def main() -> int:
     parser.add_argument("file")
     parser.add_argument("--generated", type=int, default=DEFAULT_GENERATED,
                         help="generated cases (default %(default)s)")
-    parser.add_argument("--engine", choices=["durable", "oracle"], default="durable")
+    parser.add_argument("--engine", choices=["durable", "compiled"], default="durable")
     args = parser.parse_args()
     engine = None
-    if args.engine == "oracle":
-        from engine.run.oracle import OracleEngine
+    if args.engine == "compiled":
+        from engine.run.compiled import CompiledEngine
 
-        engine = OracleEngine()
+        engine = CompiledEngine()
     lines = answers(Evaluator(engine=engine), args.generated)
     if args.action == "save":
         with open(args.file, "w", encoding="utf-8") as handle:

@@ -26,7 +26,7 @@ import os
 import sys
 import time
 
-from cases import DEFAULT_GENERATED, machine, mix  # noqa: I001 — puts the project on sys.path
+from cases import DEFAULT_GENERATED, machine, machine_line, mix  # noqa: I001 — puts the project on sys.path
 from starlette.requests import Request
 
 import api.strict_json
@@ -109,8 +109,7 @@ def main() -> None:
         r = run(args.requests, args.generated)
     finally:
         sys.stderr = terminal
-    m = r["machine"]
-    print(f"machine: {m['cpu']}, {m['cores']} cores; Python {m['python']}; load average at start {m['load']}\n")
+    print(machine_line(r["machine"]) + "\n")
     print("| ASGI app, in-process | CPU µs per request |\n|---|---:|")
     print(f"| the service's app | {r['app']:,.0f} |")
     print(f"| its API layer (the evaluation replaced by a fixed answer) | {r['api_layer']:,.0f} |")

@@ -73,6 +73,11 @@ def machine() -> dict[str, str]:
     return {"cpu": model, "cores": str(os.cpu_count()), "python": platform.python_version(), "load": load}
 
 
+def machine_line(m: dict[str, str]) -> str:
+    """`machine()` as the first line of a report."""
+    return f"machine: {m['cpu']}, {m['cores']} cores; Python {m['python']}; load average at start {m['load']}"
+
+
 def report(tables: str, results: Any, json_path: str | None) -> None:
     """Print a benchmark's Markdown tables and, when asked, write its raw figures as JSON."""
     print(tables)

@@ -35,7 +35,7 @@ import sys
 import time
 from typing import Any
 
-from cases import DEFAULT_GENERATED, ROOT, machine, mix, percentile, report
+from cases import DEFAULT_GENERATED, ROOT, machine, machine_line, mix, percentile, report
 
 HOST = "127.0.0.1"
 TIMEOUT = 5.0
@@ -229,7 +229,7 @@ def run(worker_counts: list[int], rates: list[float], seconds: float, connection
 
 def table(results: dict[str, Any]) -> str:
     m = results["machine"]
-    lines = [f"machine: {m['cpu']}, {m['cores']} cores; Python {m['python']}; load average at start {m['load']}",
+    lines = [machine_line(m),
              f"{results['seconds']:.0f} s per rate, open loop, up to {results['connections']} keep-alive "
              f"connections, {results['bodies']} distinct bodies", "",
              "| workers | target req/s | sent | 2xx | errors | sustained req/s | p50 (ms) | p95 (ms) | p99 (ms) | "

@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/memory.py [EVALUATIONS]   (default 200000)
 
-Cycles through the scenarios in examples/, samples VmRSS ten times, and prints a table.
+Cycles through the scenarios in examples/, answering them lean and full in turn (the answer parts cached for
+each are bounded), samples VmRSS ten times, and prints a table.
 """
 
 import json
@@ -28,14 +29,16 @@ def main() -> None:
     cases = [Case.model_validate(json.loads(p.read_text())["case"]) for p in sorted(ROOT.glob("examples/*.json"))]
     evaluator = Evaluator()
     evaluator.warm_up()
+    answers = (evaluator.evaluate_lean, evaluator.evaluate)
     for case in cases:  # let caches and the allocator settle before the first sample
-        evaluator.evaluate(case)
+        for answer in answers:
+            answer(case)
     step = max(total // 10, 1)
     start = time.perf_counter()
     print("| evaluations | RSS (MiB) | elapsed (s) |\n|---:|---:|---:|")
     print(f"| 0 | {rss_kib() / 1024:.1f} | 0.0 |")
     for done in range(1, total + 1):
-        evaluator.evaluate(cases[done % len(cases)])
+        answers[done % 2](cases[done % len(cases)])
         if done % step == 0:
             print(f"| {done} | {rss_kib() / 1024:.1f} | {time.perf_counter() - start:.1f} |", flush=True)
 

@@ -34,7 +34,7 @@ import time
 from typing import Any
 
 import numpy as np
-from cases import machine, percentile, report  # noqa: I001 — puts the project on sys.path
+from cases import machine, machine_line, percentile, report  # noqa: I001 — puts the project on sys.path
 from openfisca_core.simulations import SimulationBuilder
 from openfisca_model import tax_benefit_system
 
@@ -254,7 +254,7 @@ def table(r: dict[str, Any]) -> str:
     ours_single, theirs_single = r["regelmotor_single_ms"], r["openfisca_single_ms"]
     n = r["cases"]
     lines = [
-        f"machine: {m['cpu']}, {m['cores']} cores; Python {m['python']}; load average at start {m['load']}",
+        machine_line(m),
         f"{n} complete § 18 cases ({r['entitled']} entitled); regelmotor and the OpenFisca model agree on "
         f"{r['agree']} of {n} (outcome and amount)", "",
         "| per single case | mean (ms) | p50 (ms) | p99 (ms) | cases |", "|---|---:|---:|---:|---:|",

@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digisos.schema import MAX_VIOLATIONS, SoknadInvalid
 from engine.case.types import calendar_date
+
+if TYPE_CHECKING:
+    from api.settings import EngineSettings
 
 EXIT_BAD_INPUT = 2
 
@@ -40,8 +43,9 @@ def describe(error: SoknadInvalid) -> str:
             f"{first.dotted or '(document)'}: {first.message} (schema: {first.schema_location}){more}")
 
 
-def evaluate_soknad_file(file: str, decision_date: str | None, documentation_deadline: str | None = None) -> int:
-    from api.settings import EngineSettings, documentation_deadline_days
+def evaluate_soknad_file(file: str, decision_date: str | None, documentation_deadline: str | None,
+                         settings: EngineSettings) -> int:
+    from api.settings import documentation_deadline_days
     from digisos.service import DeadlineBeforeDecision, evaluate_soknad
     from engine.evaluate import LawNotEncoded
 
@@ -63,7 +67,7 @@ def evaluate_soknad_file(file: str, decision_date: str | None, documentation_dea
     except (TypeError, ValueError):
         return _fail("--documentation-deadline must be a date, YYYY-MM-DD")
     try:
-        answer = evaluate_soknad(document, EngineSettings.from_env().evaluator(), day, deadline=deadline,
+        answer = evaluate_soknad(document, settings.evaluator(), day, deadline=deadline,
                                  deadline_days=documentation_deadline_days())
     except SoknadInvalid as error:
         return _fail(f"{file}: {describe(error)}")

@@ -2,7 +2,7 @@
 
     case/      the case model, the rate tables, and the facts read off a case
     law/       the rule files: their schema, the condition language, its normal form, the rule book by date
-    run/       running a rule set on the facts: compiled to durable-rules (the engine) or walked (the oracle)
+    run/       running a rule set on the facts: compiled to durable-rules (the engine) or to Python (bulk, tests)
     answer/    the Evaluation built from what fired: outcomes, reasons, amounts, duties, citations
     verify/    `regelmotor check`: generated cases, the solver, the consistency report
     evaluate.py  the Evaluator that ties them together

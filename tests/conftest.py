@@ -12,7 +12,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 
 from api.app import create_app
 from api.settings import Settings
-from engine.answer.models import Evaluation
+from engine.answer.models import Evaluation, LeanEvaluation
 from engine.evaluate import Evaluator
 
 with warnings.catch_warnings():
@@ -41,13 +41,13 @@ def evaluator() -> Evaluator:
     return Evaluator()
 
 
-def essence(answer: Evaluation | dict, mode: Literal["json", "python"] = "json") -> dict:
+def essence(answer: Evaluation | LeanEvaluation | dict, mode: Literal["json", "python"] = "json") -> dict:
     """An answer without its time stamp (`receipt.evaluated_at`): what must be the same however it was computed.
 
-    `answer` is an answer as JSON (a dict), or an Evaluation, which is dumped in `mode`: as JSON by default, or as
-    Python values (Decimal, date, enum) with `mode="python"`.
+    `answer` is an answer as JSON (a dict), or an Evaluation (full or lean), which is dumped in `mode`: as JSON by
+    default, or as Python values (Decimal, date, enum) with `mode="python"`.
     """
-    if isinstance(answer, Evaluation):
+    if isinstance(answer, Evaluation | LeanEvaluation):
         answer = answer.model_dump(mode=mode)
     return {**answer, "receipt": {k: v for k, v in answer["receipt"].items() if k != "evaluated_at"}}
 

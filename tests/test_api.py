@@ -25,8 +25,9 @@ KINDERGARTEN = load_example(ROOT / "examples" / "kindergarten-bill.json")["case"
 CALLER_ID = "4bf92f3577b34da6a3ce929d0e0e4736"  # a caller's correlation id of the service's own form, kept
 
 
-def _expected(evaluator: Evaluator, case: dict) -> dict:
-    return essence(evaluator.evaluate(Case.model_validate(case)))
+def _expected(evaluator: Evaluator, case: dict, view: str = "lean") -> dict:
+    case = Case.model_validate(case)
+    return essence(evaluator.evaluate(case) if view == "full" else evaluator.evaluate_lean(case))
 
 
 @pytest.fixture(scope="module")
@@ -60,13 +61,20 @@ def test_health_names_the_engine_and_the_rule_set(client, evaluator):
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_every_example_is_answered_as_the_engine_answers_it(client, evaluator, path):
     case = load_example(path)["case"]
-    response = client.post("/v1/evaluations", json=case)
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"] == "application/json"
-    answer = response.json()
-    assert essence(answer) == _expected(evaluator, case)
-    expected = load_example(path)["expected"]
-    assert {d["question"]: d["outcome"] for d in answer["decisions"]} == expected["decisions"]
+    for query, view in (("", "lean"), ("?view=lean", "lean"), ("?view=full", "full")):
+        response = client.post("/v1/evaluations" + query, json=case)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/json"
+        answer = response.json()
+        assert essence(answer) == _expected(evaluator, case, view)
+        expected = load_example(path)["expected"]
+        assert {d["question"]: d["outcome"] for d in answer["decisions"]} == expected["decisions"]
+
+
+def test_a_view_the_service_does_not_give_is_a_422_naming_view(client):
+    body = _problem(client.post("/v1/evaluations?view=everything", json=KINDERGARTEN), 422)
+    assert [error["path"] for error in body["errors"]] == ["view"]
+    assert "everything" not in json.dumps(body)
 
 
 def test_invalid_fields_are_each_listed_with_path_pointer_and_message(client):
@@ -140,6 +148,16 @@ def test_a_batch_answers_every_case_in_order_and_a_bad_one_only_fails_itself(cli
                       "message_nb": "Vedtaksdatoen 1980-06-01 er før 1993-01-01, den tidligste datoen regelverket "
                                     "dekker."}
     assert all(r["problem"]["correlation_id"] == response.headers["x-correlation-id"] for r in results[1:4])
+
+
+def test_a_batch_answers_in_the_view_asked_for_as_one_case_would_be(client):
+    good = load_example(EXAMPLES[1])["case"]
+    for view in ("full", "summary"):
+        results = client.post(f"/v1/evaluations/batch?view={view}", json=[KINDERGARTEN, good]).json()
+        for result, case in zip(results, (KINDERGARTEN, good), strict=True):
+            one = client.post(f"/v1/evaluations?view={view}", json=case).json()
+            assert set(result["evaluation"]) == set(one)
+            assert result["evaluation"]["decisions"] == one["decisions"]
 
 
 def test_a_batch_over_its_size_is_a_413_and_a_batch_must_be_a_list(small):

@@ -13,14 +13,21 @@ def _run(*args):
 
 def test_evaluate_prints_an_evaluation_that_matches_the_example():
     path = EXAMPLES[0]
-    done = _run("evaluate", str(path))
+    expected = load_example(path)["expected"]
+    done = _run("evaluate", "--view", "full", str(path))
     assert done.returncode == 0, done.stderr
     evaluation = json.loads(done.stdout)
-    expected = load_example(path)["expected"]
     assert {d["question"]: d["outcome"] for d in evaluation["decisions"]} == expected["decisions"]
     assert {d["id"]: d["status"] for d in evaluation["duties"]} == expected["duties"]
     assert set(evaluation) == {"case_id", "decision_date", "law", "decisions", "needs", "duties", "warnings",
                                "trace", "receipt"}
+    done = _run("evaluate", str(path))  # lean by default: the open duties only, no trace
+    assert done.returncode == 0, done.stderr
+    lean = json.loads(done.stdout)
+    assert {d["question"]: d["outcome"] for d in lean["decisions"]} == expected["decisions"]
+    assert {d["id"]: d["status"] for d in lean["duties"]} == {
+        duty: status for duty, status in expected["duties"].items() if status == "open"}
+    assert set(lean) == {"case_id", "decision_date", "law", "decisions", "needs", "duties", "warnings", "receipt"}
 
 
 def test_a_case_that_gives_no_facts_at_all_is_answered(tmp_path):
@@ -115,6 +122,35 @@ def test_an_example_file_is_checked_against_its_expectations(tmp_path):
     done = _run("evaluate", str(wrong))
     assert done.returncode == 1 and json.loads(done.stdout)["decisions"]  # the answer is still printed
     assert "FAILED" in done.stderr and "expected undetermined, got" in done.stderr
+
+
+def test_the_expectations_are_checked_on_the_full_evaluation_in_either_view():
+    # The lean answer lists the open duties only; the example's fulfilled ones are checked all the same.
+    for view in ("lean", "full"):
+        done = _run("evaluate", "--view", view, "--engine", "compiled", "examples/kindergarten-bill.json")
+        assert done.returncode == 0, done.stderr
+        assert ("trace" in json.loads(done.stdout)) == (view == "full")
+        assert "passed — the answer matches the expected 5 outcomes, 9 duties" in done.stderr
+
+
+def test_a_view_is_refused_where_the_answer_is_not_json_in_that_view():
+    for form, example in (("text", "examples/kindergarten-bill.json"), ("letter", "examples/kindergarten-bill.json"),
+                          ("digisos", "examples/digisos/kindergarten-bill.json")):
+        refused = _run("evaluate", "--format", form, "--view", "full", example)
+        assert refused.returncode == 2 and refused.stdout == ""
+        assert f"--view is for answers as JSON (--format case); --format {form} reads the full" in refused.stderr
+    done = _run("evaluate", "--format", "text", "--engine", "compiled", "examples/kindergarten-bill.json")
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_engine_chosen_answers_an_application_too():
+    answers = []
+    for engine in ("durable", "compiled"):
+        done = _run("evaluate", "--format", "digisos", "--engine", engine, "examples/digisos/kindergarten-bill.json")
+        assert done.returncode == 0, done.stderr
+        evaluation = json.loads(done.stdout)["evaluation"]
+        answers.append((evaluation["decisions"], evaluation["duties"], evaluation["needs"]))
+    assert answers[0] == answers[1]
 
 
 def test_rules_lists_the_catalogue():

@@ -34,10 +34,10 @@ class PoisonableEvaluator(Evaluator):
 
     local = threading.local()
 
-    def evaluate(self, case: Case):
+    def _builder(self, case: Case, lean: bool):  # where both views run the engine
         self.local.poisoned = (case.case_id or "").startswith("poison")
         try:
-            return super().evaluate(case)
+            return super()._builder(case, lean)
         finally:
             self.local.poisoned = False
 
@@ -66,7 +66,7 @@ def _nothing_of_the_case_logged(caplog) -> None:
 @pytest.fixture(scope="module")
 def expected(evaluator) -> dict[str, dict]:
     cases = {path.stem: load_example(path)["case"] for path in EXAMPLES}
-    return {name: essence(evaluator.evaluate(Case.model_validate(case)))
+    return {name: essence(evaluator.evaluate_lean(Case.model_validate(case)))
             for name, case in cases.items()}
 
 

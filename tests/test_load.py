@@ -79,7 +79,7 @@ def pool(evaluator: Evaluator) -> list[tuple[dict, dict]]:
         cases.append(case)
         for factor in ("0.5", "1.37", "2.05"):
             cases.append(_scaled(case, Decimal(factor), f"{path.stem}-{factor}"))
-    return [(case, essence(evaluator.evaluate(Case.model_validate(case))))
+    return [(case, essence(evaluator.evaluate_lean(Case.model_validate(case))))
             for case in cases]
 
 

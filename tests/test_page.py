@@ -22,7 +22,7 @@ def _case(name: str) -> dict:
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_the_page_and_the_summary_say_what_the_json_answer_says(client, path):
     case = load_example(path)["case"]
-    answer = client.post("/v1/evaluations", json=case).json()
+    answer = client.post("/v1/evaluations?view=full", json=case).json()  # what the summary and the page read
     summary = client.post("/v1/evaluations?view=summary", json=case).json()
     page = client.post("/page/answer", json={"case": case}).text
     answers = [answer["decisions"], *(need["decisions"] for need in answer["needs"])]  # the case's, then each need's

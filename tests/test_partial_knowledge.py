@@ -16,7 +16,7 @@ from digisos.service import evaluate_soknad
 from engine.case.model import Case
 from engine.case.rates import RateTable
 from engine.evaluate import Evaluator
-from engine.run.oracle import OracleEngine
+from engine.run.compiled import CompiledEngine
 from tests.conftest import ROOT, essence, load_example
 from tests.digisos_data import DAY, REALISTIC, load
 
@@ -29,8 +29,9 @@ def _decisions(evaluator: Evaluator, body: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def oracle(evaluator) -> Evaluator:
-    return Evaluator(rulebook=evaluator.rulebook, engine=OracleEngine(), rates=evaluator.rates)
+def compiled(evaluator) -> Evaluator:
+    """The compiled evaluator, recording rules ruled out too: the edges checked on another engine."""
+    return Evaluator(rulebook=evaluator.rulebook, engine=CompiledEngine(ruled_out=True), rates=evaluator.rates)
 
 
 # --- the acceptance cases ------------------------------------------------------------------------------------
@@ -135,7 +136,7 @@ def test_an_item_listed_without_its_amount_leaves_only_that_amount_unknown(evalu
 LOW_WAGES = copy.deepcopy(SINGLE_PARENT) | {"income": [{"kind": "wages", "monthly_amount": 10_000}]}
 
 
-def test_an_undetermined_answer_says_at_which_amount_the_outcome_changes(evaluator, oracle):
+def test_an_undetermined_answer_says_at_which_amount_the_outcome_changes(evaluator, compiled):
     decision = _decisions(evaluator, LOW_WAGES)["18"]  # need 16 000 kr, wages 10 000 kr, savings not recorded
     assert (decision.outcome, decision.missing_facts) == ("undetermined", ["assets"])
     ranges = [(s.outcome, s.at_least, s.at_most, s.paths) for s in decision.settles]
@@ -144,7 +145,7 @@ def test_an_undetermined_answer_says_at_which_amount_the_outcome_changes(evaluat
                                           "living is at most 5 999.99 kr"
     for savings, outcome in (("5999.99", "entitled"), ("6000", "not_entitled")):  # the rules agree at the edge
         body = LOW_WAGES | {"assets": [{"kind": "bank_deposit", "value": savings, "needed_for_daily_living": False}]}
-        assert _decisions(oracle, body)["18"].outcome == outcome
+        assert _decisions(compiled, body)["18"].outcome == outcome
     assert [(s.outcome, s.at_least, s.at_most) for s in _decisions(evaluator, LOW_WAGES)["19"].settles] == [
         ("discretionary", 6000, None), ("not_applicable", 0, Decimal("5999.99"))]
 
@@ -162,7 +163,7 @@ SPOUSE_NOT_ASKED = {"decision_date": "2024-03-01",
                     "life_situation": {"difficult": True, "help_could_overcome_or_adapt": True}}
 
 
-def test_when_every_value_makes_one_rule_or_the_other_true_the_outcome_is_settled_jointly(evaluator, oracle):
+def test_when_every_value_makes_one_rule_or_the_other_true_the_outcome_is_settled_jointly(evaluator, compiled):
     evaluation = evaluator.evaluate(Case.model_validate(SPOUSE_NOT_ASKED))
     decisions = {d.question: d for d in evaluation.decisions}
     assert (decisions["18"].outcome, decisions["19"].outcome) == ("undetermined", "undetermined")
@@ -172,7 +173,7 @@ def test_when_every_value_makes_one_rule_or_the_other_true_the_outcome_is_settle
     assert any(entry.firing == "concludes_jointly" for entry in evaluation.trace)
     for spouse in (True, False):
         body = SPOUSE_NOT_ASKED | {"household": SPOUSE_NOT_ASKED["household"] | {"has_spouse_or_cohabitant": spouse}}
-        assert _decisions(oracle, body)["21"].outcome == "forms_available"
+        assert _decisions(compiled, body)["21"].outcome == "forms_available"
     alone = SPOUSE_NOT_ASKED | {"life_situation": {"difficult": False}}  # not entitled: no § 19 to fall back on
     decision = _decisions(evaluator, alone)["21"]
     assert decision.outcome == "undetermined" and decision.missing_facts == ["household.has_spouse_or_cohabitant"]

@@ -28,7 +28,7 @@ from engine.case.glossary import glossary
 from engine.case.model import Case
 from engine.evaluate import Evaluator
 from engine.law.expressions import NEED_SUFFIX
-from engine.run.oracle import OracleEngine
+from engine.run.compiled import CompiledEngine
 from engine.run.runtime import DurableEngine, Firing
 from engine.verify import casegen
 from engine.verify.check import sessions
@@ -44,13 +44,20 @@ EMPTY_2009 = Case(decision_date=dt.date(2010, 1, 1))
 
 
 @pytest.fixture(scope="module")
-def oracle(evaluator) -> Evaluator:
-    return Evaluator(rulebook=evaluator.rulebook, engine=OracleEngine(), rates=evaluator.rates)
+def compiled(evaluator) -> Evaluator:
+    """The compiled evaluator, recording `ruled_out` too: the reference durable-rules is checked against."""
+    return Evaluator(rulebook=evaluator.rulebook, engine=CompiledEngine(ruled_out=True), rates=evaluator.rates)
+
+
+@pytest.fixture(scope="module")
+def lean_compiled(evaluator) -> Evaluator:
+    """The compiled evaluator as `--engine compiled` runs it: the rules' T forms only, like the default engine."""
+    return Evaluator(rulebook=evaluator.rulebook, engine=CompiledEngine(), rates=evaluator.rates)
 
 
 @pytest.fixture(scope="module")
 def explaining(evaluator) -> Evaluator:
-    """durable-rules with the F forms of the rules compiled too, so that it records `ruled_out` as the oracle does
+    """durable-rules with the F forms of the rules compiled too, so that it records `ruled_out` as `compiled` does
     (the default engine leaves them out for speed: engine/run/runtime.py, docs/performance.md)."""
     return Evaluator(rulebook=evaluator.rulebook, engine=DurableEngine(ruled_out=True), rates=evaluator.rates)
 
@@ -84,25 +91,27 @@ def _evaluate_or_conflict(evaluator: Evaluator, case: Case):
         return error
 
 
-# --- the oracle -------------------------------------------------------------------------------------------
+# --- the compiled evaluator, firing by firing -------------------------------------------------------------
 
 
 @settings(max_examples=settings().max_examples * 3)
 @given(gen.cases())
 @example(EMPTY_1991)
 @example(EMPTY_2009)
-def test_durable_rules_and_the_oracle_agree(evaluator, explaining, oracle, case):
-    engine_records, oracle_records = _records(explaining, case), _records(oracle, case)
-    assert engine_records == oracle_records, (
-        f"only durable-rules: {_listed(engine_records - oracle_records)}; "
-        f"only the oracle: {_listed(oracle_records - engine_records)}")
-    assert _records(evaluator, case) == {(i, r) for i, r in engine_records if r.firing != Firing.ruled_out}
-    engine, reference = _evaluate_or_conflict(evaluator, case), _evaluate_or_conflict(oracle, case)
+def test_durable_rules_and_the_compiled_evaluator_agree(evaluator, explaining, compiled, lean_compiled, case):
+    engine_records, compiled_records = _records(explaining, case), _records(compiled, case)
+    assert engine_records == compiled_records, (
+        f"only durable-rules: {_listed(engine_records - compiled_records)}; "
+        f"only the compiled evaluator: {_listed(compiled_records - engine_records)}")
+    decisive = {(i, r) for i, r in engine_records if r.firing != Firing.ruled_out}
+    assert _records(evaluator, case) == decisive
+    assert _records(lean_compiled, case) == decisive
+    engine, reference = _evaluate_or_conflict(evaluator, case), _evaluate_or_conflict(compiled, case)
     if isinstance(engine, ConflictError) or isinstance(reference, ConflictError):
         assert str(engine) == str(reference)
     else:
         # the served engine (no ruled-out firings: missing facts read off the condition trees) gives the same
-        # decisions, missing facts included, and duties as the oracle's firings do
+        # decisions, missing facts included, and duties as the compiled evaluator's firings do
         assert essence(engine)["decisions"] == essence(reference)["decisions"]
         assert essence(engine)["duties"] == essence(reference)["duties"]
         assert {(e.id, e.firing) for e in engine.trace} == {(e.id, e.firing) for e in reference.trace}
@@ -113,9 +122,9 @@ def test_durable_rules_and_the_oracle_agree(evaluator, explaining, oracle, case)
 
 
 @given(gen.cases())
-def test_no_rule_conflict_is_reachable(oracle, case):
-    ruleset = oracle.rulebook.ruleset_on(case.decision_date)
-    records = _records(oracle, case)
+def test_no_rule_conflict_is_reachable(compiled, case):
+    ruleset = compiled.rulebook.ruleset_on(case.decision_date)
+    records = _records(compiled, case)
     for session in {index for index, _ in records}:
         fired = {r.item_id for index, r in records if index == session and r.firing == Firing.concludes}
         for question, rules in ruleset.rules_by_question.items():
@@ -199,18 +208,18 @@ def test_same_case_same_answer_whatever_the_order_of_list_items(evaluator, chang
 
 
 @given(gen.pairs(gen.more_means))
-def test_more_income_or_assets_never_makes_a_household_entitled(oracle, change):
+def test_more_income_or_assets_never_makes_a_household_entitled(compiled, change):
     case, richer, how = change
-    before, after = _outcomes(oracle.evaluate(case)), _outcomes(oracle.evaluate(richer))
+    before, after = _outcomes(compiled.evaluate(case)), _outcomes(compiled.evaluate(richer))
     for question in RIGHT_TO_ASSISTANCE & before.keys():
         if before[question] == "not_entitled":
             assert after[question] != "entitled", f"{how}: § {question} became entitled"
 
 
 @given(gen.pairs(gen.more_need))
-def test_more_need_never_takes_entitlement_away(oracle, change):
+def test_more_need_never_takes_entitlement_away(compiled, change):
     case, needier, how = change
-    before, after = _outcomes(oracle.evaluate(case)), _outcomes(oracle.evaluate(needier))
+    before, after = _outcomes(compiled.evaluate(case)), _outcomes(compiled.evaluate(needier))
     for question in RIGHT_TO_ASSISTANCE & before.keys():
         if before[question] == "entitled":
             assert after[question] != "not_entitled", f"{how}: § {question} became not_entitled"
@@ -250,10 +259,10 @@ CONSENT_TO_A_PLAN = (
 
 @given(gen.pairs(gen.filled_in))
 @example(EMERGENCY_THEN_MEANS_SUFFICE)
-def test_filling_in_an_unknown_fact_never_makes_an_outcome_undetermined(oracle, change):
+def test_filling_in_an_unknown_fact_never_makes_an_outcome_undetermined(compiled, change):
     """Neither the case's answers nor a need's: a need listed before is still listed after, under its id."""
     case, fuller, field = change
-    before, after = _all_outcomes(oracle.evaluate(case)), _all_outcomes(oracle.evaluate(fuller))
+    before, after = _all_outcomes(compiled.evaluate(case)), _all_outcomes(compiled.evaluate(fuller))
     for key, outcome in before.items():
         if outcome != "undetermined":
             assert after[key] != "undetermined", (
@@ -267,9 +276,9 @@ def _all_outcomes(evaluation) -> dict[tuple[str, str], str]:
 
 @given(gen.pairs(gen.more_evidence))
 @example(CONSENT_TO_A_PLAN)
-def test_evidence_never_opens_a_duty(oracle, change):
+def test_evidence_never_opens_a_duty(compiled, change):
     case, documented, how = change
-    before, after = _statuses(oracle.evaluate(case)), _statuses(oracle.evaluate(documented))
+    before, after = _statuses(compiled.evaluate(case)), _statuses(compiled.evaluate(documented))
     for duty, status in before.items():
         if status != DutyStatus.open:
             assert after[duty] != DutyStatus.open, f"{how}: duty {duty} went from {status} to open"
@@ -284,13 +293,13 @@ def _more_information(draw, case: Case):
 @given(gen.pairs(_more_information))
 @example(CONSENT_TO_A_PLAN)
 @example(EMERGENCY_THEN_MEANS_SUFFICE)
-def test_a_duty_only_moves_from_open_as_information_is_added(oracle, change):
+def test_a_duty_only_moves_from_open_as_information_is_added(compiled, change):
     """Once the record closes a duty (fulfilled, or not applicable), knowing more never opens it again: a duty's
     status moves only from `open`. (What is filled in may show that a duty fulfilled on record did not apply after
     all; both are closed.) No duty is exempt: emergency help is answered on the immediate need, and no duty
     reads a conclusion that later facts could take back (issue 12)."""
     case, fuller, how = change
-    before, after = _statuses(oracle.evaluate(case)), _statuses(oracle.evaluate(fuller))
+    before, after = _statuses(compiled.evaluate(case)), _statuses(compiled.evaluate(fuller))
     for duty, status in before.items():
         if status != DutyStatus.open:
             assert after[duty] != DutyStatus.open, f"{how}: duty {duty} went from {status} back to open"
@@ -325,10 +334,10 @@ AMOUNT_NOT_GIVEN = tuple(
 @given(gen.pairs(gen.completed))
 @example((*SPOUSE_NOT_ASKED, "completed"))
 @example((*AMOUNT_NOT_GIVEN, "completed"))
-def test_a_determined_outcome_holds_for_every_completion(evaluator, oracle, change):
+def test_a_determined_outcome_holds_for_every_completion(evaluator, compiled, change):
     """(a) Soundness: whatever values the fields the case leaves out turn out to have, a determined outcome stays."""
     case, completion, _ = change
-    completed = _all_outcomes(oracle.evaluate(completion))
+    completed = _all_outcomes(compiled.evaluate(completion))
     for key, outcome in _all_outcomes(evaluator.evaluate(case)).items():
         if outcome != "undetermined":
             assert completed[key] == outcome, f"{key}: {outcome} on the case, {completed[key]} on a completion of it"
@@ -373,7 +382,7 @@ SPOUSE_UNKNOWN_FORMS_EITHER_WAY = (Case.model_validate({
 @settings(max_examples=settings().max_examples * 2)
 @given(gen.amount_left_out())
 @example(SPOUSE_UNKNOWN_FORMS_EITHER_WAY)
-def test_what_every_value_of_an_unknown_amount_settles_is_not_undetermined(evaluator, oracle, left_out):
+def test_what_every_value_of_an_unknown_amount_settles_is_not_undetermined(evaluator, compiled, left_out):
     """(b) Completeness for money: when a question waits for one amount only and every value of it within what
     the case gives (searched at every edge the rule files' comparisons make) gives one outcome, the engine gives
     it too."""
@@ -396,7 +405,7 @@ def test_what_every_value_of_an_unknown_amount_settles_is_not_undetermined(evalu
             outcomes = set()
             for value in _edges(ruleset, session.values, fact):
                 facts = {**session.values, fact: value, lower(fact): value, upper(fact): value}
-                fired = {question_of[r.item_id]: r for r in oracle.engine.run(ruleset, facts)
+                fired = {question_of[r.item_id]: r for r in compiled.engine.run(ruleset, facts)
                          if r.firing == Firing.concludes and r.item_id in question_of}
                 outcomes.add(fired[question].item_id if question in fired else "undetermined")
             concluded = {rule.outcome for rule in ruleset.rules if rule.id in outcomes}
@@ -406,7 +415,7 @@ def test_what_every_value_of_an_unknown_amount_settles_is_not_undetermined(evalu
 
 
 @given(gen.cases())
-def test_what_would_settle_it_is_what_the_rules_say_at_both_ends_of_each_range(evaluator, oracle, case):
+def test_what_would_settle_it_is_what_the_rules_say_at_both_ends_of_each_range(evaluator, compiled, case):
     """Each range an undetermined answer gives for an amount (`settles`) holds at its ends: with the amount there
     and everything else as the case gives it, the rules conclude the range's outcome."""
     evaluation = evaluator.evaluate(case)
@@ -423,7 +432,7 @@ def test_what_would_settle_it_is_what_the_rules_say_at_both_ends_of_each_range(e
                     continue
                 value = int(end * 100)
                 facts = {**observed, settling.fact: value, lower(settling.fact): value, upper(settling.fact): value}
-                concluded = {outcome_of[r.item_id] for r in oracle.engine.run(ruleset, facts)
+                concluded = {outcome_of[r.item_id] for r in compiled.engine.run(ruleset, facts)
                              if r.item_id in questions and r.firing != Firing.ruled_out}
                 assert concluded == {settling.outcome}, f"§ {decision.question}, {settling.fact} = {end}"
 
@@ -466,11 +475,11 @@ def _decisions(evaluation) -> dict:
 
 
 @given(gen.cases())
-def test_every_reason_and_duty_cites_a_provision_in_force(oracle, case):
+def test_every_reason_and_duty_cites_a_provision_in_force(compiled, case):
     """Every basis cited — a section encoded as a rule file, or one acts.yaml records as cited but not encoded, with
     its days in force — was in force on the decision date."""
-    rulebook, day = oracle.rulebook, case.decision_date
-    evaluation = oracle.evaluate(case)
+    rulebook, day = compiled.rulebook, case.decision_date
+    evaluation = compiled.evaluate(case)
     encoded = {(p.act.id, p.spec.section) for p in rulebook.provisions}
 
     def in_force(act: str, section: str) -> bool:
@@ -490,8 +499,8 @@ def test_every_reason_and_duty_cites_a_provision_in_force(oracle, case):
 
 
 @given(gen.cases())
-def test_discretion_in_special_cases_only_without_a_right(oracle, case):
-    outcomes = _outcomes(oracle.evaluate(case))
+def test_discretion_in_special_cases_only_without_a_right(compiled, case):
+    outcomes = _outcomes(compiled.evaluate(case))
     for special, right in SPECIAL_CASES.items():
         if outcomes.get(special) == "discretionary":
             assert outcomes[right] != "entitled"
@@ -501,7 +510,7 @@ def test_discretion_in_special_cases_only_without_a_right(oracle, case):
 
 
 @given(gen.pairs(gen.another_need))
-def test_a_needs_special_case_answer_never_depends_on_another_need(oracle, change):
+def test_a_needs_special_case_answer_never_depends_on_another_need(compiled, change):
     """§ 5-2 / § 19 is judged expense by expense: adding, changing or removing one need leaves every other need's
     answer as it was."""
     case, changed, kept = change
@@ -515,7 +524,7 @@ def test_a_needs_special_case_answer_never_depends_on_another_need(oracle, chang
     def special(sent: Case) -> dict:
         return {need.id: [(d.outcome, [r.rule_id for r in d.reasons], by_id(d.missing_facts, sent))
                           for d in need.decisions if d.question in SPECIAL_CASES]
-                for need in oracle.evaluate(sent).needs if need.id in kept}
+                for need in compiled.evaluate(sent).needs if need.id in kept}
 
     assert special(changed) == special(case)
 
@@ -536,10 +545,11 @@ def _json_number(value):
 
 @given(gen.cases())
 def test_the_http_answer_is_the_in_process_answer(evaluator, client, case):
-    response = client.post("/v1/evaluations", json=_json_number(gen.as_data(case)))
-    assert response.status_code == 200, response.text
-    over_http = response.json()
-    in_process = json.loads(evaluator.evaluate(case).model_dump_json())
-    for answer in (over_http, in_process):
-        answer["receipt"].pop("evaluated_at")
-    assert over_http == in_process
+    for view, answer in (("lean", evaluator.evaluate_lean), ("full", evaluator.evaluate)):
+        response = client.post(f"/v1/evaluations?view={view}", json=_json_number(gen.as_data(case)))
+        assert response.status_code == 200, response.text
+        over_http = response.json()
+        in_process = json.loads(answer(case).model_dump_json())
+        for both in (over_http, in_process):
+            both["receipt"].pop("evaluated_at")
+        assert over_http == in_process

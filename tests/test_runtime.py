@@ -7,7 +7,7 @@ import pytest
 from engine.case.facts import VOCABULARY, observe
 from engine.case.model import Case
 from engine.evaluate import Evaluator
-from engine.run.oracle import OracleEngine
+from engine.run.compiled import CompiledEngine
 from engine.run.runtime import DurableEngine
 from tests.conftest import EXAMPLES, essence, load_example
 
@@ -58,10 +58,11 @@ def test_a_failing_action_fails_that_evaluation_only():
     assert essence(evaluator.evaluate(CASES[0]), mode="python") == expected
 
 
-# Found by the property test of durable-rules against the oracle (issue 17): a case that gives every fact of the
-# vocabulary, most of them false or zero. With the F forms compiled (`ruled_out=True`) durable-rules' alpha network
-# had more tests pending at once than its stack of 64 holds (error 303) once three facts were added; the compiler
-# now leaves out the "known" tests a value test makes redundant (engine/run/compiler.py, `_case_tests`).
+# Found by the property test of durable-rules against the pure-Python oracle of the time (issue 17): a case that
+# gives every fact of the vocabulary, most of them false or zero. With the F forms compiled (`ruled_out=True`)
+# durable-rules' alpha network had more tests pending at once than its stack of 64 holds (error 303) once three
+# facts were added; the compiler now leaves out the "known" tests a value test makes redundant
+# (engine/run/compiler.py, `_case_tests`).
 EVERY_FACT = {
     "household": {"has_spouse_or_cohabitant": False, "partner": "spouse", "shares_home_with_other_adults": False,
                   "children": []},
@@ -93,14 +94,14 @@ def test_a_case_that_gives_every_fact_is_answered_by_both_compilations(evaluator
     case = Case.model_validate({"decision_date": day, **EVERY_FACT})
     known = observe(case, evaluator.rates).values
     assert all(name in known for name, spec in VOCABULARY.items() if not spec.per_need)
-    oracle = Evaluator(rulebook=evaluator.rulebook, engine=OracleEngine(), rates=evaluator.rates)
+    compiled = Evaluator(rulebook=evaluator.rulebook, engine=CompiledEngine(ruled_out=True), rates=evaluator.rates)
     explaining = Evaluator(rulebook=evaluator.rulebook, engine=DurableEngine(ruled_out=True), rates=evaluator.rates)
-    expected = _in_any_order(essence(oracle.evaluate(case)))
+    expected = _in_any_order(essence(compiled.evaluate(case)))
     assert _in_any_order(essence(evaluator.evaluate(case))) == expected
     assert _in_any_order(essence(explaining.evaluate(case))) == expected
 
 
 def _in_any_order(answer: dict) -> dict:
-    """An answer with its trace as a set of firings: the oracle fires a question's rules before its joint
-    conclusions, durable-rules in the order its agenda gives."""
+    """An answer with its trace as a set of firings: the compiled evaluator fires in dependency order, a question's
+    rules before its joint conclusions, durable-rules in the order its agenda gives."""
     return answer | {"trace": sorted((entry["id"], entry["firing"], repr(entry["facts"])) for entry in answer["trace"])}

@@ -30,8 +30,10 @@ from engine.answer.models import (
     DutyStatus,
     Evaluation,
     Law,
+    LeanDuty,
+    LeanEvaluation,
+    LeanReceipt,
     LegalBasis,
-    NeedAnswer,
     Provision,
     Receipt,
     ScopeOut,
@@ -44,6 +46,7 @@ from engine.law.expressions import NEED_SUFFIX, questions_in, truth
 from engine.law.rulebook import UNDETERMINED, Duty, Joint, Rule, Rulebook, RuleSet, Weighing
 from engine.law.rulebook import Provision as ProvisionFile
 from engine.law.schema import Basis
+from engine.run.compiled import CompiledEngine
 from engine.run.runtime import Firing, Record
 
 _CACHE_LIMIT = 50_000  # answer parts kept per catalogue (each a few hundred bytes), so memory stays bounded
@@ -66,6 +69,7 @@ class AnswerCatalogue:
     def __init__(self, rulebook: Rulebook) -> None:
         self.rulebook = rulebook
         self.rule_files = dict(sorted(rulebook.file_digests.items()))
+        self.explainer = CompiledEngine(ruled_out=True)  # which rules are ruled out, for the missing facts
         self._bases: dict[tuple, LegalBasis] = {}
         self._provisions: dict[str, Provision] = {}
         self._duties: dict[str, tuple[Bilingual, Bilingual]] = {}
@@ -73,9 +77,24 @@ class AnswerCatalogue:
         self._weighings: dict[str, ConsiderationOut] = {}
         self._premises: dict[str, frozenset[str]] = {}
         self._duty_answers: dict[tuple, DutyOut] = {}
+        self._lean_duties: dict[tuple, LeanDuty] = {}
         self._trace_names: dict[tuple[int, str], tuple[str, ...]] = {}
         self._laws: dict[str, Law] = {}
+        self._conclusions: dict[str, dict[tuple[str, str], tuple[str, str]]] = {}
         self._items: dict[str, dict[str, Rule | Joint | Duty]] = {}
+
+    def prepare(self, ruleset: RuleSet) -> None:
+        """Build every part of an answer that depends on the rule set alone now, when it is loaded, rather than on
+        the first answer that needs it."""
+        self.law(ruleset), self.items(ruleset), self.conclusions(ruleset), self.explainer.prepare(ruleset)
+        for rule in ruleset.rules:
+            self.basis(rule.spec.basis, rule.provision.act.id)
+        for provision in ruleset.provisions:
+            self.provision(provision), self.considerations(provision)
+        for duty in ruleset.duties:
+            self.basis(duty.spec.basis, duty.provision.act.id), self.duty_texts(duty), self.premises(duty)
+        for weighing in ruleset.weighings:
+            self.weighing(weighing)
 
     def basis(self, basis: Basis, own_act: str) -> LegalBasis:
         key = (basis.act or own_act, basis.section, basis.ledd, basis.punktum, basis.bokstav)
@@ -129,6 +148,16 @@ class AnswerCatalogue:
                 self._duty_answers[cache_key] = answer
         return answer
 
+    def lean_duty(self, answer: DutyOut) -> LeanDuty:
+        """An open duty's part of the lean answer, cut from its part of the full one (and shared like it)."""
+        key = (answer.id, answer.status, answer.reason)  # the rest is the duty's own
+        lean = self._lean_duties.get(key)
+        if lean is None:
+            lean = LeanDuty(id=answer.id, status=answer.status, reason=answer.reason, fulfil_by=answer.fulfil_by)
+            if len(self._lean_duties) < _CACHE_LIMIT:
+                self._lean_duties[key] = lean
+        return lean
+
     def blocked(self, duty: Duty) -> Bilingual:
         """Why a duty cannot be fulfilled yet: the duty it waits for (`after`) is open."""
         first, _ = self.duty_texts(self.rulebook.duties[duty.after])
@@ -157,6 +186,15 @@ class AnswerCatalogue:
                 {duty.id: duty for duty in ruleset.duties}
         return self._items[ruleset.digest]
 
+    def conclusions(self, ruleset: RuleSet) -> dict[tuple[str, str], tuple[str, str]]:
+        """What each concluding firing of a rule set concludes: (item id, firing) -> (question, outcome)."""
+        if ruleset.digest not in self._conclusions:
+            self._conclusions[ruleset.digest] = {(rule.id, _CONCLUDES): (rule.question, rule.outcome)
+                                                 for rule in ruleset.rules} | {
+                (joint.id, _JOINTLY): (question, joint.outcome)
+                for question, joints in ruleset.joints.items() for joint in joints}
+        return self._conclusions[ruleset.digest]
+
     def law(self, ruleset: RuleSet) -> Law:
         if ruleset.digest not in self._laws:
             act = next(iter(ruleset.questions.values())).act
@@ -182,13 +220,15 @@ _CONCLUDES, _JOINTLY, _APPLIES, _NOT_APPLICABLE, _FULFILLED, _CONSIDERATION = (s
 
 class AnswerBuilder:
     """The answer to a case from its session's firings; or, given `need` (its index in request.needs) and that
-    need's session, the need's own decisions (`decisions()`), read on the case's facts and the need's."""
+    need's session, the need's own decisions (`decisions()`), read on the case's facts and the need's. `lean`: the
+    parts of a `LeanEvaluation` (`build_lean`), else of an `Evaluation` (`build`)."""
 
     def __init__(self, catalogue: AnswerCatalogue, ruleset: RuleSet, case: Case, observations: Observations,
                  records: list[Record], records_ruled_out: bool = True,
-                 need_records: dict[str, list[Record]] | None = None, need: int | None = None) -> None:
+                 need_records: dict[str, list[Record]] | None = None, need: int | None = None,
+                 lean: bool = False) -> None:
         self.catalogue, self.ruleset, self.case = catalogue, ruleset, case
-        self.need = need
+        self.need, self.lean = need, lean
         self.need_records = need_records or {}
         if need is None:
             self.observations, self.questions = observations, ruleset.questions
@@ -210,11 +250,11 @@ class AnswerBuilder:
         """The outcome of every question concluded in this session (the need's session also concludes the case's
         questions, which its need questions may ask about)."""
         concluded: dict[str, set[str]] = {q: set() for q in self.ruleset.rules_by_question}
-        for rule in self.ruleset.rules:
-            if (rule.id, _CONCLUDES) in self.fired:
-                concluded[rule.question].add(rule.outcome)
-        for question, joints in self.ruleset.joints.items():
-            concluded[question].update(joint.outcome for joint in joints if (joint.id, _JOINTLY) in self.fired)
+        conclusion_of = self.catalogue.conclusions(self.ruleset)
+        for record in self.records:  # a few dozen firings, rather than every rule and joint conclusion of the set
+            conclusion = conclusion_of.get((record.item_id, str(record.firing)))
+            if conclusion is not None:
+                concluded[conclusion[0]].add(conclusion[1])
         for question in self.questions:
             if len(concluded[question]) > 1:
                 raise ConflictError(f"question {question}: rules concluded {sorted(concluded[question])}")
@@ -254,17 +294,21 @@ class AnswerBuilder:
 
     @property
     def missing(self) -> Missing:
-        """What the undetermined questions are missing (worked out only when one is)."""
+        """What the undetermined questions are missing (worked out only when one is). It needs to know which rules
+        are ruled out: the firings of the rules' F forms, which the engine records when it compiles them, and else
+        the compiled evaluator gives in one call (the same normal form, a few µs)."""
         if self._missing is None:
-            self._missing = Missing(self.rulebook, self.ruleset, self.observations, self.outcomes,
-                                    self.fired if self.records_ruled_out else None)
+            fired = self.fired if self.records_ruled_out else {
+                (r.item_id, str(r.firing)) for r in self.catalogue.explainer.run(self.ruleset, self.facts)}
+            self._missing = Missing(self.rulebook, self.ruleset, self.observations, self.outcomes, fired)
         return self._missing
 
     def _reason(self, rule: Rule, jointly: bool = False) -> dict[str, Any]:
         """A `Reason`, as the dict pydantic validates with the rest of the answer (in one call, which is cheaper
         than a model per reason)."""
         names = rule.own_facts
-        return dict(rule_id=rule.id, basis=self.catalogue.basis(rule.spec.basis, rule.provision.act.id),
+        basis = self.catalogue.basis(rule.spec.basis, rule.provision.act.id)
+        return dict(rule_id=rule.id, **({"citation": basis.citation} if self.lean else {"basis": basis}),
                     text_nb=self._text(rule.spec.because.nb, names),
                     text_en=self._text(rule.spec.because.en, names), facts=self._fact_values(names),
                     provisional=rule.spec.provisional, jointly=jointly)
@@ -299,8 +343,9 @@ class AnswerBuilder:
         if amount is not None:
             basis = self.catalogue.basis(amount.spec.basis, provision.act.id)
             amount = breakdown(amount, basis, outcome, self.observations)
-        return dict(question=question.removesuffix(NEED_SUFFIX), provision=self.catalogue.provision(provision),
-                    outcome=outcome, reasons=reasons, missing_facts=missing, settles=settles,
+        return dict(question=question.removesuffix(NEED_SUFFIX),
+                    **({} if self.lean else {"provision": self.catalogue.provision(provision)}), outcome=outcome,
+                    reasons=reasons, missing_facts=missing, settles=settles,
                     considerations=considerations, scope=scope and ScopeOut(id=scope.id, nb=scope.nb, en=scope.en),
                     amount=amount)
 
@@ -343,10 +388,14 @@ class AnswerBuilder:
             "The duty may apply; it depends on a question not yet determined.")
         return self.catalogue.duty_answer(duty, status, reason, unknown, options)
 
-    def _duties(self) -> list[DutyOut]:
-        """This session's duties: the case's, or (given a need) those owed on the need's own decision."""
+    def _duties(self) -> list[DutyOut] | list[LeanDuty]:
+        """This session's duties: the case's, or (given a need) those owed on the need's own decision; lean, the
+        open ones only, each a `LeanDuty` cut from its part of the full answer (built once: `duty_answer`)."""
         duties = [duty for duty in self.ruleset.duties if duty.per_need == (self.need is not None)]
         statuses = {duty.id: self._status(duty) for duty in duties}
+        if self.lean:
+            return [self.catalogue.lean_duty(self._duty(duty, statuses)) for duty in duties
+                    if statuses[duty.id] == DutyStatus.open]
         return [self._duty(duty, statuses) for duty in duties]
 
     # --- the whole answer --------------------------------------------------------------------------------
@@ -371,20 +420,30 @@ class AnswerBuilder:
                        input_digest="sha256:" + hashlib.sha256(canonical.encode()).hexdigest(),
                        evaluated_at=dt.datetime.now(dt.UTC))
 
-    def _needs(self) -> list[NeedAnswer]:
+    def _needs(self) -> list[dict[str, Any]]:
+        """Each need's answer (`NeedAnswer`, or lean `LeanNeed`), as a dict (see `_reason`)."""
         needs = self.case.request.needs if self.case.request and self.case.request.needs else []
         answers = []
         for index, need in sorted(enumerate(needs), key=lambda pair: pair[1].id):
             builder = AnswerBuilder(self.catalogue, self.ruleset, self.case, self.observations,
-                                    self.need_records[need.id], self.records_ruled_out, need=index)
-            answers.append(NeedAnswer(id=need.id, kind=str(need.kind), decisions=builder.decisions(),
-                                      duties=builder._duties()))
+                                    self.need_records[need.id], self.records_ruled_out, need=index, lean=self.lean)
+            answers.append(dict(id=need.id, kind=str(need.kind), decisions=builder.decisions(),
+                                duties=builder._duties()))
         return answers
 
-    def build(self) -> Evaluation:
+    def _common(self) -> dict[str, Any]:
+        """What the full and the lean answer share, as the builder's view makes it."""
         stale = self.observations.rates.table.staleness_warning(self.case.decision_date)
-        return Evaluation(
-            case_id=self.case.case_id, decision_date=self.case.decision_date, law=self.catalogue.law(self.ruleset),
-            decisions=self.decisions(), needs=self._needs(), duties=self._duties(),
-            warnings=[Bilingual(nb=stale.nb, en=stale.en)] if stale else [], trace=self._trace(),
-            receipt=self._receipt())
+        return dict(case_id=self.case.case_id, decision_date=self.case.decision_date,
+                    law=self.catalogue.law(self.ruleset), decisions=self.decisions(), needs=self._needs(),
+                    duties=self._duties(), warnings=[Bilingual(nb=stale.nb, en=stale.en)] if stale else [])
+
+    def build(self) -> Evaluation:
+        return Evaluation(**self._common(), trace=self._trace(), receipt=self._receipt())
+
+    def build_lean(self) -> LeanEvaluation:
+        """The lean answer (built with `lean=True`): no trace, and a receipt without the per-file digests and the
+        input's, which cost a canonical dump of the case."""
+        receipt = LeanReceipt(engine_version=ENGINE_VERSION, ruleset_digest=self.ruleset.digest,
+                              evaluated_at=dt.datetime.now(dt.UTC))
+        return LeanEvaluation(**self._common(), receipt=receipt)

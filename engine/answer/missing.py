@@ -22,7 +22,7 @@ from typing import Any
 from engine.case.facts import VOCABULARY, FactKind, Observations, fact_of, lower, upper
 from engine.case.glossary import kroner
 from engine.case.types import kroner_range, kroner_text, to_kroner
-from engine.law.expressions import MIRRORED, truth
+from engine.law.expressions import MIRRORED
 from engine.law.normal_form import Conjunction, IsKnown, Literal, OutcomeIs, holds, satisfies
 from engine.law.rulebook import UNDETERMINED, Rule, Rulebook, RuleSet
 from engine.run.runtime import Firing
@@ -36,14 +36,13 @@ class Missing:
     """Missing facts and what would settle them, for the undetermined questions of one evaluation."""
 
     def __init__(self, rulebook: Rulebook, ruleset: RuleSet, observations: Observations, outcomes: dict[str, str],
-                 fired: set[tuple[str, str]] | None) -> None:
-        """`fired`: the engine's firings as (item id, firing), when it records rules ruled out; else None."""
+                 fired: set[tuple[str, str]]) -> None:
+        """`fired`: the session's firings as (item id, firing), rules ruled out included."""
         self.rulebook, self.ruleset = rulebook, ruleset
         self.observations, self.facts, self.unknown = observations, observations.values, observations.unknown
         self.outcomes = outcomes
         self.concluded = {q: o for q, o in outcomes.items() if o != UNDETERMINED}
         self.fired = fired
-        self._false: dict[str, bool] = {}  # rule id: ruled out
         self._waiting: dict[str, list[tuple[Rule, set[str]]]] = {}
         self._alone: dict[str, set[str]] = {}
         self._unknown = set(observations.unknown)
@@ -52,14 +51,8 @@ class Missing:
         self._regions: dict[tuple[str, str], dict[str, list[Interval]]] = {}
 
     def ruled_out(self, rule: Rule) -> bool:
-        """Whether the rule's condition is definitely false: as the engine recorded it, when it records that
-        (the oracle, `DurableEngine(ruled_out=True)`); else read off the rule's condition tree in the same
-        three-valued logic, on the same facts and concluded outcomes — exactly the F form's meaning."""
-        if self.fired is not None:
-            return (rule.id, _RULED_OUT) in self.fired
-        if rule.id not in self._false:
-            self._false[rule.id] = truth(rule.effective, self.facts, self.concluded) is False
-        return self._false[rule.id]
+        """Whether the rule's condition is definitely false: its F form fired in the session."""
+        return (rule.id, _RULED_OUT) in self.fired
 
     # --- missing facts -----------------------------------------------------------------------------------
 

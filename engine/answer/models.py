@@ -216,3 +216,67 @@ class Evaluation(OutputModel):
                                                 "matched.")
     receipt: Receipt = Field(description="What produced the answer: engine version, rule-file digests, input "
                                          "digest, time.")
+
+
+# --- the lean answer: the default ------------------------------------------------------------------------------
+# What a case's answer says that the rule book does not: every field is the full answer's field of that name (a
+# test holds them to it), and what is the same in every answer — provision metadata, statute references beyond the
+# citation, duty texts, the rule-file digests, the trace — is left to `?view=full` and GET /v1/rules/{id}.
+
+
+class LeanReason(OutputModel):
+    rule_id: str = Field(description="The rule that concluded (GET /v1/rules/{rule_id}: its provision, basis and "
+                                     "statute text).")
+    citation: str = Field(description="Hjemmel — the rule's legal basis as a lawyer writes it.")
+    text_nb: str = Field(description="Begrunnelse — the reason in Norwegian, with the case's figures.")
+    text_en: str = Field(description="The reason in English, with the case's figures.")
+    facts: dict[str, Any] = Field(description="The facts the rule looked at (money in kroner).")
+    provisional: bool = Field(description="Concluded before the facts are complete (emergency help).")
+    jointly: bool = Field(False, description="Concluded together with the other reasons so marked.")
+
+
+class LeanDecision(OutputModel):
+    question: str = Field(description="The provision asked about, e.g. '5-1'.")
+    outcome: str = Field(description="The outcome (rules/outcomes.yaml).")
+    reasons: list[LeanReason] = Field(description="Every rule that concluded this outcome.")
+    missing_facts: list[str] = Field(description="For an undetermined outcome: the case-field paths that would "
+                                                 "settle it.")
+    settles: list[Settling] = Field([], description="For an undetermined outcome: the ranges of an amount the case "
+                                                    "does not give that would settle it.")
+    considerations: list[ConsiderationOut] = Field(description="What the caseworker must weigh.")
+    scope: ScopeOut | None = Field(None, description="The limit the law sets on what the outcome gives.")
+    amount: AmountBreakdown | None = Field(None, description="The guideline calculation, where there is one.")
+
+
+class LeanDuty(OutputModel):
+    id: str = Field(description="The duty's id (GET /v1/rules/{id}: what it asks, its basis and statute text).")
+    status: DutyStatus = Field(description="open: the lean answer lists the duties still open only.")
+    reason: Bilingual = Field(description="Why the duty is open in this case.")
+    fulfil_by: Bilingual = Field(description="What the case record must show for the duty to be fulfilled.")
+
+
+class LeanNeed(OutputModel):
+    id: str = Field(description="The need's id, as the case gave it.")
+    kind: str = Field(description="The need's kind, as the case gave it.")
+    decisions: list[LeanDecision] = Field(description="The need's own answer under each provision answered per need.")
+    duties: list[LeanDuty] = Field([], description="The duties owed on the need's own decision still open.")
+
+
+class LeanReceipt(OutputModel):
+    engine_version: str = Field(description="The regelmotor version that answered.")
+    ruleset_digest: str = Field(description="Digest of the provisions in force on the decision date (the rule files "
+                                            "behind it: `?view=full`).")
+    evaluated_at: dt.datetime = Field(description="When the answer was computed (UTC).")
+
+
+class LeanEvaluation(OutputModel):
+    """The default answer: what is particular to the case. `?view=full` (`--view full`) gives the Evaluation."""
+
+    case_id: str | None = Field(description="The caller's case reference, echoed back.")
+    decision_date: dt.date = Field(description="Vedtaksdato — the date the law and the rates were chosen by.")
+    law: Law = Field(description="The act applied on the decision date.")
+    decisions: list[LeanDecision] = Field(description="One answer per question in force, in dependency order.")
+    needs: list[LeanNeed] = Field(description="Each need the application lists, with its own answers, by id.")
+    duties: list[LeanDuty] = Field(description="The duties toward the client still open.")
+    warnings: list[Bilingual] = Field(description="What the caseworker should know about the answer.")
+    receipt: LeanReceipt = Field(description="What produced the answer: engine version, rule-set digest, time.")

@@ -1,1 +1,1 @@
-"""Running a rule set on a case's facts: compiled to durable-rules (the runtime), or walked directly (the oracle)."""
+"""Running a rule set on a case's facts: compiled to durable-rules (runtime), or to one Python function (compiled)."""

@@ -14,8 +14,8 @@
                     and by search (no generated case fires both)
 
 The search is deterministic: a seeded generator (`engine.verify.casegen`) draws cases per period of law in force, and
-the pure-Python oracle (`engine.run.oracle`) evaluates them; a rule's first witness is then run through durable-rules
-too. Nothing here states a legal condition: it reads them all from the rule files.
+the compiled evaluator (`engine.run.compiled`) evaluates them; a rule's first witness is then run through
+durable-rules too. Nothing here states a legal condition: it reads them all from the rule files.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from engine.law.rulebook import (
     RuleSet,
     load_rulebook,
 )
-from engine.run.oracle import OracleEngine
+from engine.run.compiled import CompiledEngine
 from engine.run.runtime import DurableEngine, Firing
 from engine.verify import casegen
 from engine.verify.solver import solve, together
@@ -177,7 +177,7 @@ def sessions(observations) -> list[tuple[dict, bool]]:
 
 def search(rulebook: Rulebook, periods: list[casegen.Period], seed: int, min_cases: int, max_cases: int) -> Search:
     result = Search()
-    oracle = OracleEngine()
+    compiled = CompiledEngine()
     for index, period in enumerate(periods):
         ruleset = period.ruleset
         source = casegen.RandomSource(f"{seed}/{index}")
@@ -191,7 +191,7 @@ def search(rulebook: Rulebook, periods: list[casegen.Period], seed: int, min_cas
             case = casegen.generate_case(source, rulebook, [period])
             result.cases += 1
             for facts, per_need in sessions(observe(case, case.rate_table or rulebook.rates)):
-                concluded = {r.item_id for r in oracle.run(ruleset, facts) if r.firing == Firing.concludes}
+                concluded = {r.item_id for r in compiled.run(ruleset, facts) if r.firing == Firing.concludes}
                 by_question: dict[str, list[Rule]] = {}
                 for rule in ruleset.rules:
                     if rule.id in concluded:
@@ -244,7 +244,7 @@ def _confirm_with_durable_rules(rulebook: Rulebook, found: Search) -> list[str]:
         records = [record for facts, _ in sessions(observe(case, case.rate_table or rulebook.rates))
                    for record in engine.run(ruleset, facts)]
         if not any(r.item_id == rule_id and r.firing == Firing.concludes for r in records):
-            problems.append(f"{rule_id}: fires in the oracle but not in durable-rules on {_case_json(case)}")
+            problems.append(f"{rule_id}: fires compiled but not in durable-rules on {_case_json(case)}")
     return problems
 
 
