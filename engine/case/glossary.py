@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +41,11 @@ class Glossary:
         self.codes: dict[str, dict[str, str]] = data["codes"]
         self.facts = {name: FactLabel(entry) if isinstance(entry, str) else FactLabel(**entry)
                       for name, entry in data["facts"].items()}
+        # Every answer names the same few dozen paths again (its duty reasons, its missing facts): label each once.
+        # Bounded, since list positions make the paths a client can send many.
+        self.field = lru_cache(maxsize=4096)(self._field)
 
-    def field(self, path: str, numbered: bool = True) -> str:
+    def _field(self, path: str, numbered: bool = True) -> str:
         """The label of a case-field path: the numbered list entries on the way and the field itself
         (`household.children.1.age` → "Barn nr. 2: Alder"; with `numbered` false, "Alder": for a text that is
         about that entry already, such as a need's own answer). A path the glossary does not know is returned as
