@@ -4,6 +4,9 @@ This module imports nothing from regelmotor, so any layer — the engine's folde
 without an import cycle.
 """
 
+from enum import StrEnum
+from operator import attrgetter
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -16,6 +19,17 @@ class InputModel(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_enum_values=True)
+
+
+class Code(StrEnum):
+    """A closed list of codes an input model's field takes (a kind, a status, a party).
+
+    `use_enum_values` has every validated member replaced by its `value`, which `Enum` serves through a descriptor
+    written in Python; here `value` is the member's own `_value_`, read in C: a case holds some 25 codes, and each
+    costs a Python call less to validate.
+    """
+
+    value = property(attrgetter("_value_"))
 
 
 class OutputModel(BaseModel):

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from engine.case.glossary import glossary
@@ -143,7 +145,8 @@ class Observations:
         fact's declared paths the case leaves out (worked out when first asked: most answers never ask)."""
         paths = self.unknown[name]
         if paths is None:
-            paths = self.unknown[name] = tuple(path for path in VOCABULARY[name].paths if _get(self.case, path) is None)
+            paths = self.unknown[name] = tuple(path for path in VOCABULARY[name].paths
+                                               if _field(path)(self.case) is None)
         return paths
 
     def of_need(self, need_id: str) -> Observations:
@@ -165,23 +168,88 @@ def fact(name: str, kind: FactKind, paths: Iterable[str], description: str, nb: 
     return register
 
 
-_PATH_PARTS: dict[str, tuple[str, ...]] = {}
+@cache
+def _field(path: str) -> Callable[[Any], Any]:
+    """The reader of a case-field path (`household.children`): the value, or None where it or an object on its way
+    is absent. Made once per path, rather than the path split on every case."""
+    parts = tuple(path.split("."))
+
+    def read(value: Any) -> Any:
+        for part in parts:
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value
+
+    return read
 
 
-def _get(case: Case, path: str) -> Any:
-    parts = _PATH_PARTS.get(path)
-    if parts is None:
-        parts = _PATH_PARTS[path] = tuple(path.split("."))
-    value: Any = case
-    for part in parts:
-        value = getattr(value, part, None)
-        if value is None:
-            return None
-    return value
+# Facts read off one sub-object of the case (a section, a list) are read in one group: `observe` walks to the
+# sub-object once for all of them, and when the case leaves it out, they are all unknown without a call each.
+Group = Callable[[Case, Rates], tuple[Any, ...]]
+_PART_OF: dict[Reader, tuple[Group, int, int]] = {}  # a fact's reader → its group, its place there, the group's size
 
 
-def _copy(name: str, kind: FactKind, path: str, description: str) -> None:
-    fact(name, kind, [path], description)(lambda case, _rates: _get(case, path))
+def _group(source: str, reads: list[Callable[[Any], Any]],
+           prepare: Callable[[Any], Any] | None = None) -> list[Reader]:
+    """The readers of facts read off the sub-object at the case-field path `source`: each of `reads` gives one fact
+    (None: unknown) from the sub-object, or from what `prepare` makes of it once for them all; without the
+    sub-object every fact is unknown. Each reader reads the whole group (the fact's reader, for whoever reads one
+    fact); `observe` reads the group once (`_readers`)."""
+    sub_object = _field(source)
+    unknown = (None,) * len(reads)
+
+    def group(case: Case, _rates: Rates) -> tuple[Any, ...]:
+        part = sub_object(case)
+        if part is None:
+            return unknown
+        if prepare is not None:
+            part = prepare(part)
+        return tuple([read(part) for read in reads])
+
+    def part(index: int) -> Reader:
+        def read(case: Case, rates: Rates) -> Any:
+            return group(case, rates)[index]
+
+        _PART_OF[read] = (group, index, len(reads))
+        return read
+
+    return [part(index) for index in range(len(reads))]
+
+
+def _copies(copied: list[tuple[str, FactKind, str, str]]) -> None:
+    """Facts copied straight from a field of a section of the case (name, kind, `section.field`, description), read
+    a section at a time, each field by an `attrgetter` (in C)."""
+    sections: dict[str, list[str]] = {}
+    for _, _, path, _ in copied:
+        section, name = path.split(".")
+        sections.setdefault(section, []).append(name)
+    readers = {section: dict(zip(names, _group(section, [attrgetter(name) for name in names]), strict=True))
+               for section, names in sections.items()}
+    for name, kind, path, description in copied:  # in the order given, which is the vocabulary's
+        section, field_name = path.split(".")
+        fact(name, kind, [path], description)(readers[section][field_name])
+
+
+def _facts_of(source: str, declared: list[tuple[str, FactKind, str, Callable[[Any], Any]]],
+              prepare: Callable[[Any], Any] | None = None, nb: Mapping[str, str] = {}) -> None:
+    """Facts (name, kind, description, how it is read) read off the sub-object at `source` (`_group`), with the
+    Norwegian labels `nb` of those that have one."""
+    readers = _group(source, [read for *_, read in declared], prepare)
+    for (name, kind, description, _), read in zip(declared, readers, strict=True):
+        fact(name, kind, [source], description, nb.get(name, ""))(read)
+
+
+def _columns(names: tuple[str, ...]) -> Callable[[Iterable[Any]], dict[str, tuple[Any, ...]]]:
+    """What reads the fields `names` (two or more) of a list's items: a tuple of the items' values for each field,
+    read in C rather than an item and a field at a time."""
+    fields = attrgetter(*names)
+
+    def columns(items: Iterable[Any]) -> dict[str, tuple[Any, ...]]:
+        rows = list(map(fields, items))
+        return dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else dict.fromkeys(names, ())
+
+    return columns
 
 
 def need_fact(name: str, kind: FactKind, attribute: str, description: str, nb: str = "") -> None:
@@ -189,9 +257,11 @@ def need_fact(name: str, kind: FactKind, attribute: str, description: str, nb: s
     if name in VOCABULARY:
         raise ValueError(f"fact {name} declared twice")
 
+    money = kind == FactKind.money
+
     def read(need: Need) -> Any:
         value = getattr(need, attribute)
-        return to_ore(value) if kind == FactKind.money and value is not None else value
+        return to_ore(value) if money and value is not None else value
 
     VOCABULARY[name] = FactSpec(name, kind, (attribute,), description, None, nb, read_need=read)
 
@@ -201,51 +271,58 @@ def _at(list_path: str, index: int, name: str) -> str:
     return f"{list_path}[{index}].{name}"
 
 
-def _sum_in_part(counted: Iterable[tuple[str, Decimal | None]],
-                 unsure: Iterable[tuple[str, str, Decimal | None]] = ()) -> int | Unknown:
-    """A sum of amounts that are never negative: the `counted` ones (each the path of the amount, and the amount or
-    None when the item is listed without it), plus each `unsure` one (the path that would settle whether it counts,
-    the path of its amount, and the amount or None) that may or may not count. Exact when nothing is unknown;
-    otherwise bounded below by the known amounts counted, and above by every amount that may count, if all are
-    known."""
+def _sum_in_part(list_path: str, name: str, counted: Iterable[tuple[int, Decimal | None]],
+                 unsure: Iterable[tuple[int, str, Decimal | None]] = ()) -> int | Unknown:
+    """A sum of amounts that are never negative, the field `name` of items of the list at `list_path`: the `counted`
+    items' (each the item's index, and its amount or None when the item is listed without it), plus each `unsure`
+    item's (its index, its field that would settle whether it counts, and its amount or None), which may or may not
+    count. Exact when nothing is unknown; otherwise bounded below by the known amounts counted, and above by every
+    amount that may count, if all are known. The paths of what is unknown are written out only then."""
     paths: list[str] = []
     least, most = 0, 0
-    for path, amount in counted:
+    for index, amount in counted:
         if amount is None:
-            paths.append(path)
+            paths.append(_at(list_path, index, name))
             most = None
         else:
-            least += to_ore(amount)
-            most = None if most is None else most + to_ore(amount)
-    for whether, path, amount in unsure:
-        paths.append(whether)
+            ore = to_ore(amount)
+            least += ore
+            if most is not None:
+                most += ore
+    for index, whether, amount in unsure:
+        paths.append(_at(list_path, index, whether))
         if amount is None:
-            paths.append(path)
-        most = None if most is None or amount is None else most + to_ore(amount)
+            paths.append(_at(list_path, index, name))
+            most = None
+        elif most is not None:
+            most += to_ore(amount)
     return Unknown(tuple(paths), least, most) if paths else least
 
 
-def _sum_of(list_path: str, items: Iterable[Any], name: str,
-            counts: Callable[[Any], bool] = lambda _: True) -> int | Unknown:
-    """The sum of the amounts (field `name`) of the items of a list that `counts` keeps; an item listed without its
-    amount leaves that amount unknown (`list_path[i].name`) and the sum at least the known amounts."""
-    return _sum_in_part((_at(list_path, index, name), getattr(item, name))
-                        for index, item in enumerate(items) if counts(item))
+def _sum_where(list_path: str, name: str, keys: tuple[Any, ...], amounts: tuple[Decimal | None, ...],
+               wanted: Iterable[Any]) -> int | Unknown:
+    """The sum of the amounts (`amounts`: the field `name` of the items of the list at `list_path`, `_columns`) of the
+    items whose key (`keys`, another of their fields) is one of `wanted`; an item listed without its amount leaves
+    the sum at least the known amounts (`_sum_in_part`)."""
+    return _sum_in_part(list_path, name, ((index, amount) for index, (key, amount)
+                                          in enumerate(zip(keys, amounts, strict=True)) if key in wanted))
 
 
-def _itemised(list_path: str, items: list[Any], code: str, name: str, codes: str) -> Itemised | Unknown:
-    """Items by code and amount (fields `code` and `name`), sorted, each labelled by the code's Norwegian label (in
-    the glossary's `codes`) and by the code itself; while an item has no amount, only the bounds of their sum."""
-    if any(getattr(item, name) is None for item in items):
-        return _sum_of(list_path, items, name)
+def _itemised(list_path: str, codes: tuple[str, ...], amounts: tuple[Decimal | None, ...], name: str,
+              listed: str) -> Itemised | Unknown:
+    """The items of a list by code and amount (`codes` and `amounts`: two of their fields, `_columns`; the amounts
+    the field `name`), sorted, each labelled by the code's Norwegian label (in the glossary's codes `listed`) and by
+    the code itself; while an item has no amount, only the bounds of their sum."""
+    if None in amounts:
+        return _sum_in_part(list_path, name, enumerate(amounts))
     label = glossary().code
-    return Itemised(tuple(Item(label(codes, kind), kind, to_ore(amount))
-                          for kind, amount in sorted((getattr(item, code), getattr(item, name)) for item in items)))
+    return Itemised(tuple(Item(label(listed, code), code, to_ore(amount))
+                          for code, amount in sorted(zip(codes, amounts, strict=True))))
 
 
 # --- copied straight from the record ----------------------------------------------------------------------
 
-for _name, _kind, _path, _text in [
+_copies([
     ("lawful_residence", FactKind.boolean, "residence.lawful_residence", "lawful residence in Norway"),
     ("means_at_hand", FactKind.boolean, "request.means_at_hand",
      "money at hand today that would meet the immediate need"),
@@ -277,14 +354,13 @@ for _name, _kind, _path, _text in [
      "the client can express views and take part"),
     ("guardianship_need_reported", FactKind.boolean, "participation.guardianship_need_reported",
      "the need for a guardian is reported to the county governor"),
-]:
-    _copy(_name, _kind, _path, _text)
+])
 
 
 @fact("full_time_student", FactKind.boolean, ["education.student", "education.full_time"],
       "the applicant is a full-time student")
 def _full_time_student(case: Case, _rates: Rates) -> bool | None:
-    student, full_time = _get(case, "education.student"), _get(case, "education.full_time")
+    student, full_time = _field("education.student")(case), _field("education.full_time")(case)
     if student is False or full_time is False:
         return False
     return True if student and full_time else None
@@ -293,9 +369,9 @@ def _full_time_student(case: Case, _rates: Rates) -> bool | None:
 @fact("acute_need", FactKind.boolean, ["request.acute_need"],
       "no food or shelter here and now: request.acute_need, or an immediate need listed")
 def _acute_need(case: Case, _rates: Rates) -> bool | None:
-    if any(need.kind == NeedKind.immediate for need in _get(case, "request.needs") or ()):
+    if any(need.kind == NeedKind.immediate for need in _field(NEED_PATH)(case) or ()):
         return True
-    return _get(case, "request.acute_need")
+    return _field("request.acute_need")(case)
 
 
 # --- sums and counts over itemised lists -------------------------------------------------------------------
@@ -304,29 +380,30 @@ def _acute_need(case: Case, _rates: Rates) -> bool | None:
 def _income_of(kinds: set[str] | None = None, member: Member | None = None):
     """All income items (itemised), or the sum of those of some kinds, or the sum of one member's; while one of the
     items summed has no amount, the known amounts are the least it can be."""
-    def read(case: Case, _rates: Rates) -> Itemised | int | Unknown | None:
-        if case.income is None:
-            return None
+    def read(income: dict[str, tuple[Any, ...]]) -> Itemised | int | Unknown:
+        amounts = income["monthly_amount"]
         if member is not None:
-            return _sum_of("income", case.income, "monthly_amount", lambda item: item.belongs_to == member)
+            return _sum_where("income", "monthly_amount", income["belongs_to"], amounts, (member,))
         if kinds is None:
-            return _itemised("income", case.income, "kind", "monthly_amount", "IncomeKind")
-        return _sum_of("income", case.income, "monthly_amount", lambda item: item.kind in kinds)
+            return _itemised("income", income["kind"], amounts, "monthly_amount", "IncomeKind")
+        return _sum_where("income", "monthly_amount", income["kind"], amounts, kinds)
 
     return read
 
 
-fact("income_total", FactKind.money, ["income"], "all monthly income in the household",
-     nb="all inntekt i husstanden")(_income_of())
-fact("income_child_benefit", FactKind.money, ["income"], "monthly child benefit (barnetrygd)",
-     nb="barnetrygd")(_income_of({"child_benefit"}))
-fact("income_child_benefit_abroad", FactKind.money, ["income"], "monthly child benefit paid by another state",
-     nb="barnetrygd fra utlandet")(_income_of({"child_benefit_abroad"}))
-fact("income_children_leisure_work", FactKind.money, ["income"],
-     "children's monthly income from leisure and holiday work",
-     nb="barns inntekt fra fritids- og feriearbeid")(_income_of({"children_leisure_work"}))
-fact("income_cohabitant", FactKind.money, ["income"], "a cohabitant's monthly income",
-     nb="samboerens inntekt")(_income_of(member=Member.cohabitant))
+_facts_of("income", [
+    ("income_total", FactKind.money, "all monthly income in the household", _income_of()),
+    ("income_child_benefit", FactKind.money, "monthly child benefit (barnetrygd)", _income_of({"child_benefit"})),
+    ("income_child_benefit_abroad", FactKind.money, "monthly child benefit paid by another state",
+     _income_of({"child_benefit_abroad"})),
+    ("income_children_leisure_work", FactKind.money, "children's monthly income from leisure and holiday work",
+     _income_of({"children_leisure_work"})),
+    ("income_cohabitant", FactKind.money, "a cohabitant's monthly income", _income_of(member=Member.cohabitant)),
+], prepare=_columns(("kind", "monthly_amount", "belongs_to")), nb={
+    "income_total": "all inntekt i husstanden", "income_child_benefit": "barnetrygd",
+    "income_child_benefit_abroad": "barnetrygd fra utlandet",
+    "income_children_leisure_work": "barns inntekt fra fritids- og feriearbeid",
+    "income_cohabitant": "samboerens inntekt"})
 
 
 @fact("bank_deposits_not_needed", FactKind.money, ["assets"],
@@ -337,9 +414,9 @@ def _deposits_available(case: Case, _rates: Rates) -> int | Unknown | None:
         return None
     deposits = [(index, asset) for index, asset in enumerate(case.assets) if asset.kind == AssetKind.bank_deposit]
     # A deposit judged needed for daily living adds nothing, so its value, known or not, does not matter.
-    return _sum_in_part(((_at("assets", index, "value"), asset.value)
-                         for index, asset in deposits if asset.needed_for_daily_living is False),
-                        ((_at("assets", index, "needed_for_daily_living"), _at("assets", index, "value"), asset.value)
+    return _sum_in_part("assets", "value",
+                        ((index, asset.value) for index, asset in deposits if asset.needed_for_daily_living is False),
+                        ((index, "needed_for_daily_living", asset.value)
                          for index, asset in deposits if asset.needed_for_daily_living is None))
 
 
@@ -352,26 +429,22 @@ def _other_assets(case: Case, _rates: Rates) -> int | None:
                if asset.kind != AssetKind.bank_deposit and asset.needed_for_daily_living is not True)
 
 
-@fact("expenses_total", FactKind.money, ["expenses"], "monthly housing, power, insurance and other expenses",
-      nb="boutgifter, strøm, forsikring og andre nødvendige utgifter")
-def _expenses(case: Case, _rates: Rates) -> Itemised | Unknown | None:
-    return None if case.expenses is None else _itemised("expenses", case.expenses, "kind", "monthly_amount",
-                                                        "ExpenseKind")
-
-
 def _expenses_of(kind: ExpenseKind):
-    def read(case: Case, _rates: Rates) -> int | Unknown | None:
-        if case.expenses is None:
-            return None
-        return _sum_of("expenses", case.expenses, "monthly_amount", lambda item: item.kind == kind)
-
-    return read
+    return lambda expenses: _sum_where("expenses", "monthly_amount", expenses["kind"], expenses["monthly_amount"],
+                                       (kind,))
 
 
-fact("expenses_mortgage_repayment", FactKind.money, ["expenses"], "monthly repayment of a mortgage (avdrag)",
-     nb="avdrag på boliglån")(_expenses_of(ExpenseKind.mortgage_repayment))
-fact("expenses_child_support", FactKind.money, ["expenses"], "monthly child support the applicant pays",
-     nb="barnebidrag søkeren betaler")(_expenses_of(ExpenseKind.child_support))
+_facts_of("expenses", [
+    ("expenses_total", FactKind.money, "monthly housing, power, insurance and other expenses",
+     lambda expenses: _itemised("expenses", expenses["kind"], expenses["monthly_amount"], "monthly_amount",
+                                "ExpenseKind")),
+    ("expenses_mortgage_repayment", FactKind.money, "monthly repayment of a mortgage (avdrag)",
+     _expenses_of(ExpenseKind.mortgage_repayment)),
+    ("expenses_child_support", FactKind.money, "monthly child support the applicant pays",
+     _expenses_of(ExpenseKind.child_support)),
+], prepare=_columns(("kind", "monthly_amount")), nb={
+    "expenses_total": "boutgifter, strøm, forsikring og andre nødvendige utgifter",
+    "expenses_mortgage_repayment": "avdrag på boliglån", "expenses_child_support": "barnebidrag søkeren betaler"})
 
 
 def _rights(status: RightStatus, unguided: bool):
@@ -465,38 +538,28 @@ def _rate_lines(rates: Rates, household: Household) -> Itemised | Unknown:
 
 @fact("services_needed_count", FactKind.count, ["services.needed"], "number of distinct services the client needs")
 def _services_needed(case: Case, _rates: Rates) -> int | None:
-    needed = _get(case, "services.needed")
+    needed = _field("services.needed")(case)
     return None if needed is None else len(set(needed))
 
 
 @fact("applied_for_financial_assistance", FactKind.boolean, ["request.applied_for"],
       "the request includes financial assistance of some kind")
 def _applied_for_money(case: Case, _rates: Rates) -> bool | None:
-    applied = _get(case, "request.applied_for")
+    applied = _field("request.applied_for")(case)
     return None if applied is None else any(kind != "individual_plan" for kind in applied)
 
 
 @fact("has_representative", FactKind.boolean, ["participation.representative"],
       "someone (guardian, relative, trusted or appointed person) speaks for the client")
 def _has_representative(case: Case, _rates: Rates) -> bool | None:
-    kind = _get(case, "participation.representative")
+    kind = _field("participation.representative")(case)
     return None if kind is None else kind != RepresentativeKind.none
-
-
-@fact("information_items", FactKind.count, ["participation.information_gathering"],
-      "pieces of information gathered about the client")
-def _information_items(case: Case, _rates: Rates) -> int | None:
-    items = _get(case, "participation.information_gathering")
-    return None if items is None else len(items)
 
 
 def _gathered_failing(test, fields: tuple[str, ...]):
     """The number of items failing `test` (which gives None for an item it cannot tell: what is missing is then
     those of the item's `fields` the record leaves out)."""
-    def read(case: Case, _rates: Rates) -> int | Unknown | None:
-        items = _get(case, "participation.information_gathering")
-        if items is None:
-            return None
+    def read(items: list[Any]) -> int | Unknown:
         results = [test(item) for item in items]
         if None not in results:
             return results.count(False)
@@ -507,109 +570,121 @@ def _gathered_failing(test, fields: tuple[str, ...]):
     return read
 
 
-fact("information_items_without_client_knowledge", FactKind.count, ["participation.information_gathering"],
-     "pieces of information gathered neither with the client nor with the client's knowledge")(
-    _gathered_failing(lambda item: None if item.how is None else item.how != GatheredHow.neither, ("how",)))
-fact("information_items_not_put_to_client", FactKind.count, ["participation.information_gathering"],
-     "pieces of information from others the client has not been told of and given the chance to comment on")(
-    _gathered_failing(lambda item: True if item.how == GatheredHow.with_client else item.client_could_comment,
-                      ("how", "client_could_comment")))
+_facts_of("participation.information_gathering", [
+    ("information_items", FactKind.count, "pieces of information gathered about the client", len),
+    ("information_items_without_client_knowledge", FactKind.count,
+     "pieces of information gathered neither with the client nor with the client's knowledge",
+     _gathered_failing(lambda item: None if item.how is None else item.how != GatheredHow.neither, ("how",))),
+    ("information_items_not_put_to_client", FactKind.count,
+     "pieces of information from others the client has not been told of and given the chance to comment on",
+     _gathered_failing(lambda item: True if item.how == GatheredHow.with_client else item.client_could_comment,
+                       ("how", "client_could_comment"))),
+])
 
 
-@fact("conditions_stipulated", FactKind.count, ["conditions.stipulated"], "conditions attached to the assistance")
-def _conditions(case: Case, _rates: Rates) -> int | None:
-    stipulated = _get(case, "conditions.stipulated")
-    return None if stipulated is None else len(stipulated)
-
-
-@fact("activity_conditions_stipulated", FactKind.count, ["conditions.stipulated"], "activity conditions set")
-def _activity_conditions(case: Case, _rates: Rates) -> int | None:
-    stipulated = _get(case, "conditions.stipulated")
-    return None if stipulated is None else sum(1 for c in stipulated if c.kind == "activity")
+_facts_of("conditions.stipulated", [
+    ("conditions_stipulated", FactKind.count, "conditions attached to the assistance", len),
+    ("activity_conditions_stipulated", FactKind.count, "activity conditions set",
+     lambda stipulated: sum(1 for c in stipulated if c.kind == "activity")),
+])
 
 
 def _conditions_failing(flag: str):
-    def read(case: Case, _rates: Rates) -> int | Unknown | None:
-        stipulated = _get(case, "conditions.stipulated")
-        if stipulated is None:
-            return None
-        unknown = [_at("conditions.stipulated", i, flag) for i, c in enumerate(stipulated) if getattr(c, flag) is None]
-        return Unknown(tuple(unknown)) if unknown else sum(1 for c in stipulated if getattr(c, flag) is False)
+    """The number of conditions whose `flag` (of `_columns`) is false; unknown while one's is missing."""
+    def read(flags: dict[str, tuple[bool | None, ...]]) -> int | Unknown:
+        column = flags[flag]
+        if None in column:
+            return Unknown(tuple(_at("conditions.stipulated", i, flag) for i, v in enumerate(column) if v is None))
+        return column.count(False)
 
     return read
 
 
-for _name, _flag, _text in [
+_CONDITIONS_FAILING = [
     ("conditions_not_closely_connected", "closely_connected", "conditions not closely related to the decision"),
     ("conditions_disproportionate", "proportionate", "conditions disproportionately burdensome"),
     ("conditions_limiting_freedom", "respects_freedom_of_action", "conditions unreasonably limiting freedom"),
     ("conditions_not_discussed", "discussed_with_client", "conditions not discussed with the client"),
     ("conditions_unlawful", "lawful", "conditions in conflict with this act or other law"),
-]:
-    fact(_name, FactKind.count, ["conditions.stipulated"], _text)(_conditions_failing(_flag))
+]
+_facts_of("conditions.stipulated", [(name, FactKind.count, text, _conditions_failing(flag))
+                                    for name, flag, text in _CONDITIONS_FAILING],
+          prepare=_columns(tuple(flag for _, flag, _ in _CONDITIONS_FAILING)))
 
-for _name, _path, _text in [
-    ("weighty_reasons_against_activity_conditions", "conditions.weighty_reasons_against_activity",
+_copies([
+    ("weighty_reasons_against_activity_conditions", FactKind.boolean, "conditions.weighty_reasons_against_activity",
      "weighty reasons speak against activity conditions"),
-    ("weighty_reasons_recorded", "conditions.weighty_reasons_recorded", "the weighty reasons are recorded"),
-    ("assistance_reduced_for_breach", "conditions.reduced_for_breach", "assistance reduced for a broken condition"),
-    ("reduction_announced_in_decision", "conditions.reduction_announced_in_decision",
+    ("weighty_reasons_recorded", FactKind.boolean, "conditions.weighty_reasons_recorded",
+     "the weighty reasons are recorded"),
+    ("assistance_reduced_for_breach", FactKind.boolean, "conditions.reduced_for_breach",
+     "assistance reduced for a broken condition"),
+    ("reduction_announced_in_decision", FactKind.boolean, "conditions.reduction_announced_in_decision",
      "the decision told the client that a broken condition may reduce the assistance"),
-]:
-    _copy(_name, FactKind.boolean, _path, _text)
+])
 
 
 # --- per matter: the participation record ------------------------------------------------------------------
 
 
 def _consulted(matter: Matter, parties: set[Party]):
-    def read(case: Case, _rates: Rates) -> bool | None:
-        held = _get(case, "participation.consultations")
-        return None if held is None else any(c.matter == matter and c.with_ in parties for c in held)
-
-    return read
+    return lambda held: any(c.matter == matter and c.with_ in parties for c in held)
 
 
 def _view_stated(matter: Matter, parties: set[Party]):
-    def read(case: Case, _rates: Rates) -> bool | None:
-        views = _get(case, "participation.client_views")
-        return None if views is None else any(v.matter == matter and v.stated_by in parties for v in views)
+    return lambda views: any(v.matter == matter and v.stated_by in parties for v in views)
+
+
+def _on_matter(matter: Matter, names: tuple[str, ...]):
+    """The proposals on `matter`: their indexes in the record, and their fields `names` (`_columns`)."""
+    columns = _columns(names)
+
+    def on_matter(proposals: list[Any]) -> tuple[list[int], dict[str, tuple[Any, ...]]]:
+        indexes = [i for i, p in enumerate(proposals) if p.matter == matter]
+        return indexes, columns([proposals[i] for i in indexes])
+
+    return on_matter
+
+
+_NO_PROPOSAL = Unknown(("participation.proposals",))
+
+
+def _proposals(name: str, value: Callable[[Any], bool] | None = None):
+    """Whether some proposal on a matter (`_on_matter`) shows what `value` reads off its field `name` (without
+    `value`: its field `name` is true); unknown while a proposal does not say (that field is missing), or while the
+    record has no proposal on the matter (one is)."""
+    def read(on_matter: tuple[list[int], dict[str, tuple[Any, ...]]]) -> bool | Unknown:
+        indexes, columns = on_matter
+        if not indexes:
+            return _NO_PROPOSAL
+        fields = columns[name]
+        if None in fields:
+            return Unknown(tuple(_at("participation.proposals", i, name)
+                                 for i, field in zip(indexes, fields, strict=True) if field is None))
+        return any(fields) if value is None else any(map(value, fields))
 
     return read
 
 
-def _proposals(matter: Matter, name: str, value=lambda v: v):
-    """Whether some proposal on `matter` shows what `value` reads off its field `name`; unknown while a proposal on
-    it does not say (that field is missing), or while the record has no proposal on it (one is)."""
-    def read(case: Case, _rates: Rates) -> bool | Unknown | None:
-        proposals = _get(case, "participation.proposals")
-        if proposals is None:
-            return None
-        on_matter = [(i, getattr(p, name)) for i, p in enumerate(proposals) if p.matter == matter]
-        if not on_matter:
-            return Unknown(("participation.proposals",))
-        unknown = [_at("participation.proposals", i, name) for i, field in on_matter if field is None]
-        return Unknown(tuple(unknown)) if unknown else any(value(field) for _, field in on_matter)
-
-    return read
-
-
-for _matter in Matter:
-    _m = _matter.value
-    fact(f"consulted_client_on_{_m}", FactKind.boolean, ["participation.consultations"],
-         f"the client was consulted on {_m}")(_consulted(_matter, {Party.client}))
-    fact(f"consulted_representative_on_{_m}", FactKind.boolean, ["participation.consultations"],
-         f"a guardian or representative was consulted on {_m}")(
-        _consulted(_matter, {Party.guardian, Party.representative}))
+_facts_of("participation.consultations", [
+    entry for _matter in Matter for entry in [
+        (f"consulted_client_on_{_matter.value}", FactKind.boolean, f"the client was consulted on {_matter.value}",
+         _consulted(_matter, {Party.client})),
+        (f"consulted_representative_on_{_matter.value}", FactKind.boolean,
+         f"a guardian or representative was consulted on {_matter.value}",
+         _consulted(_matter, {Party.guardian, Party.representative})),
+    ]
+])
 
 # The view, the proposal and its reasons are asked about for the decision on financial assistance only.
 _m = Matter.financial_assistance.value
-fact(f"view_stated_by_client_on_{_m}", FactKind.boolean, ["participation.client_views"],
-     f"the client's own view on {_m} is recorded")(_view_stated(Matter.financial_assistance, {Party.client}))
-fact(f"view_stated_by_representative_on_{_m}", FactKind.boolean, ["participation.client_views"],
-     f"a guardian's or representative's account of the client's view on {_m} is recorded")(
-    _view_stated(Matter.financial_assistance, {Party.guardian, Party.representative}))
-for _attribute, _text in [
+_facts_of("participation.client_views", [
+    (f"view_stated_by_client_on_{_m}", FactKind.boolean, f"the client's own view on {_m} is recorded",
+     _view_stated(Matter.financial_assistance, {Party.client})),
+    (f"view_stated_by_representative_on_{_m}", FactKind.boolean,
+     f"a guardian's or representative's account of the client's view on {_m} is recorded",
+     _view_stated(Matter.financial_assistance, {Party.guardian, Party.representative})),
+])
+_SHOWN = [  # a proposal's field that shows what the fact says, and what it says
     ("departs_from_client_view", "the proposed outcome departs from the client's view"),
     ("departure_justified_in_writing", "the departure is justified in writing"),
     ("written_reasons", "the decision has written reasons"),
@@ -618,15 +693,15 @@ for _attribute, _text in [
     ("reasons_name_main_considerations", "the reasons name the main considerations of the discretion"),
     ("loan_reasons_given", "the reasons say why the assistance is a loan"),
     ("appeal_information_given", "the decision tells of the right to appeal, the time limit and where to appeal"),
-]:
-    fact(f"{_attribute}_on_{_m}", FactKind.boolean, ["participation.proposals"], f"{_text} ({_m})")(
-        _proposals(Matter.financial_assistance, _attribute))
-fact(f"decision_not_granted_in_full_on_{_m}", FactKind.boolean, ["participation.proposals"],
-     f"the decision refuses or only partly grants what was applied for ({_m})")(
-    _proposals(Matter.financial_assistance, "result", lambda result: result != DecisionResult.granted))
-fact(f"assistance_as_loan_on_{_m}", FactKind.boolean, ["participation.proposals"],
-     f"the assistance is given as a loan ({_m})")(
-    _proposals(Matter.financial_assistance, "form", lambda form: form == FormOfAssistance.loan))
+]
+_facts_of("participation.proposals", [
+    *[(f"{shown}_on_{_m}", FactKind.boolean, f"{text} ({_m})", _proposals(shown)) for shown, text in _SHOWN],
+    (f"decision_not_granted_in_full_on_{_m}", FactKind.boolean,
+     f"the decision refuses or only partly grants what was applied for ({_m})",
+     _proposals("result", lambda result: result != DecisionResult.granted)),
+    (f"assistance_as_loan_on_{_m}", FactKind.boolean, f"the assistance is given as a loan ({_m})",
+     _proposals("form", lambda form: form == FormOfAssistance.loan)),
+], prepare=_on_matter(Matter.financial_assistance, (*(shown for shown, _ in _SHOWN), "result", "form")))
 
 
 def as_observed(known: Mapping[str, Any], bounds: Mapping[str, tuple[int, int | None]] = {}) -> dict[str, Any]:
@@ -670,9 +745,15 @@ def observe(case: Case, table: RateTable) -> Observations:
     values: dict[str, Any] = {}
     items: dict[str, tuple[Item, ...]] = {}
     unknown: dict[str, tuple[str, ...] | None] = {}
-    case_readers, need_readers = _READERS if sum(map(len, _READERS)) == len(VOCABULARY) else _readers()
-    for name, read, bounds in case_readers:
-        value = read(case, rates)
+    _, case_readers, need_readers = _READERS if _READERS and _READERS[0] == len(VOCABULARY) else _readers()
+    group: tuple[Any, ...] = ()
+    for read, index, name, bounds, code in case_readers:
+        if index is None:
+            value = read(case, rates)
+        else:  # a fact of a group: the group is read at its first fact
+            if read is not None:
+                group = read(case, rates)
+            value = group[index]
         if value is None:
             unknown[name] = None
             if bounds is not None:
@@ -691,43 +772,58 @@ def observe(case: Case, table: RateTable) -> Observations:
         elif kind is Itemised:
             items[name] = value.items
             value = sum(item.ore for item in value.items)
-        if bounds is None:
-            values[name] = _known(value)
-        else:
+        if bounds is not None:
             values[name] = values[bounds[0]] = values[bounds[1]] = value
+        else:
+            values[name] = _known(value) if code else value
     needs: dict[str, dict[str, Any]] = {}
     need_unknown: dict[str, dict[str, tuple[str, ...]]] = {}
-    for _, _, bounds in need_readers:
+    for _, _, (_, bounds, _) in need_readers:
         if bounds is not None:
             values[bounds[0]] = 0  # the case's own session reads no need: there a need's amount is only at least 0
-    for index, need in enumerate(_get(case, NEED_PATH) or ()):
+    for index, need in enumerate(_field(NEED_PATH)(case) or ()):
         facts: dict[str, Any] = {}
         missing: dict[str, tuple[str, ...]] = {}
         needs[need.id], need_unknown[need.id] = facts, missing
-        for name, read, bounds in need_readers:
+        for read, paths, (name, bounds, code) in need_readers:
             value = read(need)
             if value is None:
-                missing[name] = tuple(_at(NEED_PATH, index, path) for path in VOCABULARY[name].paths)
+                missing[name] = tuple(_at(NEED_PATH, index, path) for path in paths)
                 if bounds is not None:
                     facts[bounds[0]] = 0
-            elif bounds is None:
-                facts[name] = _known(value)
-            else:
+            elif bounds is not None:
                 facts[name] = facts[bounds[0]] = facts[bounds[1]] = value
+            else:
+                facts[name] = _known(value) if code else value
     return Observations(values, items, rates, unknown, case, needs, need_unknown)
 
 
-Readers = list[tuple[str, Any, tuple[str, str] | None]]
-_READERS: list[Readers] = []
+Target = tuple[str, tuple[str, str] | None, bool]  # a fact, the names of its bounds if it is money, if it is a code
+# (a reader, or None; the fact's place in its group, or None; the fact): the reader of a fact of a group is the group's
+# at the group's first fact and None at the others, which follow it
+CaseReaders = list[tuple[Any, int | None, str, tuple[str, str] | None, bool]]
+NeedReaders = list[tuple[NeedReader, tuple[str, ...], Target]]  # a need fact's reader, its paths within the need
+_READERS: list[Any] = []  # the number of facts they read, and what `_readers` made of them
 
 
-def _readers() -> list[Readers]:
-    """(name, reader, the names of its bounds if it is money) of every case fact and of every need fact, in
-    vocabulary order: looked up once rather than per case (again if a fact is added, as the tests of adding a
-    provision do)."""
-    def bounds(spec: FactSpec) -> tuple[str, str] | None:
-        return (lower(spec.name), upper(spec.name)) if spec.kind == FactKind.money else None
+def _readers() -> tuple[int, CaseReaders, NeedReaders]:
+    """How `observe` reads the vocabulary: every case fact by its reader, in the vocabulary's order, but the facts
+    of a group (`_group`) together, where the first of them is, and the group read once for them (a fact whose
+    reader is not its group's any more, as the tests of adding a fact may make it, stands alone); then each need
+    fact by its reader. Made once rather than per case (again if the vocabulary changes size, as it does when a
+    test adds a fact). Only a code can be an enum member, which the engines hold by value (`_known`)."""
+    def target(spec: FactSpec) -> Target:
+        bounds = (lower(spec.name), upper(spec.name)) if spec.kind == FactKind.money else None
+        return spec.name, bounds, spec.kind == FactKind.code
 
-    _READERS[:] = [[(s.name, s.read, bounds(s)) for s in VOCABULARY.values() if not s.per_need],
-                   [(s.name, s.read_need, bounds(s)) for s in VOCABULARY.values() if s.per_need]]
-    return _READERS
+    planned: dict[Any, tuple[Any, list[tuple[int | None, Target]]]] = {}  # group or fact -> reader, facts
+    for spec in VOCABULARY.values():
+        if not spec.per_need:
+            group, index, _ = _PART_OF.get(spec.read, (None, None, 1))
+            planned.setdefault(group or spec.name, (group or spec.read, []))[1].append((index, target(spec)))
+    case_readers: CaseReaders = [(read if place == 0 else None, index, *fact_target)
+                                 for read, facts in planned.values()
+                                 for place, (index, fact_target) in enumerate(facts)]
+    need_readers = [(s.read_need, s.paths, target(s)) for s in VOCABULARY.values() if s.per_need]
+    _READERS[:] = [len(VOCABULARY), case_readers, need_readers]
+    return len(VOCABULARY), case_readers, need_readers

@@ -11,17 +11,16 @@ law, so none of them can leak.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, ValidationInfo, field_validator
 
 from engine.case.rates import RateTable
 from engine.case.types import CalendarDate, Kroner
-from engine.models import InputModel
+from engine.models import Code, InputModel
 
 
-class Matter(StrEnum):
+class Matter(Code):
     """A matter being decided, to which the participation record refers (sak / tema)."""
 
     financial_assistance = "financial_assistance"
@@ -35,7 +34,7 @@ class Child(InputModel):
     age: int | None = Field(None, ge=0, le=17, description="Barnets alder — the child's age on the decision date.")
 
 
-class Partner(StrEnum):
+class Partner(Code):
     spouse = "spouse"
     cohabitant = "cohabitant"
 
@@ -67,7 +66,7 @@ class Applicant(InputModel):
 # --- economy ---------------------------------------------------------------------------------------------
 
 
-class IncomeKind(StrEnum):
+class IncomeKind(Code):
     wages = "wages"
     benefits = "benefits"
     student_finance = "student_finance"
@@ -79,7 +78,7 @@ class IncomeKind(StrEnum):
     other = "other"
 
 
-class Member(StrEnum):
+class Member(Code):
     applicant = "applicant"
     spouse = "spouse"
     cohabitant = "cohabitant"
@@ -104,7 +103,7 @@ class Income(InputModel):
                                                              "applicant's, a spouse's, a cohabitant's or a child's.")
 
 
-class AssetKind(StrEnum):
+class AssetKind(Code):
     bank_deposit = "bank_deposit"
     home = "home"
     vehicle = "vehicle"
@@ -124,7 +123,7 @@ class Asset(InputModel):
     )
 
 
-class ExpenseKind(StrEnum):
+class ExpenseKind(Code):
     housing = "housing"
     power_and_heating = "power_and_heating"
     insurance = "insurance"
@@ -145,7 +144,7 @@ class Expense(InputModel):
                                                             "(a bill whose period is not given).")
 
 
-class RightStatus(StrEnum):
+class RightStatus(Code):
     not_claimed = "not_claimed"
     pending = "pending"
 
@@ -185,7 +184,7 @@ class Residence(InputModel):
                           "reception centre).")
 
 
-class AppliedFor(StrEnum):
+class AppliedFor(Code):
     living_costs = "living_costs"
     housing_costs = "housing_costs"
     kindergarten = "kindergarten"
@@ -193,7 +192,7 @@ class AppliedFor(StrEnum):
     individual_plan = "individual_plan"
 
 
-class NeedKind(StrEnum):
+class NeedKind(Code):
     immediate = "immediate"
     living_costs = "living_costs"
     kindergarten = "kindergarten"
@@ -281,13 +280,13 @@ class LifeSituation(InputModel):
     )
 
 
-class PlanConsent(StrEnum):
+class PlanConsent(Code):
     consented = "consented"
     refused = "refused"
     not_asked = "not_asked"
 
 
-class Party(StrEnum):
+class Party(Code):
     client = "client"
     guardian = "guardian"
     representative = "representative"
@@ -328,7 +327,7 @@ class Services(InputModel):
 # --- conditions attached to assistance (sotjl §§ 20 and 20 a) -------------------------------------------
 
 
-class ConditionKind(StrEnum):
+class ConditionKind(Code):
     activity = "activity"
     other = "other"
 
@@ -381,13 +380,13 @@ class ClientView(InputModel):
     summary: str | None = Field(None, max_length=500, description="The view in short (never logged).")
 
 
-class DecisionResult(StrEnum):
+class DecisionResult(Code):
     granted = "granted"
     partially_granted = "partially_granted"
     refused = "refused"
 
 
-class FormOfAssistance(StrEnum):
+class FormOfAssistance(Code):
     grant = "grant"
     loan = "loan"
     guarantee = "guarantee"
@@ -419,7 +418,7 @@ class Proposal(InputModel):
         None, description="Vedtaket opplyser om klageadgang, klagefrist, klageinstans og hvordan man klager.")
 
 
-class GatheredHow(StrEnum):
+class GatheredHow(Code):
     with_client = "with_client"
     client_informed = "client_informed"
     neither = "neither"
@@ -436,7 +435,7 @@ class InformationGathering(InputModel):
         None, description="Brukeren er gjort kjent med opplysningen og har fått uttale seg om den.")
 
 
-class RepresentativeKind(StrEnum):
+class RepresentativeKind(Code):
     guardian = "guardian"
     relative = "relative"
     trusted_person = "trusted_person"

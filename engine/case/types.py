@@ -13,10 +13,13 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch  # [0-9], not \d: "٢٠٢٤" is no year here
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?").fullmatch
+
 
 def calendar_date(text: str) -> dt.date:
     """A date written YYYY-MM-DD; a ValueError that never quotes the text otherwise."""
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):  # [0-9], not \d: "٢٠٢٤" is no year here
+    if not _DATE_TEXT(text):
         raise ValueError("a date is written YYYY-MM-DD (dato skrives ÅÅÅÅ-MM-DD)")
     return dt.date.fromisoformat(text)  # its errors name the part out of range, never the text
 
@@ -27,12 +30,15 @@ def _calendar_date(value: object) -> object:
 
 def _decimal(value: object) -> Decimal:
     """A JSON number or decimal text (or, from Python, a Decimal) as a Decimal."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
-        return Decimal(value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    # Run for every amount of a case and of a rate table sent with it (some 70 in a table): the commonest inputs
+    # first, text (as pydantic itself writes an amount) and a JSON number.
+    if isinstance(value, str):
+        if _DECIMAL_TEXT(value):
+            return Decimal(value)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
         return Decimal(repr(value))  # a float by its shortest repr: 0.1 is 0.1, not 0.1000000000000000055…
+    elif isinstance(value, Decimal):
+        return value
     raise ValueError("an amount is a number, or text of digits 0-9 with an optional decimal point, e.g. 1234.50 "
                      "(et beløp er et tall, eller tekst med sifrene 0-9 og eventuelt desimalpunktum)")
 
