@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -46,7 +46,6 @@ from engine.law.expressions import NEED_SUFFIX, questions_in, truth
 from engine.law.rulebook import UNDETERMINED, Duty, Joint, Rule, Rulebook, RuleSet, Weighing
 from engine.law.rulebook import Provision as ProvisionFile
 from engine.law.schema import Basis
-from engine.run.compiled import CompiledEngine
 from engine.run.runtime import Firing, Record
 
 _CACHE_LIMIT = 50_000  # answer parts kept per catalogue (each a few hundred bytes), so memory stays bounded
@@ -69,7 +68,6 @@ class AnswerCatalogue:
     def __init__(self, rulebook: Rulebook) -> None:
         self.rulebook = rulebook
         self.rule_files = dict(sorted(rulebook.file_digests.items()))
-        self.explainer = CompiledEngine(ruled_out=True)  # which rules are ruled out, for the missing facts
         self._bases: dict[tuple, LegalBasis] = {}
         self._provisions: dict[str, Provision] = {}
         self._duties: dict[str, tuple[Bilingual, Bilingual]] = {}
@@ -86,7 +84,7 @@ class AnswerCatalogue:
     def prepare(self, ruleset: RuleSet) -> None:
         """Build every part of an answer that depends on the rule set alone now, when it is loaded, rather than on
         the first answer that needs it."""
-        self.law(ruleset), self.items(ruleset), self.conclusions(ruleset), self.explainer.prepare(ruleset)
+        self.law(ruleset), self.items(ruleset), self.conclusions(ruleset)
         for rule in ruleset.rules:
             self.basis(rule.spec.basis, rule.provision.act.id)
         for provision in ruleset.provisions:
@@ -131,16 +129,17 @@ class AnswerCatalogue:
             self._premises[duty.id] = frozenset(questions_in(duty.applies))
         return self._premises[duty.id]
 
-    def duty_answer(self, duty: Duty, status: DutyStatus, reason: Bilingual, key: Any,
-                    options: tuple[bool, ...] = ()) -> DutyOut:
+    def duty_answer(self, duty: Duty, status: DutyStatus, key: Any, options: tuple[bool, ...],
+                    reason: Callable[[], Bilingual]) -> DutyOut:
         """A duty's part of the answer, which depends on the duty, its status, the reason and which options of a
-        choice are fulfilled only (`key` stands for the reason): built once, shared by every answer that has it."""
+        choice are fulfilled only (`key` stands for the reason, which is made only when no answer has it yet):
+        built once, shared by every answer that has it."""
         cache_key = (duty.id, status, key, options)
         answer = self._duty_answers.get(cache_key)
         if answer is None:
             text, fulfil_by = self.duty_texts(duty)
             answer = DutyOut(id=duty.id, provision=self.basis(duty.spec.basis, duty.provision.act.id),
-                             source=duty.spec.source, status=status, duty=text, reason=reason, fulfil_by=fulfil_by,
+                             source=duty.spec.source, status=status, duty=text, reason=reason(), fulfil_by=fulfil_by,
                              options=[DutyOptionOut(id=option.spec.id, fulfil_by=Bilingual(
                                  nb=option.spec.fulfil_by.nb, en=option.spec.fulfil_by.en), fulfilled=fulfilled)
                                  for option, fulfilled in zip(duty.options, options, strict=True)])
@@ -208,9 +207,6 @@ class AnswerCatalogue:
                                      Bilingual(nb=spec.fulfil_by.nb, en=spec.fulfil_by.en))
         return self._duties[duty.id]
 
-
-# The case as canonical JSON for the input digest: sorted keys, compact, ASCII (a dump has no cycles to check).
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
 
 # The firings as plain strings (a StrEnum member hashes in Python code; a str in C).
 _CONCLUDES, _JOINTLY, _APPLIES, _NOT_APPLICABLE, _FULFILLED, _CONSIDERATION = (str(firing) for firing in (
@@ -295,12 +291,11 @@ class AnswerBuilder:
     @property
     def missing(self) -> Missing:
         """What the undetermined questions are missing (worked out only when one is). It needs to know which rules
-        are ruled out: the firings of the rules' F forms, which the engine records when it compiles them, and else
-        the compiled evaluator gives in one call (the same normal form, a few µs)."""
+        are ruled out: the firings of the rules' F forms where the engine records them, else `Missing` reads the F
+        forms of the rules it asks about."""
         if self._missing is None:
-            fired = self.fired if self.records_ruled_out else {
-                (r.item_id, str(r.firing)) for r in self.catalogue.explainer.run(self.ruleset, self.facts)}
-            self._missing = Missing(self.rulebook, self.ruleset, self.observations, self.outcomes, fired)
+            self._missing = Missing(self.rulebook, self.ruleset, self.observations, self.outcomes,
+                                    self.fired if self.records_ruled_out else None)
         return self._missing
 
     def _reason(self, rule: Rule, jointly: bool = False) -> dict[str, Any]:
@@ -370,23 +365,17 @@ class AnswerBuilder:
     def _duty(self, duty: Duty, statuses: dict[str, DutyStatus]) -> DutyOut:
         status = statuses[duty.id]
         options = self._options(duty) if duty.options else ()
+        answer = self.catalogue.duty_answer
         if status != DutyStatus.open:
             reason = NOT_APPLICABLE if status == DutyStatus.not_applicable else FULFILLED
-            return self.catalogue.duty_answer(duty, status, reason, None, options)
+            return answer(duty, status, None, options, lambda: reason)
         if duty.after is not None and statuses[duty.after] == DutyStatus.open:
-            return self.catalogue.duty_answer(duty, status, self.catalogue.blocked(duty), "after", options)
+            return answer(duty, status, "after", options, lambda: self.catalogue.blocked(duty))
         if (duty.id, _APPLIES) in self.fired:
-            return self.catalogue.duty_answer(duty, status, APPLIES_OPEN, None, options)
+            return answer(duty, status, None, options, lambda: APPLIES_OPEN)
         unknown = tuple(sorted(self.missing.unknown_paths(duty.applies_facts, self.catalogue.premises(duty))))
-        reason = Bilingual(
-            # A need's duty names the need's fields without its place in the list: the duty is shown with the need.
-            nb="Plikten kan gjelde; saken mangler: " + ", ".join(glossary().field(path, numbered=self.need is None)
-                                                                  for path in unknown)
-            if unknown else
-            "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",
-            en="The duty may apply; the case does not give: " + ", ".join(unknown) if unknown else
-            "The duty may apply; it depends on a question not yet determined.")
-        return self.catalogue.duty_answer(duty, status, reason, unknown, options)
+        numbered = self.need is None  # a need's duty names the need's fields without its place in the list
+        return answer(duty, status, (unknown, numbered), options, lambda: _may_apply(unknown, numbered))
 
     def _duties(self) -> list[DutyOut] | list[LeanDuty]:
         """This session's duties: the case's, or (given a need) those owed on the need's own decision; lean, the
@@ -414,7 +403,9 @@ class AnswerBuilder:
         return entries
 
     def _receipt(self) -> Receipt:
-        canonical = _CANONICAL.encode(self.case.model_dump(mode="json", by_alias=True, exclude_none=True))
+        # The validated case as pydantic-core writes it (fields in the model's order, lists and maps in the order
+        # received): one pass in Rust, rather than a dump to Python objects and a key-sorted encoding of them.
+        canonical = self.case.model_dump_json(by_alias=True, exclude_none=True)
         return Receipt(engine_version=ENGINE_VERSION, rule_files=self.catalogue.rule_files,
                        rulebook_digest=self.rulebook.digest, ruleset_digest=self.ruleset.digest,
                        input_digest="sha256:" + hashlib.sha256(canonical.encode()).hexdigest(),
@@ -447,3 +438,14 @@ class AnswerBuilder:
         receipt = LeanReceipt(engine_version=ENGINE_VERSION, ruleset_digest=self.ruleset.digest,
                               evaluated_at=dt.datetime.now(dt.UTC))
         return LeanEvaluation(**self._common(), receipt=receipt)
+
+
+def _may_apply(unknown: tuple[str, ...], numbered: bool) -> Bilingual:
+    """Why a duty that may apply is open: the fields the case does not give that would tell (none: it hangs on a
+    question not yet determined). A need's duty is shown with its need, so `numbered` is False there."""
+    if not unknown:
+        return Bilingual(nb="Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",
+                         en="The duty may apply; it depends on a question not yet determined.")
+    return Bilingual(nb="Plikten kan gjelde; saken mangler: " + ", ".join(glossary().field(path, numbered=numbered)
+                                                                        for path in unknown),
+                     en="The duty may apply; the case does not give: " + ", ".join(unknown))

@@ -138,6 +138,12 @@ class Rule:
         return normal_form(self.effective, True)
 
     @cached_property
+    def false_form(self) -> DNF:
+        """The conjunctions under which the rule's effective condition is definitely false (the rule is ruled
+        out): what the compiler compiles for `ruled_out`, and what the answer reads when the engine did not."""
+        return normal_form(self.effective, False)
+
+    @cached_property
     def true_form_reads(self) -> tuple[tuple[Conjunction, frozenset[str], frozenset[str], tuple[frozenset, ...]], ...]:
         """Each conjunction of `true_form` with what it reads: the facts its literals read (a money fact for its
         bounds), the questions whose outcome it asks about, and literal by literal what each is about (its facts,
