@@ -325,9 +325,9 @@ class AnswerBuilder:
         provision = self.questions[question]
         considerations = list(self.catalogue.considerations(provision)) \
             if self.rulebook.outcomes[outcome].discretion else []
-        considerations += [self.catalogue.weighing(w) for w in self.ruleset.weighings
-                           if w.provision is provision and w.per_need == (self.need is not None)
-                           and (w.id, _CONSIDERATION) in self.fired]
+        considerations += [self.catalogue.weighing(w) for w in
+                           self.ruleset.weighings_of.get((provision.path, self.need is not None), ())
+                           if (w.id, _CONSIDERATION) in self.fired]
         undetermined = outcome == UNDETERMINED
         missing = self.missing.paths(question) if undetermined else []
         settles = self.missing.settles(question) if undetermined else []

@@ -269,6 +269,15 @@ class RuleSet:
         return grouped
 
     @cached_property
+    def weighings_of(self) -> dict[tuple[str, bool], tuple[Weighing, ...]]:
+        """By (provision path, per need): the considerations a decision under that provision may list."""
+        grouped: dict[tuple[str, bool], tuple[Weighing, ...]] = {}
+        for weighing in self.weighings:
+            key = (weighing.provision.path, weighing.per_need)
+            grouped[key] = (*grouped.get(key, ()), weighing)
+        return grouped
+
+    @cached_property
     def joints(self) -> dict[str, tuple[Joint, ...]]:
         """By question: the outcomes its rules conclude together (`engine.law.jointly`)."""
         def premises(question: str) -> list[tuple[str, Condition]]:
