@@ -76,7 +76,7 @@ class AnswerCatalogue:
         self._premises: dict[str, frozenset[str]] = {}
         self._duty_answers: dict[tuple, DutyOut] = {}
         self._lean_duties: dict[tuple, LeanDuty] = {}
-        self._trace_names: dict[tuple[int, str], tuple[str, ...]] = {}
+        self._trace_steps: dict[int, tuple[Record, tuple[str, tuple[str, ...]] | None]] = {}
         self._laws: dict[str, Law] = {}
         self._conclusions: dict[str, dict[tuple[str, str], tuple[str, str]]] = {}
         self._items: dict[str, dict[str, Rule | Joint | Duty]] = {}
@@ -163,19 +163,24 @@ class AnswerCatalogue:
         return Bilingual(nb=f"Plikten kan ikke oppfylles før dette er gjort: {first.nb}",
                          en=f"The duty cannot be fulfilled before this is done: {first.en}")
 
-    def trace_names(self, record: Record, item: Rule | Joint | Duty) -> tuple[str, ...]:
-        """The facts a firing looked at, in the order the trace shows them. Keyed by the item itself, not its id: a
-        joint conclusion of one provision reads the rules of the questions it asks about, which differ between the
-        rule sets it is in (the items live as long as the rule book's rule sets)."""
-        key = (id(item), str(record.firing))
-        names = self._trace_names.get(key)
-        if names is None:
-            firing = record.firing
-            names = tuple(sorted(item.fulfilled_facts if firing == Firing.duty_fulfilled else
-                                 item.applies_facts if firing in (Firing.duty_applies, Firing.duty_not_applicable)
-                                 else item.facts))
-            self._trace_names[key] = names
-        return names
+    def trace_step(self, ruleset: RuleSet, record: Record) -> tuple[str, tuple[str, ...]] | None:
+        """What the trace shows of a firing: its name, and the facts it looked at in the order shown; None for a
+        firing the trace leaves out. Kept by the record object (an engine makes each record once per rule set, and
+        the identity check guards against a reused id): a joint conclusion of one provision reads the rules of the
+        questions it asks about, which differ between the rule sets it is in."""
+        cached = self._trace_steps.get(id(record))
+        if cached is not None and cached[0] is record:
+            return cached[1]
+        firing = record.firing
+        step = None
+        if firing not in (Firing.ruled_out, Firing.consideration_applies):
+            item = self.items(ruleset)[record.item_id]
+            step = (firing.value, tuple(sorted(
+                item.fulfilled_facts if firing == Firing.duty_fulfilled else
+                item.applies_facts if firing in (Firing.duty_applies, Firing.duty_not_applicable) else item.facts)))
+        if len(self._trace_steps) < _CACHE_LIMIT:
+            self._trace_steps[id(record)] = (record, step)
+        return step
 
     def items(self, ruleset: RuleSet) -> dict[str, Rule | Joint | Duty]:
         """The rules, joint conclusions and duties of a rule set by id."""
@@ -247,10 +252,9 @@ class AnswerBuilder:
         questions, which its need questions may ask about)."""
         concluded: dict[str, set[str]] = {q: set() for q in self.ruleset.rules_by_question}
         conclusion_of = self.catalogue.conclusions(self.ruleset)
-        for record in self.records:  # a few dozen firings, rather than every rule and joint conclusion of the set
-            conclusion = conclusion_of.get((record.item_id, str(record.firing)))
-            if conclusion is not None:
-                concluded[conclusion[0]].add(conclusion[1])
+        for firing in conclusion_of.keys() & self.fired:  # the concluding firings, picked out in one set operation
+            question, outcome = conclusion_of[firing]
+            concluded[question].add(outcome)
         for question in self.questions:
             if len(concluded[question]) > 1:
                 raise ConflictError(f"question {question}: rules concluded {sorted(concluded[question])}")
@@ -391,15 +395,13 @@ class AnswerBuilder:
 
     def _trace(self) -> list[dict[str, Any]]:
         """`TraceEntry`s, as dicts (see `_reason`)."""
-        items = self.catalogue.items(self.ruleset)
-        facts, shown, names_of = self.facts, self._shown, self.catalogue.trace_names
+        facts, shown, step_of, ruleset = self.facts, self._shown, self.catalogue.trace_step, self.ruleset
         entries = []
         for record in self.records:
-            if record.firing in (Firing.ruled_out, Firing.consideration_applies):
-                continue
-            names = names_of(record, items[record.item_id])
-            entries.append(dict(step=len(entries) + 1, id=record.item_id, firing=record.firing.value,
-                                facts={name: shown(name) for name in names if name in facts}))
+            step = step_of(ruleset, record)
+            if step is not None:
+                entries.append(dict(step=len(entries) + 1, id=record.item_id, firing=step[0],
+                                    facts={name: shown(name) for name in step[1] if name in facts}))
         return entries
 
     def _receipt(self) -> Receipt:
