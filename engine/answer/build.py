@@ -384,7 +384,7 @@ class AnswerBuilder:
     def _duties(self) -> list[DutyOut] | list[LeanDuty]:
         """This session's duties: the case's, or (given a need) those owed on the need's own decision; lean, the
         open ones only, each a `LeanDuty` cut from its part of the full answer (built once: `duty_answer`)."""
-        duties = [duty for duty in self.ruleset.duties if duty.per_need == (self.need is not None)]
+        duties = self.ruleset.duties_of[self.need is not None]
         statuses = {duty.id: self._status(duty) for duty in duties}
         if self.lean:
             return [self.catalogue.lean_duty(self._duty(duty, statuses)) for duty in duties

@@ -204,7 +204,7 @@ class Duty:
     fulfilled: Condition  # for a choice: any of its options
     options: tuple[Option, ...] = ()
 
-    @property
+    @cached_property
     def after(self) -> str | None:
         """The full id of the duty to be fulfilled first, if any."""
         return self.spec.after and f"{self.provision.id_prefix}/{self.spec.after}"
@@ -267,6 +267,12 @@ class RuleSet:
         for rule in self.rules:
             grouped[rule.question].append(rule)
         return grouped
+
+    @cached_property
+    def duties_of(self) -> dict[bool, tuple[Duty, ...]]:
+        """By per need: the duties owed on the case's decisions (False) and on each need's (True)."""
+        return {per_need: tuple(duty for duty in self.duties if duty.per_need == per_need)
+                for per_need in (False, True)}
 
     @cached_property
     def weighings_of(self) -> dict[tuple[str, bool], tuple[Weighing, ...]]:
