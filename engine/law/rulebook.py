@@ -118,9 +118,10 @@ class Rule:
         return frozenset(facts_in(self.effective))
 
     @cached_property
-    def own_facts(self) -> frozenset[str]:
-        """The facts of the condition as written: what the rule's reason talks about."""
-        return frozenset(facts_in(self.condition))
+    def own_facts(self) -> tuple[str, ...]:
+        """The facts of the condition as written, sorted by name: what the rule's reason talks about, in the order
+        the reason lists them."""
+        return tuple(sorted(set(facts_in(self.condition))))
 
     @cached_property
     def depends_on(self) -> frozenset[str]:
