@@ -13,11 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import Field, model_validator
 
 from engine.case.types import CalendarDate, DecimalAmount
 from engine.models import InputModel
+from engine.yaml_files import load_yaml
 
 Rate = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2, allow_inf_nan=False), DecimalAmount]
 Text = Annotated[str, Field(max_length=300)]
@@ -145,5 +145,4 @@ class RateTable(InputModel):
 
 
 def load_rate_table(path: Path) -> RateTable:
-    with path.open(encoding="utf-8") as handle:
-        return RateTable.model_validate(yaml.safe_load(handle))
+    return RateTable.model_validate(load_yaml(path.read_text(encoding="utf-8")))

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from engine.case.facts import VOCABULARY, fact_of
@@ -50,6 +49,7 @@ from engine.law.schema import (
     Texts,
     Validity,
 )
+from engine.yaml_files import YAMLError, load_yaml
 
 RULES_DIR = Path(__file__).resolve().parent.parent.parent / "rules"
 NATIONAL_RATES = "parameters/national-guideline-rates.yaml"
@@ -377,8 +377,8 @@ def _digest(text: str | bytes) -> str:
 def _read_yaml(path: Path) -> tuple[object, bytes]:
     raw = path.read_bytes()
     try:
-        return yaml.safe_load(raw), raw
-    except yaml.YAMLError as error:
+        return load_yaml(raw), raw
+    except YAMLError as error:
         raise RuleFileError(f"{path.name}: not valid YAML: {error}") from None
 
 
