@@ -187,6 +187,11 @@ class Amount:
     need: Value
     means: Value
 
+    @cached_property
+    def parts(self) -> dict[str, tuple[dict[str, int], int]]:
+        """"need" and "means", each as its terms (fact name → coefficient) and constant."""
+        return {"need": linear_terms(self.need), "means": linear_terms(self.means)}
+
 
 @dataclass(frozen=True)
 class Option:
