@@ -31,7 +31,6 @@ from engine.law.expressions import NEED_SUFFIX
 from engine.run.compiled import CompiledEngine
 from engine.run.runtime import DurableEngine, Firing
 from engine.verify import casegen
-from engine.verify.check import sessions
 from tests import strategies as gen
 from tests.conftest import essence
 
@@ -73,11 +72,14 @@ def _statuses(evaluation) -> dict[str, DutyStatus]:
 
 
 def _records(evaluator: Evaluator, case: Case) -> set:
-    """Every firing of every session a case is evaluated in (the case's, and one per need), by session."""
-    ruleset = evaluator.rulebook.ruleset_on(case.decision_date)
+    """Every firing of every session a case is evaluated in (the case's, and one per need, as `Evaluator` runs them:
+    durable-rules runs a need's session on the part of the rule set a need can change), by session."""
+    ruleset, engine = evaluator.rulebook.ruleset_on(case.decision_date), evaluator.engine
     observations = observe(case, case.rate_table or evaluator.rates)
-    return {(index, record) for index, (facts, _) in enumerate(sessions(observations))
-            for record in evaluator.engine.run(ruleset, facts)}
+    records = engine.run(ruleset, observations.values)
+    return {(index, record) for index, fired in enumerate([records] + [
+        engine.run_need(ruleset, observations.values, records, facts) for facts in observations.needs.values()])
+            for record in fired}
 
 
 def _listed(records) -> list[str]:
