@@ -17,7 +17,6 @@ from api.examples import Example
 from api.strict_json import StrictJsonRoute
 from engine.evaluate import Evaluator
 from views.letter import Letter, UnknownBlank, draft, text
-from views.letter_pdf import pdf
 
 TAG = "letters"
 
@@ -62,6 +61,10 @@ def router(evaluator: Evaluator, examples: list[Example]) -> APIRouter:
         except UnknownBlank as error:
             raise unknown_blanks(error, correlation_id(request)) from None
         if format == "pdf":
+            # Imported on the first PDF asked for: the PDF library and its font tools take about half a second to
+            # import, a quarter of a worker's start-up, for a format few requests want.
+            from views.letter_pdf import pdf
+
             return Response(pdf(drafted), media_type=MEDIA["pdf"],
                             headers={"Content-Disposition": 'attachment; filename="utkast-til-vedtak.pdf"'})
         if format == "text":

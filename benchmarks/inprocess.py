@@ -76,12 +76,13 @@ def stage_costs(evaluator: Evaluator, bodies: list[bytes], rounds: int, views: l
     rates = [case.rate_table or evaluator.rates for case in cases]
     rulesets = [evaluator.rulebook.ruleset_on(case.decision_date) for case in cases]
     observed = [observe(case, rate) for case, rate in zip(cases, rates, strict=True)]
-    run = evaluator.engine.run
+    run, run_need = evaluator.engine.run, evaluator.engine.run_need
 
     def sessions(i: int) -> tuple[list, dict[str, list]]:
         """The case's firings and each need's, as `Evaluator.evaluate` runs them."""
         ruleset, values = rulesets[i], observed[i].values
-        return run(ruleset, values), {need: run(ruleset, values | facts) for need, facts in observed[i].needs.items()}
+        records = run(ruleset, values)
+        return records, {need: run_need(ruleset, values, records, facts) for need, facts in observed[i].needs.items()}
 
     records = [sessions(i) for i in range(len(bodies))]
     records_ruled_out = evaluator.engine.records_ruled_out

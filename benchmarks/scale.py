@@ -122,7 +122,7 @@ def rules_growth(rounds: int) -> list[dict[str, Any]]:
             "copies": copies,
             "rules": len(rulebook.rules), "duties": len(rulebook.duties),
             "in_force_2009_act": len(newest.rules) + len(newest.duties),
-            "durable_rules_compiled_2009_act": len(evaluator.engine.prepare(newest).actions),
+            "durable_rules_compiled_2009_act": len(evaluator.engine.prepare(newest).case.ruleset.actions),
             "compile_s": compile_s,
             "full_us": per_case(lambda body, e=evaluator: e.evaluate(Case.model_validate(body)), bodies, rounds),
             "durable_engine_us": per_case(lambda item, e=evaluator: e.engine.run(*item), items, rounds),

@@ -91,7 +91,7 @@ class Evaluator:
         records = self.engine.run(ruleset, observations.values)
         # Each need is answered in a session of its own, on the case's facts and that need's only: so one need's
         # answer cannot depend on another need.
-        need_records = {need_id: self.engine.run(ruleset, observations.values | facts)
+        need_records = {need_id: self.engine.run_need(ruleset, observations.values, records, facts)
                         for need_id, facts in observations.needs.items()}
         return AnswerBuilder(self.catalogue, ruleset, case, observations, records,
                              self.engine.records_ruled_out, need_records, lean=lean)

@@ -35,11 +35,17 @@ def engines(evaluator):
 def test_every_session_of_every_example_and_provision_case_fires_alike(evaluator, engines, name, body):
     case = Case.model_validate(body)
     ruleset = evaluator.rulebook.ruleset_on(case.decision_date)
+    observations = observe(case, case.rate_table or evaluator.rates)
     for durable, compiled in engines:
-        for facts, _ in sessions(observe(case, case.rate_table or evaluator.rates)):
+        for facts, _ in sessions(observations):
             fired, generated = durable.run(ruleset, facts), compiled.run(ruleset, facts)
             assert len(set(generated)) == len(generated), "a firing recorded twice"
             assert set(fired) == set(generated)
+        records = durable.run(ruleset, observations.values)
+        for need_facts in observations.needs.values():  # a need's session as the evaluator runs it
+            fired = durable.run_need(ruleset, observations.values, records, need_facts)
+            assert len(set(fired)) == len(fired), "a firing recorded twice"
+            assert set(fired) == set(compiled.run(ruleset, observations.values | need_facts))
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[path.stem for path in EXAMPLES])

@@ -21,7 +21,6 @@ import textwrap
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import Field
 
 from engine.answer.models import Decision, DutyOut, DutyStatus, Evaluation, NeedAnswer
@@ -29,6 +28,7 @@ from engine.case.glossary import glossary, kroner, show
 from engine.law.rulebook import RULES_DIR
 from engine.law.schema import OutcomeSpec
 from engine.models import InputModel, OutputModel
+from engine.yaml_files import load_yaml
 from views.summary import SummaryDecision, need_label, summarise
 
 LETTER_FILE = RULES_DIR / "letter.yaml"
@@ -87,7 +87,7 @@ class LetterTexts(InputModel):
 
 @cache
 def letter_texts(path: Path = LETTER_FILE) -> LetterTexts:
-    return LetterTexts.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return LetterTexts.model_validate(load_yaml(path.read_text(encoding="utf-8")))
 
 
 # --- the letter -------------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from decimal import Decimal
 from engine.answer.models import AmountBreakdown, AmountLine, Bilingual, LegalBasis, RateTableUsed
 from engine.case.facts import VOCABULARY, Observations
 from engine.case.types import whole_kroner
-from engine.law.expressions import linear_terms
 from engine.law.rulebook import Amount
 
 NOTE = Bilingual(
@@ -28,22 +27,13 @@ NOTE = Bilingual(
 def breakdown(amount: Amount, basis: LegalBasis, outcome: str, observations: Observations) -> AmountBreakdown | None:
     """The shortfall or the surplus, under the outcomes the rule file names for each; else None."""
     facts = observations.values
-    parts = {"need": linear_terms(amount.need), "means": linear_terms(amount.means)}
-    names = {name for terms, _ in parts.values() for name in terms}
-    if not names <= facts.keys() or any(constant for _, constant in parts.values()):
+    parts = amount.parts
+    if any(constant for _, constant in parts.values()) or \
+            any(name not in facts for terms, _ in parts.values() for name in terms):
         return None
-    lines: list[AmountLine] = []
-    totals = {}
-    for part, (terms, _) in parts.items():
-        totals[part] = Decimal(0)
-        for name, coefficient in terms.items():
-            value = whole_kroner(facts[name]) * coefficient or Decimal(0)  # a disregard of nothing is 0, not -0
-            totals[part] += value
-            lines.append(AmountLine(
-                part=part, fact=name, label=Bilingual(nb=VOCABULARY[name].nb or name, en=VOCABULARY[name].description),
-                counted=coefficient > 0, amount=value,
-                details=[AmountLine.Detail(label=Bilingual(nb=item.nb, en=item.en), amount=whole_kroner(item.ore))
-                         for item in observations.items.get(name, ())]))
+    values = {part: {name: whole_kroner(facts[name]) * coefficient or Decimal(0)  # a disregard of nothing: 0, not -0
+                     for name, coefficient in terms.items()} for part, (terms, _) in parts.items()}
+    totals = {part: sum(terms.values(), Decimal(0)) for part, terms in values.items()}
     shortfall = totals["need"] - totals["means"]
     if outcome == amount.spec.shortfall_when and shortfall > 0:
         kind = "shortfall"
@@ -51,6 +41,13 @@ def breakdown(amount: Amount, basis: LegalBasis, outcome: str, observations: Obs
         kind = "surplus"
     else:
         return None
+    lines = [AmountLine(part=part, fact=name, label=Bilingual(nb=VOCABULARY[name].nb or name,
+                                                              en=VOCABULARY[name].description),
+                        counted=parts[part][0][name] > 0, amount=value,
+                        details=[AmountLine.Detail(label=Bilingual(nb=item.nb, en=item.en),
+                                                   amount=whole_kroner(item.ore))
+                                 for item in observations.items.get(name, ())])
+             for part, terms in values.items() for name, value in terms.items()]
     rates = observations.rates
     row = rates.row if rates else None
     return AmountBreakdown(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -46,7 +46,6 @@ from engine.law.expressions import NEED_SUFFIX, questions_in, truth
 from engine.law.rulebook import UNDETERMINED, Duty, Joint, Rule, Rulebook, RuleSet, Weighing
 from engine.law.rulebook import Provision as ProvisionFile
 from engine.law.schema import Basis
-from engine.run.compiled import CompiledEngine
 from engine.run.runtime import Firing, Record
 
 _CACHE_LIMIT = 50_000  # answer parts kept per catalogue (each a few hundred bytes), so memory stays bounded
@@ -69,8 +68,8 @@ class AnswerCatalogue:
     def __init__(self, rulebook: Rulebook) -> None:
         self.rulebook = rulebook
         self.rule_files = dict(sorted(rulebook.file_digests.items()))
-        self.explainer = CompiledEngine(ruled_out=True)  # which rules are ruled out, for the missing facts
         self._bases: dict[tuple, LegalBasis] = {}
+        self._rule_bases: dict[str, LegalBasis] = {}
         self._provisions: dict[str, Provision] = {}
         self._duties: dict[str, tuple[Bilingual, Bilingual]] = {}
         self._considerations: dict[str, list[ConsiderationOut]] = {}
@@ -78,7 +77,7 @@ class AnswerCatalogue:
         self._premises: dict[str, frozenset[str]] = {}
         self._duty_answers: dict[tuple, DutyOut] = {}
         self._lean_duties: dict[tuple, LeanDuty] = {}
-        self._trace_names: dict[tuple[int, str], tuple[str, ...]] = {}
+        self._trace_steps: dict[int, tuple[Record, tuple[str, tuple[str, ...]] | None]] = {}
         self._laws: dict[str, Law] = {}
         self._conclusions: dict[str, dict[tuple[str, str], tuple[str, str]]] = {}
         self._items: dict[str, dict[str, Rule | Joint | Duty]] = {}
@@ -86,9 +85,9 @@ class AnswerCatalogue:
     def prepare(self, ruleset: RuleSet) -> None:
         """Build every part of an answer that depends on the rule set alone now, when it is loaded, rather than on
         the first answer that needs it."""
-        self.law(ruleset), self.items(ruleset), self.conclusions(ruleset), self.explainer.prepare(ruleset)
+        self.law(ruleset), self.items(ruleset), self.conclusions(ruleset)
         for rule in ruleset.rules:
-            self.basis(rule.spec.basis, rule.provision.act.id)
+            self.rule_basis(rule)
         for provision in ruleset.provisions:
             self.provision(provision), self.considerations(provision)
         for duty in ruleset.duties:
@@ -101,6 +100,13 @@ class AnswerCatalogue:
         if key not in self._bases:
             self._bases[key] = legal_basis(self.rulebook, basis, own_act)
         return self._bases[key]
+
+    def rule_basis(self, rule: Rule) -> LegalBasis:
+        """A rule's legal basis, looked up by the rule's id (a rule's basis is fixed with it)."""
+        basis = self._rule_bases.get(rule.id)
+        if basis is None:
+            basis = self._rule_bases[rule.id] = self.basis(rule.spec.basis, rule.provision.act.id)
+        return basis
 
     def provision(self, provision: ProvisionFile) -> Provision:
         if provision.path not in self._provisions:
@@ -131,16 +137,17 @@ class AnswerCatalogue:
             self._premises[duty.id] = frozenset(questions_in(duty.applies))
         return self._premises[duty.id]
 
-    def duty_answer(self, duty: Duty, status: DutyStatus, reason: Bilingual, key: Any,
-                    options: tuple[bool, ...] = ()) -> DutyOut:
+    def duty_answer(self, duty: Duty, status: DutyStatus, key: Any, options: tuple[bool, ...],
+                    reason: Callable[[], Bilingual]) -> DutyOut:
         """A duty's part of the answer, which depends on the duty, its status, the reason and which options of a
-        choice are fulfilled only (`key` stands for the reason): built once, shared by every answer that has it."""
+        choice are fulfilled only (`key` stands for the reason, which is made only when no answer has it yet):
+        built once, shared by every answer that has it."""
         cache_key = (duty.id, status, key, options)
         answer = self._duty_answers.get(cache_key)
         if answer is None:
             text, fulfil_by = self.duty_texts(duty)
             answer = DutyOut(id=duty.id, provision=self.basis(duty.spec.basis, duty.provision.act.id),
-                             source=duty.spec.source, status=status, duty=text, reason=reason, fulfil_by=fulfil_by,
+                             source=duty.spec.source, status=status, duty=text, reason=reason(), fulfil_by=fulfil_by,
                              options=[DutyOptionOut(id=option.spec.id, fulfil_by=Bilingual(
                                  nb=option.spec.fulfil_by.nb, en=option.spec.fulfil_by.en), fulfilled=fulfilled)
                                  for option, fulfilled in zip(duty.options, options, strict=True)])
@@ -164,19 +171,24 @@ class AnswerCatalogue:
         return Bilingual(nb=f"Plikten kan ikke oppfylles før dette er gjort: {first.nb}",
                          en=f"The duty cannot be fulfilled before this is done: {first.en}")
 
-    def trace_names(self, record: Record, item: Rule | Joint | Duty) -> tuple[str, ...]:
-        """The facts a firing looked at, in the order the trace shows them. Keyed by the item itself, not its id: a
-        joint conclusion of one provision reads the rules of the questions it asks about, which differ between the
-        rule sets it is in (the items live as long as the rule book's rule sets)."""
-        key = (id(item), str(record.firing))
-        names = self._trace_names.get(key)
-        if names is None:
-            firing = record.firing
-            names = tuple(sorted(item.fulfilled_facts if firing == Firing.duty_fulfilled else
-                                 item.applies_facts if firing in (Firing.duty_applies, Firing.duty_not_applicable)
-                                 else item.facts))
-            self._trace_names[key] = names
-        return names
+    def trace_step(self, ruleset: RuleSet, record: Record) -> tuple[str, tuple[str, ...]] | None:
+        """What the trace shows of a firing: its name, and the facts it looked at in the order shown; None for a
+        firing the trace leaves out. Kept by the record object (an engine makes each record once per rule set, and
+        the identity check guards against a reused id): a joint conclusion of one provision reads the rules of the
+        questions it asks about, which differ between the rule sets it is in."""
+        cached = self._trace_steps.get(id(record))
+        if cached is not None and cached[0] is record:
+            return cached[1]
+        firing = record.firing
+        step = None
+        if firing not in (Firing.ruled_out, Firing.consideration_applies):
+            item = self.items(ruleset)[record.item_id]
+            step = (firing.value, tuple(sorted(
+                item.fulfilled_facts if firing == Firing.duty_fulfilled else
+                item.applies_facts if firing in (Firing.duty_applies, Firing.duty_not_applicable) else item.facts)))
+        if len(self._trace_steps) < _CACHE_LIMIT:
+            self._trace_steps[id(record)] = (record, step)
+        return step
 
     def items(self, ruleset: RuleSet) -> dict[str, Rule | Joint | Duty]:
         """The rules, joint conclusions and duties of a rule set by id."""
@@ -208,9 +220,6 @@ class AnswerCatalogue:
                                      Bilingual(nb=spec.fulfil_by.nb, en=spec.fulfil_by.en))
         return self._duties[duty.id]
 
-
-# The case as canonical JSON for the input digest: sorted keys, compact, ASCII (a dump has no cycles to check).
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
 
 # The firings as plain strings (a StrEnum member hashes in Python code; a str in C).
 _CONCLUDES, _JOINTLY, _APPLIES, _NOT_APPLICABLE, _FULFILLED, _CONSIDERATION = (str(firing) for firing in (
@@ -251,10 +260,9 @@ class AnswerBuilder:
         questions, which its need questions may ask about)."""
         concluded: dict[str, set[str]] = {q: set() for q in self.ruleset.rules_by_question}
         conclusion_of = self.catalogue.conclusions(self.ruleset)
-        for record in self.records:  # a few dozen firings, rather than every rule and joint conclusion of the set
-            conclusion = conclusion_of.get((record.item_id, str(record.firing)))
-            if conclusion is not None:
-                concluded[conclusion[0]].add(conclusion[1])
+        for firing in conclusion_of.keys() & self.fired:  # the concluding firings, picked out in one set operation
+            question, outcome = conclusion_of[firing]
+            concluded[question].add(outcome)
         for question in self.questions:
             if len(concluded[question]) > 1:
                 raise ConflictError(f"question {question}: rules concluded {sorted(concluded[question])}")
@@ -262,8 +270,8 @@ class AnswerBuilder:
 
     # --- presentation helpers ----------------------------------------------------------------------------
 
-    def _fact_values(self, names) -> dict[str, Any]:
-        return {name: self._shown(name) for name in sorted(names) if name in self.facts}
+    def _fact_values(self, names: tuple[str, ...]) -> dict[str, Any]:
+        return {name: self._shown(name) for name in names if name in self.facts}
 
     def _shown(self, name: str) -> Any:
         shown = self._shown_values.get(name)
@@ -295,19 +303,18 @@ class AnswerBuilder:
     @property
     def missing(self) -> Missing:
         """What the undetermined questions are missing (worked out only when one is). It needs to know which rules
-        are ruled out: the firings of the rules' F forms, which the engine records when it compiles them, and else
-        the compiled evaluator gives in one call (the same normal form, a few µs)."""
+        are ruled out: the firings of the rules' F forms where the engine records them, else `Missing` reads the F
+        forms of the rules it asks about."""
         if self._missing is None:
-            fired = self.fired if self.records_ruled_out else {
-                (r.item_id, str(r.firing)) for r in self.catalogue.explainer.run(self.ruleset, self.facts)}
-            self._missing = Missing(self.rulebook, self.ruleset, self.observations, self.outcomes, fired)
+            self._missing = Missing(self.rulebook, self.ruleset, self.observations, self.outcomes,
+                                    self.fired if self.records_ruled_out else None)
         return self._missing
 
     def _reason(self, rule: Rule, jointly: bool = False) -> dict[str, Any]:
         """A `Reason`, as the dict pydantic validates with the rest of the answer (in one call, which is cheaper
         than a model per reason)."""
         names = rule.own_facts
-        basis = self.catalogue.basis(rule.spec.basis, rule.provision.act.id)
+        basis = self.catalogue.rule_basis(rule)
         return dict(rule_id=rule.id, **({"citation": basis.citation} if self.lean else {"basis": basis}),
                     text_nb=self._text(rule.spec.because.nb, names),
                     text_en=self._text(rule.spec.because.en, names), facts=self._fact_values(names),
@@ -330,9 +337,9 @@ class AnswerBuilder:
         provision = self.questions[question]
         considerations = list(self.catalogue.considerations(provision)) \
             if self.rulebook.outcomes[outcome].discretion else []
-        considerations += [self.catalogue.weighing(w) for w in self.ruleset.weighings
-                           if w.provision is provision and w.per_need == (self.need is not None)
-                           and (w.id, _CONSIDERATION) in self.fired]
+        considerations += [self.catalogue.weighing(w) for w in
+                           self.ruleset.weighings_of.get((provision.path, self.need is not None), ())
+                           if (w.id, _CONSIDERATION) in self.fired]
         undetermined = outcome == UNDETERMINED
         missing = self.missing.paths(question) if undetermined else []
         settles = self.missing.settles(question) if undetermined else []
@@ -370,28 +377,22 @@ class AnswerBuilder:
     def _duty(self, duty: Duty, statuses: dict[str, DutyStatus]) -> DutyOut:
         status = statuses[duty.id]
         options = self._options(duty) if duty.options else ()
+        answer = self.catalogue.duty_answer
         if status != DutyStatus.open:
             reason = NOT_APPLICABLE if status == DutyStatus.not_applicable else FULFILLED
-            return self.catalogue.duty_answer(duty, status, reason, None, options)
+            return answer(duty, status, None, options, lambda: reason)
         if duty.after is not None and statuses[duty.after] == DutyStatus.open:
-            return self.catalogue.duty_answer(duty, status, self.catalogue.blocked(duty), "after", options)
+            return answer(duty, status, "after", options, lambda: self.catalogue.blocked(duty))
         if (duty.id, _APPLIES) in self.fired:
-            return self.catalogue.duty_answer(duty, status, APPLIES_OPEN, None, options)
+            return answer(duty, status, None, options, lambda: APPLIES_OPEN)
         unknown = tuple(sorted(self.missing.unknown_paths(duty.applies_facts, self.catalogue.premises(duty))))
-        reason = Bilingual(
-            # A need's duty names the need's fields without its place in the list: the duty is shown with the need.
-            nb="Plikten kan gjelde; saken mangler: " + ", ".join(glossary().field(path, numbered=self.need is None)
-                                                                  for path in unknown)
-            if unknown else
-            "Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",
-            en="The duty may apply; the case does not give: " + ", ".join(unknown) if unknown else
-            "The duty may apply; it depends on a question not yet determined.")
-        return self.catalogue.duty_answer(duty, status, reason, unknown, options)
+        numbered = self.need is None  # a need's duty names the need's fields without its place in the list
+        return answer(duty, status, (unknown, numbered), options, lambda: _may_apply(unknown, numbered))
 
     def _duties(self) -> list[DutyOut] | list[LeanDuty]:
         """This session's duties: the case's, or (given a need) those owed on the need's own decision; lean, the
         open ones only, each a `LeanDuty` cut from its part of the full answer (built once: `duty_answer`)."""
-        duties = [duty for duty in self.ruleset.duties if duty.per_need == (self.need is not None)]
+        duties = self.ruleset.duties_of[self.need is not None]
         statuses = {duty.id: self._status(duty) for duty in duties}
         if self.lean:
             return [self.catalogue.lean_duty(self._duty(duty, statuses)) for duty in duties
@@ -402,19 +403,19 @@ class AnswerBuilder:
 
     def _trace(self) -> list[dict[str, Any]]:
         """`TraceEntry`s, as dicts (see `_reason`)."""
-        items = self.catalogue.items(self.ruleset)
-        facts, shown, names_of = self.facts, self._shown, self.catalogue.trace_names
+        facts, shown, step_of, ruleset = self.facts, self._shown, self.catalogue.trace_step, self.ruleset
         entries = []
         for record in self.records:
-            if record.firing in (Firing.ruled_out, Firing.consideration_applies):
-                continue
-            names = names_of(record, items[record.item_id])
-            entries.append(dict(step=len(entries) + 1, id=record.item_id, firing=record.firing.value,
-                                facts={name: shown(name) for name in names if name in facts}))
+            step = step_of(ruleset, record)
+            if step is not None:
+                entries.append(dict(step=len(entries) + 1, id=record.item_id, firing=step[0],
+                                    facts={name: shown(name) for name in step[1] if name in facts}))
         return entries
 
     def _receipt(self) -> Receipt:
-        canonical = _CANONICAL.encode(self.case.model_dump(mode="json", by_alias=True, exclude_none=True))
+        # The validated case as pydantic-core writes it (fields in the model's order, lists and maps in the order
+        # received): one pass in Rust, rather than a dump to Python objects and a key-sorted encoding of them.
+        canonical = self.case.model_dump_json(by_alias=True, exclude_none=True)
         return Receipt(engine_version=ENGINE_VERSION, rule_files=self.catalogue.rule_files,
                        rulebook_digest=self.rulebook.digest, ruleset_digest=self.ruleset.digest,
                        input_digest="sha256:" + hashlib.sha256(canonical.encode()).hexdigest(),
@@ -447,3 +448,14 @@ class AnswerBuilder:
         receipt = LeanReceipt(engine_version=ENGINE_VERSION, ruleset_digest=self.ruleset.digest,
                               evaluated_at=dt.datetime.now(dt.UTC))
         return LeanEvaluation(**self._common(), receipt=receipt)
+
+
+def _may_apply(unknown: tuple[str, ...], numbered: bool) -> Bilingual:
+    """Why a duty that may apply is open: the fields the case does not give that would tell (none: it hangs on a
+    question not yet determined). A need's duty is shown with its need, so `numbered` is False there."""
+    if not unknown:
+        return Bilingual(nb="Plikten kan gjelde; det avhenger av et spørsmål som ikke er avgjort.",
+                         en="The duty may apply; it depends on a question not yet determined.")
+    return Bilingual(nb="Plikten kan gjelde; saken mangler: " + ", ".join(glossary().field(path, numbered=numbered)
+                                                                        for path in unknown),
+                     en="The duty may apply; the case does not give: " + ", ".join(unknown))

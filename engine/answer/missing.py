@@ -36,8 +36,10 @@ class Missing:
     """Missing facts and what would settle them, for the undetermined questions of one evaluation."""
 
     def __init__(self, rulebook: Rulebook, ruleset: RuleSet, observations: Observations, outcomes: dict[str, str],
-                 fired: set[tuple[str, str]]) -> None:
-        """`fired`: the session's firings as (item id, firing), rules ruled out included."""
+                 fired: set[tuple[str, str]] | None) -> None:
+        """`fired`: the session's firings as (item id, firing), rules ruled out included; None when the engine did
+        not record which rules are ruled out (durable-rules by default), so each rule asked about is read off its
+        F form here."""
         self.rulebook, self.ruleset = rulebook, ruleset
         self.observations, self.facts, self.unknown = observations, observations.values, observations.unknown
         self.outcomes = outcomes
@@ -49,10 +51,20 @@ class Missing:
         # what a literal may wait for: an unknown fact, or an undetermined question as ("outcome", q)
         self._pending = self._unknown | {("outcome", q) for q, o in outcomes.items() if o == UNDETERMINED}
         self._regions: dict[tuple[str, str], dict[str, list[Interval]]] = {}
+        self._ruled_out: dict[str, bool] = {}
 
     def ruled_out(self, rule: Rule) -> bool:
-        """Whether the rule's condition is definitely false: its F form fired in the session."""
-        return (rule.id, _RULED_OUT) in self.fired
+        """Whether the rule's condition is definitely false: its F form fired in the session, or (where the session
+        did not record F forms) one of its conjunctions holds on the facts and outcomes — the same normal form the
+        compiler compiles, for the few rules an undetermined question asks about rather than the whole rule set."""
+        if self.fired is not None:
+            return (rule.id, _RULED_OUT) in self.fired
+        ruled_out = self._ruled_out.get(rule.id)
+        if ruled_out is None:
+            facts, concluded = self.facts, self.concluded
+            ruled_out = self._ruled_out[rule.id] = any(all(holds(literal, facts, concluded) for literal in conjunction)
+                                                       for conjunction in rule.false_form)
+        return ruled_out
 
     # --- missing facts -----------------------------------------------------------------------------------
 

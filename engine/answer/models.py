@@ -197,7 +197,9 @@ class Receipt(OutputModel):
     rule_files: dict[str, str] = Field(description="sha256 digest of each rule and parameter file.")
     rulebook_digest: str = Field(description="Digest of the whole rule set on file.")
     ruleset_digest: str = Field(description="Digest of the provisions in force on the decision date.")
-    input_digest: str = Field(description="Digest of the case as received (canonical JSON).")
+    input_digest: str = Field(description="sha256 of the case as validated, as compact JSON: fields in the case "
+                                          "model's order, lists and maps in the order received, absent fields left "
+                                          "out.")
     evaluated_at: dt.datetime = Field(description="When the answer was computed (UTC).")
 
 

@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from engine.yaml_files import load_yaml
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.yaml")
 
@@ -131,4 +131,4 @@ def show(value: Any) -> str:
 
 @cache
 def glossary() -> Glossary:
-    return Glossary(yaml.safe_load(GLOSSARY_FILE.read_text(encoding="utf-8")))
+    return Glossary(load_yaml(GLOSSARY_FILE.read_text(encoding="utf-8")))

@@ -15,11 +15,11 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import Field, model_validator
 
 from engine.case.types import CalendarDate, DecimalAmount
 from engine.models import InputModel
+from engine.yaml_files import load_yaml
 
 _VALID_FROM = attrgetter("valid_from")
 
@@ -148,5 +148,4 @@ class RateTable(InputModel):
 
 
 def load_rate_table(path: Path) -> RateTable:
-    with path.open(encoding="utf-8") as handle:
-        return RateTable.model_validate(yaml.safe_load(handle))
+    return RateTable.model_validate(load_yaml(path.read_text(encoding="utf-8")))

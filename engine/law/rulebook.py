@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from engine.case.facts import VOCABULARY, fact_of
@@ -50,6 +49,7 @@ from engine.law.schema import (
     Texts,
     Validity,
 )
+from engine.yaml_files import YAMLError, load_yaml
 
 RULES_DIR = Path(__file__).resolve().parent.parent.parent / "rules"
 NATIONAL_RATES = "parameters/national-guideline-rates.yaml"
@@ -118,9 +118,10 @@ class Rule:
         return frozenset(facts_in(self.effective))
 
     @cached_property
-    def own_facts(self) -> frozenset[str]:
-        """The facts of the condition as written: what the rule's reason talks about."""
-        return frozenset(facts_in(self.condition))
+    def own_facts(self) -> tuple[str, ...]:
+        """The facts of the condition as written, sorted by name: what the rule's reason talks about, in the order
+        the reason lists them."""
+        return tuple(sorted(set(facts_in(self.condition))))
 
     @cached_property
     def depends_on(self) -> frozenset[str]:
@@ -136,6 +137,12 @@ class Rule:
         """The conjunctions under which the rule's effective condition is definitely true: what the compiler
         compiles, and what the answer reads to tell what would settle an undetermined question."""
         return normal_form(self.effective, True)
+
+    @cached_property
+    def false_form(self) -> DNF:
+        """The conjunctions under which the rule's effective condition is definitely false (the rule is ruled
+        out): what the compiler compiles for `ruled_out`, and what the answer reads when the engine did not."""
+        return normal_form(self.effective, False)
 
     @cached_property
     def true_form_reads(self) -> tuple[tuple[Conjunction, frozenset[str], frozenset[str], tuple[frozenset, ...]], ...]:
@@ -180,6 +187,11 @@ class Amount:
     need: Value
     means: Value
 
+    @cached_property
+    def parts(self) -> dict[str, tuple[dict[str, int], int]]:
+        """"need" and "means", each as its terms (fact name → coefficient) and constant."""
+        return {"need": linear_terms(self.need), "means": linear_terms(self.means)}
+
 
 @dataclass(frozen=True)
 class Option:
@@ -198,7 +210,7 @@ class Duty:
     fulfilled: Condition  # for a choice: any of its options
     options: tuple[Option, ...] = ()
 
-    @property
+    @cached_property
     def after(self) -> str | None:
         """The full id of the duty to be fulfilled first, if any."""
         return self.spec.after and f"{self.provision.id_prefix}/{self.spec.after}"
@@ -260,6 +272,21 @@ class RuleSet:
         grouped: dict[str, list[Rule]] = {question: [] for question in self.questions | self.need_questions}
         for rule in self.rules:
             grouped[rule.question].append(rule)
+        return grouped
+
+    @cached_property
+    def duties_of(self) -> dict[bool, tuple[Duty, ...]]:
+        """By per need: the duties owed on the case's decisions (False) and on each need's (True)."""
+        return {per_need: tuple(duty for duty in self.duties if duty.per_need == per_need)
+                for per_need in (False, True)}
+
+    @cached_property
+    def weighings_of(self) -> dict[tuple[str, bool], tuple[Weighing, ...]]:
+        """By (provision path, per need): the considerations a decision under that provision may list."""
+        grouped: dict[tuple[str, bool], tuple[Weighing, ...]] = {}
+        for weighing in self.weighings:
+            key = (weighing.provision.path, weighing.per_need)
+            grouped[key] = (*grouped.get(key, ()), weighing)
         return grouped
 
     @cached_property
@@ -355,8 +382,8 @@ def _digest(text: str | bytes) -> str:
 def _read_yaml(path: Path) -> tuple[object, bytes]:
     raw = path.read_bytes()
     try:
-        return yaml.safe_load(raw), raw
-    except yaml.YAMLError as error:
+        return load_yaml(raw), raw
+    except YAMLError as error:
         raise RuleFileError(f"{path.name}: not valid YAML: {error}") from None
 
 

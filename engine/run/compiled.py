@@ -168,3 +168,9 @@ class CompiledEngine:
 
     def run(self, ruleset: RuleSet, facts: dict[str, Any]) -> list[Record]:
         return self.prepare(ruleset).evaluate(facts)
+
+    def run_need(self, ruleset: RuleSet, facts: dict[str, Any], records: list[Record],
+                 need_facts: dict[str, Any]) -> list[Record]:
+        """A need's session (`DurableEngine.run_need`): the whole function again, on the case's facts and the need's
+        (a few µs; the case's `records` would save little)."""
+        return self.run(ruleset, facts | need_facts)

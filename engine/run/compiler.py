@@ -11,8 +11,9 @@ comparison's F form is the negated comparison guarded by "both sides exist". Bec
 the *absence* of a fact, what fires cannot depend on the order in which facts and conclusions arrive — the
 pitfall of negation over absent facts does not arise.
 
-Both forms are the condition's normal form (`engine.law.normal_form`, which `check` reads too); each conjunction
-becomes one durable-rules rule joining the case fact with the conclusion facts (`outcome(q)`) it needs.
+Both forms are the condition's normal form (`engine.law.normal_form`, which `check` reads too); its conjunctions
+become durable-rules rules joining the case fact with the conclusion facts (`outcome(q)`) they need — one rule for
+the conjunctions that test the same conclusions (`durable_rules`).
 """
 
 from __future__ import annotations
@@ -108,15 +109,33 @@ def _durable_compare(name: str, op: str, right: Any) -> Any:
 # --- assembling durable-rules rules -----------------------------------------------------------------------
 
 
-def durable_rule(conjunction: Conjunction) -> dict:
-    """One durable-rules rule: the case fact, joined with one conclusion fact per question it tests."""
-    case_tests = [{"t": CASE}] + [_case_test(lit) for lit in _case_tests(
-        [lit for lit in conjunction if not isinstance(lit, OutcomeIs)])]
-    patterns = [{"case": {"$and": case_tests}}]
+def durable_rules(dnf: DNF) -> list[dict]:
+    """A normal form as durable-rules rules: one per set of conclusion tests its conjunctions make, joining the case
+    fact (where they test it) with one conclusion fact per question tested.
+
+    Each pattern of a rule is a beta node, and durable-rules allocates and clears a few KB for every beta node of
+    the ruleset in every session it creates — most of what a session costs. So conjunctions that test the same
+    conclusions share one rule, their tests on the case fact joined by `$or` (alpha nodes, which cost a session
+    nothing); and a rule that tests only conclusions does not join the case fact at all.
+    """
+    groups: dict[tuple[OutcomeIs, ...], list[Conjunction]] = {}
+    for conjunction in dnf:
+        outcomes = tuple(sorted({lit for lit in conjunction if isinstance(lit, OutcomeIs)},
+                                key=lambda lit: (lit.question, lit.outcome, lit.equal)))
+        groups.setdefault(outcomes, []).append(tuple(lit for lit in conjunction if not isinstance(lit, OutcomeIs)))
+    return [_durable_rule(outcomes, cases) for outcomes, cases in groups.items()]
+
+
+def _durable_rule(outcomes: tuple[OutcomeIs, ...], cases: list[Conjunction]) -> dict:
+    """One rule: any of `cases` (tests on the case fact) and every one of `outcomes` (tests on conclusions)."""
+    alternatives = [[_case_test(lit) for lit in _case_tests(list(case))] for case in cases]
+    tests: list[Any] = []  # nothing asked of the case, if some alternative asks nothing
+    if all(alternatives):
+        tests = alternatives[0] if len(alternatives) == 1 else [{"$or": [{"$and": each} for each in alternatives]}]
+    patterns = [{"case": {"$and": [{"t": CASE}] + tests}}] if tests or not outcomes else []
     by_question: dict[str, list[OutcomeIs]] = {}
-    for lit in conjunction:
-        if isinstance(lit, OutcomeIs):
-            by_question.setdefault(lit.question, []).append(lit)
+    for lit in outcomes:
+        by_question.setdefault(lit.question, []).append(lit)
     for index, (question, tests) in enumerate(sorted(by_question.items())):
         clauses: list[Any] = [{"t": OUTCOME}, {"q": question}]
         clauses += [{"o": t.outcome} if t.equal else {"$neq": {"o": t.outcome}} for t in tests]
