@@ -214,9 +214,10 @@ class DurableEngine:
     What it records decides the answer: every rule whose condition is true (`concludes`) and, per duty, whether
     it applies, does not apply, or is fulfilled. A rule whose condition is definitely false (`ruled_out`) decides
     nothing; the answer needs it only to list what an undetermined question is missing, and then reads the F forms
-    of the rules it asks about itself (engine/answer/missing.py). Compiling the F forms of the rules too (`ruled_out=True`)
-    records those firings as well — the property tests compare them with the compiled evaluator's — at twice the cost
-    per session (more than a third of the rules and of the actions; docs/performance.md).
+    of the rules it asks about itself (engine/answer/missing.py). Compiling the F forms of the rules too
+    (`ruled_out=True`) records those firings as well — the property tests compare them with the compiled
+    evaluator's — at twice the cost per session (more than a third of the rules and of the actions;
+    docs/performance.md).
     """
 
     def __init__(self, fault_hook: Callable[[Record], None] | None = None, ruled_out: bool = False) -> None:
