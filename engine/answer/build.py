@@ -69,7 +69,6 @@ class AnswerCatalogue:
         self.rulebook = rulebook
         self.rule_files = dict(sorted(rulebook.file_digests.items()))
         self._bases: dict[tuple, LegalBasis] = {}
-        self._rule_bases: dict[str, LegalBasis] = {}
         self._provisions: dict[str, Provision] = {}
         self._duties: dict[str, tuple[Bilingual, Bilingual]] = {}
         self._considerations: dict[str, list[ConsiderationOut]] = {}
@@ -87,7 +86,7 @@ class AnswerCatalogue:
         the first answer that needs it."""
         self.law(ruleset), self.items(ruleset), self.conclusions(ruleset)
         for rule in ruleset.rules:
-            self.rule_basis(rule)
+            self.basis(rule.spec.basis, rule.provision.act.id)
         for provision in ruleset.provisions:
             self.provision(provision), self.considerations(provision)
         for duty in ruleset.duties:
@@ -100,13 +99,6 @@ class AnswerCatalogue:
         if key not in self._bases:
             self._bases[key] = legal_basis(self.rulebook, basis, own_act)
         return self._bases[key]
-
-    def rule_basis(self, rule: Rule) -> LegalBasis:
-        """A rule's legal basis, looked up by the rule's id (a rule's basis is fixed with it)."""
-        basis = self._rule_bases.get(rule.id)
-        if basis is None:
-            basis = self._rule_bases[rule.id] = self.basis(rule.spec.basis, rule.provision.act.id)
-        return basis
 
     def provision(self, provision: ProvisionFile) -> Provision:
         if provision.path not in self._provisions:
@@ -314,7 +306,7 @@ class AnswerBuilder:
         """A `Reason`, as the dict pydantic validates with the rest of the answer (in one call, which is cheaper
         than a model per reason)."""
         names = rule.own_facts
-        basis = self.catalogue.rule_basis(rule)
+        basis = self.catalogue.basis(rule.spec.basis, rule.provision.act.id)
         return dict(rule_id=rule.id, **({"citation": basis.citation} if self.lean else {"basis": basis}),
                     text_nb=self._text(rule.spec.because.nb, names),
                     text_en=self._text(rule.spec.because.en, names), facts=self._fact_values(names),
