@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -59,6 +58,18 @@ NOT_APPLICABLE = Bilingual(nb="Plikten gjelder ikke i denne saken.", en="The dut
 FULFILLED = Bilingual(nb="Saken viser det som oppfyller plikten.", en="The record shows what fulfils the duty.")
 APPLIES_OPEN = Bilingual(nb="Plikten gjelder, og saken viser ennå ikke at den er oppfylt.",
                          en="The duty applies and the record does not yet show it fulfilled.")
+
+
+# The firings as plain strings (a StrEnum member hashes in Python code; a str in C).
+_CONCLUDES, _JOINTLY, _APPLIES, _NOT_APPLICABLE, _FULFILLED, _CONSIDERATION = (str(firing) for firing in (
+    Firing.concludes, Firing.concludes_jointly, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled,
+    Firing.consideration_applies))
+# Why a duty has its status, as the answer's parts for duties are cached by it: the firing that closed it
+# (`_NOT_APPLICABLE`, `_FULFILLED`); open, `_BLOCKED` (the duty it waits for is open) or `_APPLIES`; or open as it may
+# apply, (the fields the case does not give that would tell, whether they are named with the need's place in the
+# list). Plain strings and tuples: cheap to hash, and each stands for exactly one status and reason.
+DutyReason = str | tuple[tuple[str, ...], bool]
+_OPEN, _BLOCKED = "open", "blocked"
 
 
 class AnswerCatalogue:
@@ -129,17 +140,16 @@ class AnswerCatalogue:
             self._premises[duty.id] = frozenset(questions_in(duty.applies))
         return self._premises[duty.id]
 
-    def duty_answer(self, duty: Duty, status: DutyStatus, key: Any, options: tuple[bool, ...],
-                    reason: Callable[[], Bilingual]) -> DutyOut:
-        """A duty's part of the answer, which depends on the duty, its status, the reason and which options of a
-        choice are fulfilled only (`key` stands for the reason, which is made only when no answer has it yet):
-        built once, shared by every answer that has it."""
-        cache_key = (duty.id, status, key, options)
+    def duty_answer(self, duty: Duty, why: DutyReason, options: tuple[bool, ...]) -> DutyOut:
+        """A duty's part of the answer, which depends on the duty, why it has its status and which options of a
+        choice are fulfilled only: built once, shared by every answer that has it."""
+        cache_key = (duty.id, why, options)
         answer = self._duty_answers.get(cache_key)
         if answer is None:
             text, fulfil_by = self.duty_texts(duty)
+            status, reason = self._status_reason(duty, why)
             answer = DutyOut(id=duty.id, provision=self.basis(duty.spec.basis, duty.provision.act.id),
-                             source=duty.spec.source, status=status, duty=text, reason=reason(), fulfil_by=fulfil_by,
+                             source=duty.spec.source, status=status, duty=text, reason=reason, fulfil_by=fulfil_by,
                              options=[DutyOptionOut(id=option.spec.id, fulfil_by=Bilingual(
                                  nb=option.spec.fulfil_by.nb, en=option.spec.fulfil_by.en), fulfilled=fulfilled)
                                  for option, fulfilled in zip(duty.options, options, strict=True)])
@@ -147,15 +157,29 @@ class AnswerCatalogue:
                 self._duty_answers[cache_key] = answer
         return answer
 
-    def lean_duty(self, answer: DutyOut) -> LeanDuty:
-        """An open duty's part of the lean answer, cut from its part of the full one (and shared like it)."""
-        key = (answer.id, answer.status, answer.reason)  # the rest is the duty's own
-        lean = self._lean_duties.get(key)
+    def lean_duty(self, duty: Duty, why: DutyReason) -> LeanDuty:
+        """An open duty's part of the lean answer, which depends on the duty and why it is open only (shared like
+        `duty_answer`)."""
+        cache_key = (duty.id, why)
+        lean = self._lean_duties.get(cache_key)
         if lean is None:
-            lean = LeanDuty(id=answer.id, status=answer.status, reason=answer.reason, fulfil_by=answer.fulfil_by)
+            status, reason = self._status_reason(duty, why)
+            lean = LeanDuty(id=duty.id, status=status, reason=reason, fulfil_by=self.duty_texts(duty)[1])
             if len(self._lean_duties) < _CACHE_LIMIT:
-                self._lean_duties[key] = lean
+                self._lean_duties[cache_key] = lean
         return lean
+
+    def _status_reason(self, duty: Duty, why: DutyReason) -> tuple[DutyStatus, Bilingual]:
+        """The status and the reason `why` stands for (`AnswerBuilder._why`)."""
+        if why == _NOT_APPLICABLE:
+            return DutyStatus.not_applicable, NOT_APPLICABLE
+        if why == _FULFILLED:
+            return DutyStatus.fulfilled, FULFILLED
+        if why == _BLOCKED:
+            return DutyStatus.open, self.blocked(duty)
+        if why == _APPLIES:
+            return DutyStatus.open, APPLIES_OPEN
+        return DutyStatus.open, _may_apply(*why)
 
     def blocked(self, duty: Duty) -> Bilingual:
         """Why a duty cannot be fulfilled yet: the duty it waits for (`after`) is open."""
@@ -213,10 +237,6 @@ class AnswerCatalogue:
         return self._duties[duty.id]
 
 
-# The firings as plain strings (a StrEnum member hashes in Python code; a str in C).
-_CONCLUDES, _JOINTLY, _APPLIES, _NOT_APPLICABLE, _FULFILLED, _CONSIDERATION = (str(firing) for firing in (
-    Firing.concludes, Firing.concludes_jointly, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled,
-    Firing.consideration_applies))
 
 
 class AnswerBuilder:
@@ -239,7 +259,7 @@ class AnswerBuilder:
         self.facts = self.observations.values
         self.rulebook = catalogue.rulebook
         self.records = records
-        self.fired = {(r.item_id, str(r.firing)) for r in records}  # plain strings: C-level hashing
+        self.fired = {record.key for record in records}
         self.outcomes = self._outcomes()
         self.records_ruled_out = records_ruled_out
         self._concluded: dict[str, str] | None = None
@@ -354,10 +374,11 @@ class AnswerBuilder:
 
     # --- duties ------------------------------------------------------------------------------------------
 
-    def _status(self, duty: Duty) -> DutyStatus:
+    def _status(self, duty: Duty) -> str:
+        """The duty's firing that decides its status (`_NOT_APPLICABLE`, `_FULFILLED`), or `_OPEN`."""
         if (duty.id, _NOT_APPLICABLE) in self.fired:
-            return DutyStatus.not_applicable
-        return DutyStatus.fulfilled if (duty.id, _FULFILLED) in self.fired else DutyStatus.open
+            return _NOT_APPLICABLE
+        return _FULFILLED if (duty.id, _FULFILLED) in self.fired else _OPEN
 
     def _options(self, duty: Duty) -> tuple[bool, ...]:
         """Which options of a choice the record fulfils, read off their conditions in the same three-valued logic
@@ -366,30 +387,31 @@ class AnswerBuilder:
             self._concluded = {q: o for q, o in self.outcomes.items() if o != UNDETERMINED}
         return tuple(truth(option.fulfilled, self.facts, self._concluded) is True for option in duty.options)
 
-    def _duty(self, duty: Duty, statuses: dict[str, DutyStatus]) -> DutyOut:
+    def _why(self, duty: Duty, statuses: dict[str, str]) -> DutyReason:
+        """Why the duty has its status (`DutyReason`): a closed one by the firing that closed it; an open one because
+        the duty it waits for is open, or because it applies, or else because it may apply — the fields the case does
+        not give that would tell (a need's duty names the need's fields without its place in the list)."""
         status = statuses[duty.id]
-        options = self._options(duty) if duty.options else ()
-        answer = self.catalogue.duty_answer
-        if status != DutyStatus.open:
-            reason = NOT_APPLICABLE if status == DutyStatus.not_applicable else FULFILLED
-            return answer(duty, status, None, options, lambda: reason)
-        if duty.after is not None and statuses[duty.after] == DutyStatus.open:
-            return answer(duty, status, "after", options, lambda: self.catalogue.blocked(duty))
+        if status != _OPEN:
+            return status
+        if duty.after is not None and statuses[duty.after] == _OPEN:
+            return _BLOCKED
         if (duty.id, _APPLIES) in self.fired:
-            return answer(duty, status, None, options, lambda: APPLIES_OPEN)
-        unknown = tuple(sorted(self.missing.unknown_paths(duty.applies_facts, self.catalogue.premises(duty))))
-        numbered = self.need is None  # a need's duty names the need's fields without its place in the list
-        return answer(duty, status, (unknown, numbered), options, lambda: _may_apply(unknown, numbered))
+            return _APPLIES
+        unknown = self.missing.unknown_paths(duty.applies_facts, self.catalogue.premises(duty))
+        return tuple(sorted(unknown)), self.need is None
 
     def _duties(self) -> list[DutyOut] | list[LeanDuty]:
         """This session's duties: the case's, or (given a need) those owed on the need's own decision; lean, the
-        open ones only, each a `LeanDuty` cut from its part of the full answer (built once: `duty_answer`)."""
+        open ones only. Each is built once for every answer that has it (`duty_answer`, `lean_duty`)."""
         duties = self.ruleset.duties_of[self.need is not None]
         statuses = {duty.id: self._status(duty) for duty in duties}
         if self.lean:
-            return [self.catalogue.lean_duty(self._duty(duty, statuses)) for duty in duties
-                    if statuses[duty.id] == DutyStatus.open]
-        return [self._duty(duty, statuses) for duty in duties]
+            lean = self.catalogue.lean_duty
+            return [lean(duty, self._why(duty, statuses)) for duty in duties if statuses[duty.id] == _OPEN]
+        answer = self.catalogue.duty_answer
+        return [answer(duty, self._why(duty, statuses), self._options(duty) if duty.options else ())
+                for duty in duties]
 
     # --- the whole answer --------------------------------------------------------------------------------
 
