@@ -270,15 +270,16 @@ class AnswerBuilder:
     def _outcomes(self) -> dict[str, str]:
         """The outcome of every question concluded in this session (the need's session also concludes the case's
         questions, which its need questions may ask about)."""
-        concluded: dict[str, set[str]] = {q: set() for q in self.ruleset.rules_by_question}
+        concluded: dict[str, set[str]] = {}
         conclusion_of = self.catalogue.conclusions(self.ruleset)
         for firing in conclusion_of.keys() & self.fired:  # the concluding firings, picked out in one set operation
             question, outcome = conclusion_of[firing]
-            concluded[question].add(outcome)
+            concluded.setdefault(question, set()).add(outcome)
         for question in self.questions:
-            if len(concluded[question]) > 1:
+            if len(concluded.get(question, ())) > 1:
                 raise ConflictError(f"question {question}: rules concluded {sorted(concluded[question])}")
-        return {q: next(iter(o)) if len(o) == 1 else UNDETERMINED for q, o in concluded.items()}
+        return dict.fromkeys(self.ruleset.rules_by_question, UNDETERMINED) | {
+            q: next(iter(o)) for q, o in concluded.items() if len(o) == 1}
 
     # --- presentation helpers ----------------------------------------------------------------------------
 
@@ -292,10 +293,6 @@ class AnswerBuilder:
             shown = self._shown_values[name] = to_kroner(value) if VOCABULARY[name].kind == FactKind.money \
                 else value
         return shown
-
-    def _text(self, template: str, names) -> str:
-        values = {name: self._format(name) for name in names}
-        return template.format_map(values)
 
     def _format(self, name: str) -> str:
         """A fact's value as a reason shows it; an amount the case gives only in part as its bounds."""
@@ -327,17 +324,18 @@ class AnswerBuilder:
         than a model per reason)."""
         names = rule.own_facts
         basis = self.catalogue.basis(rule.spec.basis, rule.provision.act.id)
+        figures = {name: self._format(name) for name in names}  # the same in both languages
+        because = rule.spec.because
         return dict(rule_id=rule.id, **({"citation": basis.citation} if self.lean else {"basis": basis}),
-                    text_nb=self._text(rule.spec.because.nb, names),
-                    text_en=self._text(rule.spec.because.en, names), facts=self._fact_values(names),
-                    provisional=rule.spec.provisional, jointly=jointly)
+                    text_nb=because.nb.format_map(figures), text_en=because.en.format_map(figures),
+                    facts=self._fact_values(names), provisional=rule.spec.provisional, jointly=jointly)
 
-    def _reasons(self, question: str) -> list[dict[str, Any]]:
-        """The rules that concluded; or, where only the rules together did, those of them not ruled out."""
+    def _reasons(self, question: str, concluding: list[Rule]) -> list[dict[str, Any]]:
+        """The rules that concluded (`concluding`); or, where only the rules together did, those of them not ruled
+        out."""
+        if concluding:
+            return [self._reason(rule) for rule in concluding]
         rules = self.ruleset.rules_by_question[question]
-        reasons = [self._reason(rule) for rule in rules if (rule.id, _CONCLUDES) in self.fired]
-        if reasons:
-            return reasons
         together = {rule.id for joint in self.ruleset.joints[question] if (joint.id, _JOINTLY) in self.fired
                     for rule in joint.rules}
         return [self._reason(rule, jointly=True) for rule in rules
@@ -345,7 +343,8 @@ class AnswerBuilder:
 
     def _decision(self, question: str) -> dict[str, Any]:
         outcome = self.outcomes[question]
-        reasons = self._reasons(question)
+        concluding = [rule for rule in self.ruleset.rules_by_question[question] if (rule.id, _CONCLUDES) in self.fired]
+        reasons = self._reasons(question, concluding)
         provision = self.questions[question]
         considerations = list(self.catalogue.considerations(provision)) \
             if self.rulebook.outcomes[outcome].discretion else []
@@ -355,8 +354,7 @@ class AnswerBuilder:
         undetermined = outcome == UNDETERMINED
         missing = self.missing.paths(question) if undetermined else []
         settles = self.missing.settles(question) if undetermined else []
-        scopes = [rule.spec.scope for rule in self.ruleset.rules_by_question[question]
-                  if (rule.id, _CONCLUDES) in self.fired]
+        scopes = [rule.spec.scope for rule in concluding]
         scope = scopes[0] if scopes and None not in scopes else None  # a rule without a limit gives the full right
         amount = self.rulebook.amounts.get(provision.path) if self.need is None and scope is None else None
         if amount is not None:
