@@ -264,8 +264,8 @@ class AnswerBuilder:
         self.records_ruled_out = records_ruled_out
         self._concluded: dict[str, str] | None = None
         self._missing: Missing | None = None
-        self._shown_values: dict[str, Any] = {}
-        self._formatted: dict[str, str] = {}
+        self.shown = _Shown(self.facts)
+        self.figures = _Figures(self.facts, self.shown)
 
     def _outcomes(self) -> dict[str, str]:
         """The outcome of every question concluded in this session (the need's session also concludes the case's
@@ -284,28 +284,8 @@ class AnswerBuilder:
     # --- presentation helpers ----------------------------------------------------------------------------
 
     def _fact_values(self, names: tuple[str, ...]) -> dict[str, Any]:
-        return {name: self._shown(name) for name in names if name in self.facts}
-
-    def _shown(self, name: str) -> Any:
-        shown = self._shown_values.get(name)
-        if shown is None:
-            value = self.facts[name]
-            shown = self._shown_values[name] = to_kroner(value) if VOCABULARY[name].kind == FactKind.money \
-                else value
-        return shown
-
-    def _format(self, name: str) -> str:
-        """A fact's value as a reason shows it; an amount the case gives only in part as its bounds."""
-        text = self._formatted.get(name)
-        if text is None:
-            if name in self.facts:
-                value = self._shown(name)
-                text = kroner_text(value) if isinstance(value, Decimal) else str(value)
-            else:
-                least, most = self.facts.get(lower(name)), self.facts.get(upper(name))
-                text = "?" if not least and most is None else kroner_range(least, most)
-            self._formatted[name] = text
-        return text
+        facts, shown = self.facts, self.shown
+        return {name: shown[name] for name in names if name in facts}
 
     # --- decisions ---------------------------------------------------------------------------------------
 
@@ -324,7 +304,7 @@ class AnswerBuilder:
         than a model per reason)."""
         names = rule.own_facts
         basis = self.catalogue.basis(rule.spec.basis, rule.provision.act.id)
-        figures = {name: self._format(name) for name in names}  # the same in both languages
+        figures = {name: self.figures[name] for name in names}  # the same in both languages
         because = rule.spec.because
         return dict(rule_id=rule.id, **({"citation": basis.citation} if self.lean else {"basis": basis}),
                     text_nb=because.nb.format_map(figures), text_en=because.en.format_map(figures),
@@ -415,22 +395,23 @@ class AnswerBuilder:
 
     def _trace(self) -> list[dict[str, Any]]:
         """`TraceEntry`s, as dicts (see `_reason`)."""
-        facts, shown, step_of, ruleset = self.facts, self._shown, self.catalogue.trace_step, self.ruleset
+        facts, shown, step_of, ruleset = self.facts, self.shown, self.catalogue.trace_step, self.ruleset
         entries = []
         for record in self.records:
             step = step_of(ruleset, record)
             if step is not None:
                 entries.append(dict(step=len(entries) + 1, id=record.item_id, firing=step[0],
-                                    facts={name: shown(name) for name in step[1] if name in facts}))
+                                    facts={name: shown[name] for name in step[1] if name in facts}))
         return entries
 
     def _receipt(self) -> Receipt:
         # The validated case as pydantic-core writes it (fields in the model's order, lists and maps in the order
         # received): one pass in Rust, rather than a dump to Python objects and a key-sorted encoding of them.
-        canonical = self.case.model_dump_json(by_alias=True, exclude_none=True)
+        # As bytes: `model_dump_json` is this, decoded to a str (which would only be encoded again).
+        canonical = self.case.__pydantic_serializer__.to_json(self.case, by_alias=True, exclude_none=True)
         return Receipt(engine_version=ENGINE_VERSION, rule_files=self.catalogue.rule_files,
                        rulebook_digest=self.rulebook.digest, ruleset_digest=self.ruleset.digest,
-                       input_digest="sha256:" + hashlib.sha256(canonical.encode()).hexdigest(),
+                       input_digest="sha256:" + hashlib.sha256(canonical).hexdigest(),
                        evaluated_at=dt.datetime.now(dt.UTC))
 
     def _needs(self) -> list[dict[str, Any]]:
@@ -460,6 +441,39 @@ class AnswerBuilder:
         receipt = LeanReceipt(engine_version=ENGINE_VERSION, ruleset_digest=self.ruleset.digest,
                               evaluated_at=dt.datetime.now(dt.UTC))
         return LeanEvaluation(**self._common(), receipt=receipt)
+
+
+class _Shown(dict[str, Any]):
+    """The known facts as an answer shows them (money in kroner), each converted when first shown: a hit is a plain
+    dict lookup."""
+
+    def __init__(self, facts: dict[str, Any]) -> None:
+        super().__init__()
+        self.facts = facts
+
+    def __missing__(self, name: str) -> Any:
+        value = self.facts[name]
+        shown = self[name] = to_kroner(value) if VOCABULARY[name].kind == FactKind.money else value
+        return shown
+
+
+class _Figures(dict[str, str]):
+    """The facts as a reason's text shows them, each formatted when first shown: a known fact's value, an amount the
+    case gives only in part as its bounds, else "?"."""
+
+    def __init__(self, facts: dict[str, Any], shown: _Shown) -> None:
+        super().__init__()
+        self.facts, self.shown = facts, shown
+
+    def __missing__(self, name: str) -> str:
+        if name in self.facts:
+            value = self.shown[name]
+            text = kroner_text(value) if isinstance(value, Decimal) else str(value)
+        else:
+            least, most = self.facts.get(lower(name)), self.facts.get(upper(name))
+            text = "?" if not least and most is None else kroner_range(least, most)
+        self[name] = text
+        return text
 
 
 def _may_apply(unknown: tuple[str, ...], numbered: bool) -> Bilingual:
