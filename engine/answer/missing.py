@@ -61,10 +61,15 @@ class Missing:
             return (rule.id, _RULED_OUT) in self.fired
         ruled_out = self._ruled_out.get(rule.id)
         if ruled_out is None:
-            facts, concluded = self.facts, self.concluded
-            ruled_out = self._ruled_out[rule.id] = any(all(holds(literal, facts, concluded) for literal in conjunction)
-                                                       for conjunction in rule.false_form)
+            ruled_out = self._ruled_out[rule.id] = any(map(self._holds, rule.false_form))
         return ruled_out
+
+    def _holds(self, conjunction: Conjunction) -> bool:
+        facts, concluded = self.facts, self.concluded
+        for literal in conjunction:
+            if not holds(literal, facts, concluded):
+                return False
+        return True
 
     # --- missing facts -----------------------------------------------------------------------------------
 
