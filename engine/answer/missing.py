@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from fractions import Fraction
+from itertools import chain
 from math import ceil, floor
 from typing import Any
 
@@ -125,9 +126,7 @@ class Missing:
 
     def paths(self, question: str) -> list[str]:
         """The missing facts of an undetermined question, those that alone could settle it first."""
-        waiting: Counter[str] = Counter()
-        for _, paths in self.waiting(question):
-            waiting.update(paths)
+        waiting = Counter(chain.from_iterable(paths for _, paths in self.waiting(question)))
         if len(waiting) < 2:
             return list(waiting)
         alone = {path for fact in self.alone(question) if len(paths := self.observations.paths(fact)) == 1
