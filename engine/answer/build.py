@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine import ENGINE_VERSION
 from engine.answer.amount import breakdown
@@ -42,7 +42,7 @@ from engine.case.glossary import glossary
 from engine.case.model import Case
 from engine.case.types import kroner_range, kroner_text, to_kroner
 from engine.law.expressions import NEED_SUFFIX, questions_in, truth
-from engine.law.rulebook import UNDETERMINED, Duty, Joint, Rule, Rulebook, RuleSet, Weighing
+from engine.law.rulebook import UNDETERMINED, Amount, Duty, Joint, Rule, Rulebook, RuleSet, Weighing
 from engine.law.rulebook import Provision as ProvisionFile
 from engine.law.schema import Basis
 from engine.run.runtime import Firing, Record
@@ -72,6 +72,18 @@ DutyReason = str | tuple[tuple[str, ...], bool]
 _OPEN, _BLOCKED = "open", "blocked"
 
 
+class QuestionParts(NamedTuple):
+    """What a decision on one question of a rule set shows that depends on the rule set alone."""
+
+    rules: list[Rule]  # the rules that answer it
+    shown_as: str  # the question as the answer names it: a need's without its suffix
+    provision: Provision
+    discretion: list[ConsiderationOut]  # what a discretionary outcome asks the caseworker to weigh
+    weighings: tuple[tuple[tuple[str, str], ConsiderationOut], ...]  # each with the firing that calls for it
+    amount: Amount | None  # the guideline calculation (a case's question only), and its basis
+    amount_basis: LegalBasis | None
+
+
 class AnswerCatalogue:
     """The parts of an answer that depend on the rule book only: built once per rule, shared by every answer
     (the answer models are immutable)."""
@@ -91,11 +103,12 @@ class AnswerCatalogue:
         self._laws: dict[str, Law] = {}
         self._conclusions: dict[str, dict[tuple[str, str], tuple[str, str]]] = {}
         self._items: dict[str, dict[str, Rule | Joint | Duty]] = {}
+        self._questions: dict[str, dict[str, QuestionParts]] = {}
 
     def prepare(self, ruleset: RuleSet) -> None:
         """Build every part of an answer that depends on the rule set alone now, when it is loaded, rather than on
         the first answer that needs it."""
-        self.law(ruleset), self.items(ruleset), self.conclusions(ruleset)
+        self.law(ruleset), self.items(ruleset), self.conclusions(ruleset), self.questions(ruleset)
         for rule in ruleset.rules:
             self.basis(rule.spec.basis, rule.provision.act.id)
         for provision in ruleset.provisions:
@@ -223,6 +236,24 @@ class AnswerCatalogue:
                 for question, joints in ruleset.joints.items() for joint in joints}
         return self._conclusions[ruleset.digest]
 
+    def questions(self, ruleset: RuleSet) -> dict[str, QuestionParts]:
+        """What a decision on each question of a rule set (the case's and the per-need ones) shows that depends on
+        the rule set alone."""
+        parts = self._questions.get(ruleset.digest)
+        if parts is None:
+            parts = self._questions[ruleset.digest] = {}
+            for question, provision in (ruleset.questions | ruleset.need_questions).items():
+                per_need = question in ruleset.need_questions
+                amount = None if per_need else self.rulebook.amounts.get(provision.path)
+                parts[question] = QuestionParts(
+                    rules=ruleset.rules_by_question[question], shown_as=question.removesuffix(NEED_SUFFIX),
+                    provision=self.provision(provision), discretion=self.considerations(provision),
+                    weighings=tuple(((weighing.id, _CONSIDERATION), self.weighing(weighing))
+                                    for weighing in ruleset.weighings_of.get((provision.path, per_need), ())),
+                    amount=amount,
+                    amount_basis=None if amount is None else self.basis(amount.spec.basis, provision.act.id))
+        return parts
+
     def law(self, ruleset: RuleSet) -> Law:
         if ruleset.digest not in self._laws:
             act = next(iter(ruleset.questions.values())).act
@@ -321,34 +352,29 @@ class AnswerBuilder:
         return [self._reason(rule, jointly=True) for rule in rules
                 if rule.id in together and not self.missing.ruled_out(rule)]
 
-    def _decision(self, question: str) -> dict[str, Any]:
-        outcome = self.outcomes[question]
-        concluding = [rule for rule in self.ruleset.rules_by_question[question] if (rule.id, _CONCLUDES) in self.fired]
+    def _decision(self, question: str, parts: QuestionParts) -> dict[str, Any]:
+        outcome, fired = self.outcomes[question], self.fired
+        concluding = [rule for rule in parts.rules if (rule.id, _CONCLUDES) in fired]
         reasons = self._reasons(question, concluding)
-        provision = self.questions[question]
-        considerations = list(self.catalogue.considerations(provision)) \
-            if self.rulebook.outcomes[outcome].discretion else []
-        considerations += [self.catalogue.weighing(w) for w in
-                           self.ruleset.weighings_of.get((provision.path, self.need is not None), ())
-                           if (w.id, _CONSIDERATION) in self.fired]
+        considerations = list(parts.discretion) if self.rulebook.outcomes[outcome].discretion else []
+        considerations += [consideration for firing, consideration in parts.weighings if firing in fired]
         undetermined = outcome == UNDETERMINED
         missing = self.missing.paths(question) if undetermined else []
         settles = self.missing.settles(question) if undetermined else []
         scopes = [rule.spec.scope for rule in concluding]
         scope = scopes[0] if scopes and None not in scopes else None  # a rule without a limit gives the full right
-        amount = self.rulebook.amounts.get(provision.path) if self.need is None and scope is None else None
+        amount = parts.amount if scope is None else None
         if amount is not None:
-            basis = self.catalogue.basis(amount.spec.basis, provision.act.id)
-            amount = breakdown(amount, basis, outcome, self.observations)
-        return dict(question=question.removesuffix(NEED_SUFFIX),
-                    **({} if self.lean else {"provision": self.catalogue.provision(provision)}), outcome=outcome,
+            amount = breakdown(amount, parts.amount_basis, outcome, self.observations)
+        return dict(question=parts.shown_as, **({} if self.lean else {"provision": parts.provision}), outcome=outcome,
                     reasons=reasons, missing_facts=missing, settles=settles,
                     considerations=considerations, scope=scope and ScopeOut(id=scope.id, nb=scope.nb, en=scope.en),
                     amount=amount)
 
     def decisions(self) -> list[dict[str, Any]]:
         """This session's decisions, in dependency order: the case's, or (given a need) the need's."""
-        return [self._decision(q) for q in self.ruleset.question_order if q in self.questions]
+        parts = self.catalogue.questions(self.ruleset)
+        return [self._decision(q, parts[q]) for q in self.ruleset.question_order if q in self.questions]
 
     # --- duties ------------------------------------------------------------------------------------------
 
