@@ -26,6 +26,8 @@ NOTE = Bilingual(
 
 def breakdown(amount: Amount, basis: LegalBasis, outcome: str, observations: Observations) -> AmountBreakdown | None:
     """The shortfall or the surplus, under the outcomes the rule file names for each; else None."""
+    if outcome not in (amount.spec.shortfall_when, amount.spec.surplus_when):
+        return None
     facts = observations.values
     parts = amount.parts
     if any(constant for _, constant in parts.values()) or \

@@ -295,6 +295,7 @@ class AnswerBuilder:
         self.records_ruled_out = records_ruled_out
         self._concluded: dict[str, str] | None = None
         self._missing: Missing | None = None
+        self._unknown_paths: dict[tuple[frozenset[str], frozenset[str]], tuple[str, ...]] = {}
         self.shown = _Shown(self.facts)
         self.figures = _Figures(self.facts, self.shown)
 
@@ -378,12 +379,6 @@ class AnswerBuilder:
 
     # --- duties ------------------------------------------------------------------------------------------
 
-    def _status(self, duty: Duty) -> str:
-        """The duty's firing that decides its status (`_NOT_APPLICABLE`, `_FULFILLED`), or `_OPEN`."""
-        if (duty.id, _NOT_APPLICABLE) in self.fired:
-            return _NOT_APPLICABLE
-        return _FULFILLED if (duty.id, _FULFILLED) in self.fired else _OPEN
-
     def _options(self, duty: Duty) -> tuple[bool, ...]:
         """Which options of a choice the record fulfils, read off their conditions in the same three-valued logic
         on the same facts and outcomes as the engine's firing for the choice as a whole."""
@@ -402,14 +397,20 @@ class AnswerBuilder:
             return _BLOCKED
         if (duty.id, _APPLIES) in self.fired:
             return _APPLIES
-        unknown = self.missing.unknown_paths(duty.applies_facts, self.catalogue.premises(duty))
-        return tuple(sorted(unknown)), self.need is None
+        reads = (duty.applies_facts, self.catalogue.premises(duty))  # what `unknown_paths` depends on here
+        unknown = self._unknown_paths.get(reads)
+        if unknown is None:  # many duties apply under the same facts and questions (as those of one section do)
+            unknown = self._unknown_paths[reads] = tuple(sorted(self.missing.unknown_paths(*reads)))
+        return unknown, self.need is None
 
     def _duties(self) -> list[DutyOut] | list[LeanDuty]:
         """This session's duties: the case's, or (given a need) those owed on the need's own decision; lean, the
         open ones only. Each is built once for every answer that has it (`duty_answer`, `lean_duty`)."""
         duties = self.ruleset.duties_of[self.need is not None]
-        statuses = {duty.id: self._status(duty) for duty in duties}
+        fired = self.fired
+        # The firing that decides each duty's status (`_NOT_APPLICABLE`, `_FULFILLED`), or `_OPEN`.
+        statuses = {duty.id: _NOT_APPLICABLE if (duty.id, _NOT_APPLICABLE) in fired else
+                    _FULFILLED if (duty.id, _FULFILLED) in fired else _OPEN for duty in duties}
         if self.lean:
             lean = self.catalogue.lean_duty
             return [lean(duty, self._why(duty, statuses)) for duty in duties if statuses[duty.id] == _OPEN]
