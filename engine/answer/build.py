@@ -72,10 +72,18 @@ DutyReason = str | tuple[tuple[str, ...], bool]
 _OPEN, _BLOCKED = "open", "blocked"
 
 
+class RuleParts(NamedTuple):
+    """What a rule's reason shows that depends on the rule book alone."""
+
+    rule: Rule
+    concludes: tuple[str, str]  # its firing when it concludes
+    basis: LegalBasis
+
+
 class QuestionParts(NamedTuple):
     """What a decision on one question of a rule set shows that depends on the rule set alone."""
 
-    rules: list[Rule]  # the rules that answer it
+    rules: tuple[RuleParts, ...]  # the rules that answer it
     shown_as: str  # the question as the answer names it: a need's without its suffix
     provision: Provision
     discretion: list[ConsiderationOut]  # what a discretionary outcome asks the caseworker to weigh
@@ -246,7 +254,10 @@ class AnswerCatalogue:
                 per_need = question in ruleset.need_questions
                 amount = None if per_need else self.rulebook.amounts.get(provision.path)
                 parts[question] = QuestionParts(
-                    rules=ruleset.rules_by_question[question], shown_as=question.removesuffix(NEED_SUFFIX),
+                    rules=tuple(RuleParts(rule, (rule.id, _CONCLUDES),
+                                          self.basis(rule.spec.basis, rule.provision.act.id))
+                                for rule in ruleset.rules_by_question[question]),
+                    shown_as=question.removesuffix(NEED_SUFFIX),
                     provision=self.provision(provision), discretion=self.considerations(provision),
                     weighings=tuple(((weighing.id, _CONSIDERATION), self.weighing(weighing))
                                     for weighing in ruleset.weighings_of.get((provision.path, per_need), ())),
@@ -331,38 +342,42 @@ class AnswerBuilder:
                                     self.fired if self.records_ruled_out else None)
         return self._missing
 
-    def _reason(self, rule: Rule, jointly: bool = False) -> dict[str, Any]:
+    def _reason(self, parts: RuleParts, jointly: bool = False) -> dict[str, Any]:
         """A `Reason`, as the dict pydantic validates with the rest of the answer (in one call, which is cheaper
         than a model per reason)."""
+        rule, figures = parts.rule, self.figures
         names = rule.own_facts
-        basis = self.catalogue.basis(rule.spec.basis, rule.provision.act.id)
-        figures = {name: self.figures[name] for name in names}  # the same in both languages
+        shown = {name: figures[name] for name in names}  # the same in both languages
         because = rule.spec.because
-        return dict(rule_id=rule.id, **({"citation": basis.citation} if self.lean else {"basis": basis}),
-                    text_nb=because.nb.format_map(figures), text_en=because.en.format_map(figures),
-                    facts=self._fact_values(names), provisional=rule.spec.provisional, jointly=jointly)
+        reason = dict(rule_id=rule.id, text_nb=because.nb.format_map(shown), text_en=because.en.format_map(shown),
+                      facts=self._fact_values(names), provisional=rule.spec.provisional, jointly=jointly)
+        if self.lean:
+            reason["citation"] = parts.basis.citation
+        else:
+            reason["basis"] = parts.basis
+        return reason
 
-    def _reasons(self, question: str, concluding: list[Rule]) -> list[dict[str, Any]]:
+    def _reasons(self, question: str, rules: tuple[RuleParts, ...], concluding: list[RuleParts]) \
+            -> list[dict[str, Any]]:
         """The rules that concluded (`concluding`); or, where only the rules together did, those of them not ruled
         out."""
         if concluding:
-            return [self._reason(rule) for rule in concluding]
-        rules = self.ruleset.rules_by_question[question]
+            return [self._reason(parts) for parts in concluding]
         together = {rule.id for joint in self.ruleset.joints[question] if (joint.id, _JOINTLY) in self.fired
                     for rule in joint.rules}
-        return [self._reason(rule, jointly=True) for rule in rules
-                if rule.id in together and not self.missing.ruled_out(rule)]
+        return [self._reason(parts, jointly=True) for parts in rules
+                if parts.rule.id in together and not self.missing.ruled_out(parts.rule)]
 
     def _decision(self, question: str, parts: QuestionParts) -> dict[str, Any]:
         outcome, fired = self.outcomes[question], self.fired
-        concluding = [rule for rule in parts.rules if (rule.id, _CONCLUDES) in fired]
-        reasons = self._reasons(question, concluding)
+        concluding = [each for each in parts.rules if each.concludes in fired]
+        reasons = self._reasons(question, parts.rules, concluding)
         considerations = list(parts.discretion) if self.rulebook.outcomes[outcome].discretion else []
         considerations += [consideration for firing, consideration in parts.weighings if firing in fired]
         undetermined = outcome == UNDETERMINED
         missing = self.missing.paths(question) if undetermined else []
         settles = self.missing.settles(question) if undetermined else []
-        scopes = [rule.spec.scope for rule in concluding]
+        scopes = [each.rule.spec.scope for each in concluding]
         scope = scopes[0] if scopes and None not in scopes else None  # a rule without a limit gives the full right
         amount = parts.amount if scope is None else None
         if amount is not None:
