@@ -66,8 +66,8 @@ _CONCLUDES, _JOINTLY, _APPLIES, _NOT_APPLICABLE, _FULFILLED, _CONSIDERATION = (s
     Firing.consideration_applies))
 # Why a duty has its status, as the answer's parts for duties are cached by it: the firing that closed it
 # (`_NOT_APPLICABLE`, `_FULFILLED`); open, `_BLOCKED` (the duty it waits for is open) or `_APPLIES`; or open as it may
-# apply, (the fields the case does not give that would tell, whether they are named with the need's place in the
-# list). Plain strings and tuples: cheap to hash, and each stands for exactly one status and reason.
+# apply, (the fields the case does not give that would tell, whether they are named with their need's place in the
+# list). Plain strings and tuples, cheap to hash; each stands for exactly one status and reason.
 DutyReason = str | tuple[tuple[str, ...], bool]
 _OPEN, _BLOCKED = "open", "blocked"
 
@@ -277,8 +277,6 @@ class AnswerCatalogue:
             self._duties[duty.id] = (Bilingual(nb=spec.duty.nb, en=spec.duty.en),
                                      Bilingual(nb=spec.fulfil_by.nb, en=spec.fulfil_by.en))
         return self._duties[duty.id]
-
-
 
 
 class AnswerBuilder:
