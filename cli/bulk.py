@@ -84,7 +84,7 @@ def evaluate_line(number: int, line: str) -> bytes:
     except Exception as failure:  # noqa: BLE001 — one line's fault must not end the run; reported in place
         error = _problem("engine-failure", "The engine failed on this case", type(failure).__name__)
     else:
-        return type(evaluation).__pydantic_serializer__.to_json(evaluation)  # `model_dump_json`, before its decode
+        return evaluation.json_bytes()
     return json.dumps({"line": number, "error": error}, ensure_ascii=False).encode()
 
 
