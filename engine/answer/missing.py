@@ -14,9 +14,7 @@ under which each outcome would be concluded ("entitled if the savings are at mos
 
 from __future__ import annotations
 
-from collections import Counter
 from fractions import Fraction
-from itertools import chain
 from math import ceil, floor
 from typing import Any
 
@@ -126,7 +124,10 @@ class Missing:
 
     def paths(self, question: str) -> list[str]:
         """The missing facts of an undetermined question, those that alone could settle it first."""
-        waiting = Counter(chain.from_iterable(paths for _, paths in self.waiting(question)))
+        waiting: dict[str, int] = {}  # path -> how many rules wait for it (a Counter costs a microsecond more)
+        for _, paths in self.waiting(question):
+            for path in paths:
+                waiting[path] = waiting.get(path, 0) + 1
         if len(waiting) < 2:
             return list(waiting)
         alone = {path for fact in self.alone(question) if len(paths := self.observations.paths(fact)) == 1
