@@ -3,17 +3,19 @@
 The arbiter binds the port and forks the workers from the process that built the application (gunicorn's
 `preload_app`); each worker runs uvicorn on it, with the service's options (`ServiceWorker`). The arbiter
 
-- replaces a worker that dies with a new fork of the same application;
-- on SIGHUP (`systemctl reload`) builds the application anew — the settings, the key file, the rate table and the
-  rule files read again —, forks new workers from it and stops the old ones gracefully: each finishes the requests
-  it has. The listening socket stays open meanwhile, so a new connection waits in its backlog and is never refused.
-  If the application cannot be built, the arbiter stops its workers and `serve` exits as it would have at the
-  start (api/server.py);
+- replaces a worker that dies with a new fork;
+- on SIGHUP (`systemctl reload`) reads the settings, the key file, the rate table and the rule files again and, if
+  they are sound, forks new workers and stops the old ones gracefully: each finishes the requests it has. From then
+  on a new worker builds the application itself, from them as they are then (under a second): built again in the
+  arbiter, each replaced application would stay in its memory, held by FastAPI's caches of endpoint functions
+  (7 MiB a reload). The listening socket stays open throughout, so a connection waits in its backlog meanwhile;
+  none is refused. Settings or rule files gone bad stop the service (api/server.py says why, exit 2), whether the
+  arbiter finds them on SIGHUP or a worker after it;
 - on SIGTERM or SIGINT stops the workers gracefully, and exits.
 
 gunicorn kills a worker that has not beaten for `timeout` seconds (30) as hung. uvicorn beats from its event loop
-every timeout / 2 seconds; the loop is never held for long: a large request is evaluated in a thread, a small one
-on the loop in about a millisecond (api/evaluations.py). A busy worker keeps beating.
+every timeout / 2 seconds, and the loop is never held for long: a large request is evaluated in a thread, a small
+one on the loop in about a millisecond (api/evaluations.py). A busy worker keeps beating.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 from gunicorn.errors import HaltServer
 from uvicorn_worker import UvicornWorker
 
@@ -42,21 +45,22 @@ class ServiceWorker(UvicornWorker):
 
 class PreforkedService(BaseApplication):
     """gunicorn, configured here rather than by its command line or a configuration file. `app` is the application
-    already built; `rebuild` builds it anew (on SIGHUP), raising a ValueError that says what is wrong."""
+    already built; `build` builds it anew; `check` says what is wrong with the settings or the rule files, if
+    anything (api/server.py)."""
 
-    def __init__(self, app: FastAPI, rebuild: Callable[[], FastAPI], host: str, port: int, workers: int,
-                 log_level: str) -> None:
+    def __init__(self, app: FastAPI, build: Callable[[], FastAPI], check: Callable[[], ValueError | None],
+                 host: str, port: int, workers: int, log_level: str) -> None:
         self.options: dict[str, Any] = {
             "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],  # an IPv6 address in brackets
             "workers": workers,
             "worker_class": ServiceWorker,
-            "preload_app": True,  # the application is built in the arbiter, and the workers forked from it
+            "preload_app": True,  # the application built in the arbiter, the workers forked from it
             "loglevel": log_level,
             "logconfig_dict": log_config(log_level),
             "control_socket_disable": True,  # gunicorn's control socket (for `gunicornc`): not used
         }
-        self.rebuild = rebuild
-        self.reload_error: ValueError | None = None  # why the application could not be built again, if so
+        self.build = build
+        self.check = check
         super().__init__()
         self.callable = app  # what gunicorn keeps of `load()`: built already
 
@@ -65,14 +69,24 @@ class PreforkedService(BaseApplication):
             self.cfg.set(name, value)
 
     def reload(self) -> None:
+        """SIGHUP, in the arbiter: the new workers will build the application themselves (`load`), once the settings
+        and rule files are found sound."""
+        self.options["preload_app"] = False
         super().reload()
-        self.callable = None  # so that gunicorn calls `load()`: with `preload_app` it would keep the old application
+        self.callable = None
+        if (problem := self.check()) is not None:
+            self._log_invalid(problem)
+            raise HaltServer("invalid settings or rule files", EXIT_BAD_SETTINGS)
 
     def load(self) -> FastAPI:
+        """In a worker forked after a reload."""
         try:
-            return self.rebuild()
-        except ValueError as error:  # names the setting or rule file and what is wrong, never a value
-            self.reload_error = error
-            log.error("the application cannot be built again", extra={"fields": {"event": "reload_failed",
-                                                                                 "error": str(error)}})
-            raise HaltServer("the application cannot be built again", EXIT_BAD_SETTINGS) from None
+            return self.build()
+        except ValueError as problem:  # gone bad since the arbiter checked them
+            self._log_invalid(problem)
+            raise SystemExit(Arbiter.WORKER_BOOT_ERROR) from None  # on which the arbiter stops the service
+
+    @staticmethod
+    def _log_invalid(problem: ValueError) -> None:
+        # The message names the setting or rule file and what is wrong, never a value (api/settings.py).
+        log.error("invalid settings", extra={"fields": {"event": "invalid_settings", "error": str(problem)}})

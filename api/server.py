@@ -122,12 +122,16 @@ def prepared_app(settings: Settings) -> FastAPI:
     return app
 
 
-def rebuilt_app(args: argparse.Namespace) -> FastAPI:
-    """The application built anew, with the settings, key file, rate table and rule files as they are now (gunicorn
-    calls it on SIGHUP, in the arbiter). The one it replaces is thawed and collected first: frozen, it would stay."""
-    gc.unfreeze()
-    gc.collect()
-    return prepared_app(service_settings(args))
+def configuration_problem(args: argparse.Namespace) -> ValueError | None:
+    """What is wrong with the settings or the rule files as they are now, if anything (a reload reads them again)."""
+    from engine.law.rulebook import load_rulebook
+
+    try:
+        service_settings(args)
+        load_rulebook()
+    except ValueError as problem:  # RuleFileError is one
+        return problem
+    return None
 
 
 def refuse(problem: Exception) -> int:
@@ -151,15 +155,17 @@ def serve(args: argparse.Namespace) -> int:
         return 0
     from api.prefork import PreforkedService
 
-    service = PreforkedService(app, rebuild=lambda: rebuilt_app(args), host=args.host,
-                               port=args.port, workers=args.workers, log_level=args.log_level)
+    service = PreforkedService(app, build=lambda: prepared_app(service_settings(args)),
+                               check=lambda: configuration_problem(args), host=args.host, port=args.port,
+                               workers=args.workers, log_level=args.log_level)
+    arbiter = os.getpid()
     try:
         service.run()  # gunicorn's arbiter ends with sys.exit, whatever stops it
-    except SystemExit:
-        if service.reload_error is None:
-            raise
-    # It stopped because the application could not be built again on SIGHUP: a setting, the key file, the rate
-    # table or a rule file has gone bad since the start. The service exits as it would have at the start.
-    if isinstance(service.reload_error, RuleFileError):
-        raise service.reload_error  # reported by the command line
-    return refuse(service.reload_error)
+    except SystemExit as stopped:
+        # It stops when a reload (SIGHUP) meets settings or rule files that have gone bad since the start: the service
+        # exits as it would have at the start. (A worker, forked from this process, leaves through here too.)
+        if os.getpid() == arbiter and stopped.code and (problem := configuration_problem(args)) is not None:
+            if isinstance(problem, RuleFileError):
+                raise problem from None  # reported by the command line
+            return refuse(problem)
+        raise

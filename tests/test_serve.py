@@ -53,11 +53,21 @@ def test_serve_refuses_an_invalid_rate_table_with_one_line_before_any_worker_sta
     assert IDENTITY not in done.stderr and "Traceback" not in done.stderr
 
 
+def _stops_with_one_line(server) -> None:
+    workers = server.worker_pids()
+    assert server.process.wait(timeout=60) == 2
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)  # stopped and reaped, none left behind
+    log = server.log_text()
+    assert "Traceback" not in log and IDENTITY not in log
+    assert len(re.findall(r'"event": "invalid_settings"', log)) == 1  # said once, not by worker after worker
+    assert log.splitlines()[-1] == "regelmotor: REGELMOTOR_RATE_TABLE: not a valid rate table: title: Field required"
+
+
 def test_a_reload_that_meets_a_rate_table_gone_bad_stops_the_service_with_one_line(tmp_path):
-    """The table is read when `serve` starts. A worker that dies is replaced by a fork of the application built
-    then, which reads nothing again; a reload (SIGHUP) builds the application anew and reads the table again. If it
-    has been broken meanwhile, the workers are stopped and the service exits 2 with one line, as at the start: it
-    neither goes on with the old table nor starts workers again and again."""
+    """The table is read when `serve` starts, and a worker that dies is replaced by a fork of the application built
+    then: it reads nothing again. A reload (SIGHUP) reads the table again; broken meanwhile, it stops the service
+    with one line and exit 2, as at the start: the service neither goes on with the old table nor starts workers
+    again and again."""
     table = tmp_path / "rates.yaml"
     table.write_text(yaml.safe_dump(NATIONAL, allow_unicode=True), encoding="utf-8")
     with live_server(tmp_path, workers=2, env={"REGELMOTOR_RATE_TABLE": str(table)}) as server:
@@ -66,14 +76,23 @@ def test_a_reload_that_meets_a_rate_table_gone_bad_stops_the_service_with_one_li
         os.kill(min(workers), signal.SIGKILL)
         wait_until(lambda: len(server.worker_pids() - workers) == 1, 30, "a replacement worker", server)
         assert httpx.get(f"{server.base}/health", timeout=10).status_code == 200
-        workers = server.worker_pids()
         os.kill(server.process.pid, signal.SIGHUP)
-        assert server.process.wait(timeout=60) == 2
-        assert not any(Path(f"/proc/{pid}").exists() for pid in workers)  # stopped and reaped, none left behind
-        log = server.log_text()
-    assert "Traceback" not in log and IDENTITY not in log
-    assert len(re.findall(r'"event": "reload_failed"', log)) == 1
-    assert log.splitlines()[-1] == "regelmotor: REGELMOTOR_RATE_TABLE: not a valid rate table: title: Field required"
+        _stops_with_one_line(server)
+
+
+def test_a_worker_started_after_a_reload_that_meets_a_rate_table_gone_bad_stops_the_service_with_one_line(tmp_path):
+    """After a reload each new worker builds the application itself (api/prefork.py), so one that replaces a worker
+    that died reads the table again."""
+    table = tmp_path / "rates.yaml"
+    table.write_text(yaml.safe_dump(NATIONAL, allow_unicode=True), encoding="utf-8")
+    with live_server(tmp_path, workers=2, env={"REGELMOTOR_RATE_TABLE": str(table)}) as server:
+        workers, ready = server.worker_pids(), server.ready_pids()
+        os.kill(server.process.pid, signal.SIGHUP)
+        wait_until(lambda: len(server.ready_pids() - ready) == 2 and not server.worker_pids() & workers, 60,
+                   "two new workers", server)
+        table.write_text(f'id: "fnr-{IDENTITY}"\n', encoding="utf-8")
+        os.kill(min(server.worker_pids()), signal.SIGKILL)
+        _stops_with_one_line(server)
 
 
 def test_more_than_one_worker_is_refused_on_windows_where_gunicorn_does_not_run(monkeypatch, capsys):
