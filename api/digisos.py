@@ -124,6 +124,6 @@ def router(evaluator: Evaluator, settings: Settings) -> APIRouter:
         except DeadlineBeforeDecision:
             raise ProblemException(invalid_fields(field_errors(
                 [{"loc": ("documentation_deadline",), "msg": BEFORE}], body_prefix=None), correlation)) from None
-        return Response(answer.model_dump_json(), media_type="application/json")
+        return Response(answer.json_bytes(), media_type="application/json")
 
     return routes

@@ -122,8 +122,8 @@ def router(evaluator: Evaluator, settings: Settings, examples: list[Example]) ->
         case: Annotated[Case, Body(openapi_examples=openapi_examples(examples))],
         view: Annotated[View, VIEW_QUERY] = "lean",
     ) -> Response:
-        def answer() -> str:  # serialised by the model itself, as the command line does (no second validation)
-            return answer_of(evaluator, case, view).model_dump_json()
+        def answer() -> bytes:  # serialised by the model itself, as the command line does (no second validation)
+            return answer_of(evaluator, case, view).json_bytes()
 
         evaluated = answer() if read_inline(request) else await run_in_threadpool(answer)
         return Response(evaluated, media_type="application/json")

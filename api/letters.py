@@ -69,6 +69,6 @@ def router(evaluator: Evaluator, examples: list[Example]) -> APIRouter:
                             headers={"Content-Disposition": 'attachment; filename="utkast-til-vedtak.pdf"'})
         if format == "text":
             return Response(text(drafted), media_type=MEDIA["text"])
-        return Response(drafted.model_dump_json(), media_type=MEDIA["json"])
+        return Response(drafted.json_bytes(), media_type=MEDIA["json"])
 
     return routes

@@ -241,7 +241,7 @@ def run(count: int, single: int, seed: int) -> dict[str, Any]:
         path = os.path.join(directory, "cases.jsonl")
         with open(path, "w", encoding="utf-8") as handle:
             handle.write("\n".join(json.dumps(body) for body in bodies) + "\n")
-        out = io.StringIO()
+        out = io.BytesIO()
         start = time.perf_counter()
         evaluate_jsonl(path, 2, out, io.StringIO())
         results["regelmotor_jobs2_s"] = time.perf_counter() - start

@@ -36,3 +36,9 @@ class OutputModel(BaseModel):
     """What is answered — an evaluation, a catalogue entry, a problem: immutable once built."""
 
     model_config = ConfigDict(frozen=True)
+
+    def json_bytes(self) -> bytes:
+        """The model as compact UTF-8 JSON, as `model_dump_json` writes it but without decoding it to a str: what
+        is answered goes out as bytes, and an answer of 15 KB of Norwegian text costs some 10 µs to decode and as
+        much again to encode back."""
+        return self.__pydantic_serializer__.to_json(self)
