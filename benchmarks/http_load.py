@@ -254,13 +254,19 @@ def table(results: dict[str, Any]) -> str:
                      f"{row['errors']} | {row['per_second']:,.0f} | {row['p50_ms']:.2f} | "
                      f"{row['p95_ms']:.2f} | {row['p99_ms']:.2f} | {row['server_cpu_ms']:.2f} | "
                      f"{row['client_cpu']:.0%} |")
-    lines += ["", "| workers | start-up until /health answers (s), each run | median | until every worker is ready "
-              "(s), each run | median |", "|---:|---|---:|---|---:|"]
-    for workers, times in results["startup"].items():
-        first, every = zip(*times, strict=True)
-        lines.append(f"| {workers} | {', '.join(f'{t:.2f}' for t in first)} | {statistics.median(first):.2f} | "
-                     f"{', '.join(f'{t:.2f}' for t in every)} | {statistics.median(every):.2f} |")
+    lines += ["", *startup_table("workers", results["startup"])]
     return "\n".join(lines)
+
+
+def startup_table(heading: str, times: dict[Any, list[tuple[float, float]]]) -> list[str]:
+    """Markdown lines: start-up times (`startup_time`) of each run and their medians, a row for each key."""
+    lines = [f"| {heading} | until /health answers (s), each run | median | until every worker is ready (s), each "
+             "run | median |", "|---|---|---:|---|---:|"]
+    for key, runs in times.items():
+        first, every = zip(*runs, strict=True)
+        lines.append(f"| {key} | {', '.join(f'{t:.2f}' for t in first)} | {statistics.median(first):.2f} | "
+                     f"{', '.join(f'{t:.2f}' for t in every)} | {statistics.median(every):.2f} |")
+    return lines
 
 
 def main() -> None:

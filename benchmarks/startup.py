@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 from typing import Any
 
 from cases import machine, machine_line, report
-from http_load import regelmotor, startup_time
+from http_load import regelmotor, startup_table, startup_time
 
 
 def run(before: str, workers: int, runs: int) -> dict[str, Any]:
@@ -31,14 +30,8 @@ def run(before: str, workers: int, runs: int) -> dict[str, Any]:
 
 
 def table(results: dict[str, Any]) -> str:
-    lines = [machine_line(results["machine"]) + f"; at the end {results['load_at_end']}", "",
-             f"| {results['workers']} workers | until /health answers (s), each run | median | until every worker is "
-             "ready (s), each run | median |", "|---|---|---:|---|---:|"]
-    for name, times in results["times"].items():
-        first, every = zip(*times, strict=True)
-        lines.append(f"| {name} | {', '.join(f'{t:.2f}' for t in first)} | {statistics.median(first):.2f} | "
-                     f"{', '.join(f'{t:.2f}' for t in every)} | {statistics.median(every):.2f} |")
-    return "\n".join(lines)
+    return "\n".join([machine_line(results["machine"]) + f"; at the end {results['load_at_end']}", "",
+                      *startup_table(f"{results['workers']} workers", results["times"])])
 
 
 def main() -> None:
