@@ -3,7 +3,8 @@
 The rule files are loaded when the app is created. `prepare` compiles every rule set and builds the OpenAPI
 document, whose response examples are real evaluations; the lifespan calls it, so no request pays for either.
 `regelmotor serve` creates and prepares the app once and then forks its worker processes from it
-(`api/server.py`): each worker's lifespan finds that work done.
+(`api/server.py`): each worker's lifespan finds that work done. (After a reload each new worker builds its own:
+`api/prefork.py`.)
 """
 
 from __future__ import annotations

@@ -163,3 +163,23 @@ def test_connections_beyond_the_limit_are_answered_503_and_idle_ones_are_closed(
     assert kept.sock.recv(1) == b""  # then closed by the server, after the keep-alive timeout
     assert CONNECTION_LIMITS["timeout_keep_alive"] - 0.5 <= time.monotonic() - started < 15
     kept.close()
+
+
+def test_the_workers_gunicorn_forks_keep_uvicorns_limits(tmp_path):
+    """With two or more workers uvicorn runs in the workers gunicorn forks (api/prefork.py), with the options it
+    has with one: the h11 parser's limit on a header, no Server header, idle keep-alive connections closed."""
+    from api.server import CONNECTION_LIMITS
+
+    with live_server(tmp_path, workers=2) as server:
+        processes = [server.process.pid, *server.worker_pids()]
+        before = sum(_cpu_seconds(pid) for pid in processes)
+        assert _send_header(server.port, 40_000_000) == b"HTTP/1.1 400 Bad Request"
+        assert sum(_cpu_seconds(pid) for pid in processes) - before < 0.2
+        kept = http.client.HTTPConnection(HOST, server.port, timeout=30)
+        kept.request("GET", "/health")
+        response = kept.getresponse()
+        assert response.read() and response.getheader("server") is None
+        started = time.monotonic()
+        assert kept.sock.recv(1) == b""  # closed by the server, after the keep-alive timeout
+        assert CONNECTION_LIMITS["timeout_keep_alive"] - 0.5 <= time.monotonic() - started < 15
+        kept.close()
