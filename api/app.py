@@ -1,8 +1,10 @@
-"""`create_app()`: the FastAPI application, one per worker process.
+"""`create_app()`: the FastAPI application; `prepare()`: what it computes before it accepts a request.
 
-Each worker loads the rule files when the app is created and compiles every rule set in the lifespan, before it
-accepts a request; it then builds the OpenAPI document, whose response examples are real evaluations. uvicorn
-calls `create_app` itself in each worker (`api/server.py` passes it as a factory).
+The rule files are loaded when the app is created. `prepare` compiles every rule set and builds the OpenAPI
+document, whose response examples are real evaluations; the lifespan calls it, so no request pays for either.
+`regelmotor serve` creates and prepares the app once and then forks its worker processes from it
+(`api/server.py`): each worker's lifespan finds that work done. (After a reload each new worker builds its own:
+`api/prefork.py`.)
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import FastAPI
-from uvicorn.config import STARTUP_FAILURE
 
 from api import (
     auth,
@@ -43,7 +44,7 @@ log = logging.getLogger(SERVICE_LOGGER)
 
 
 def create_app(settings: Settings | None = None, evaluator: Evaluator | None = None) -> FastAPI:
-    settings = settings or _settings_from_env()
+    settings = settings or Settings.from_env()
     evaluator = evaluator or settings.engine.evaluator()
     examples = load_examples(settings.examples_dir)
     rules = catalogue.Catalogue(evaluator.rulebook)
@@ -51,8 +52,7 @@ def create_app(settings: Settings | None = None, evaluator: Evaluator | None = N
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.body_readers = anyio.CapacityLimiter(strict_json.READERS)
-        evaluator.warm_up()  # compile every rule set now: no request pays for it
-        app.openapi()  # and the document with its evaluated examples
+        prepare(app)
         # Two process-wide settings for the light requests beside a large one (benchmarks/heavy_clients.py), put
         # back when the app stops (the tests start many apps in one process):
         # - a thread that wants the GIL asks the one holding it to let go after this interval (Python's default is
@@ -101,13 +101,8 @@ def create_app(settings: Settings | None = None, evaluator: Evaluator | None = N
     return app
 
 
-def _settings_from_env() -> Settings:
-    """A worker's settings. `regelmotor serve` checked them before it started the workers; if they have gone bad
-    since (a key file or rate table edited before a reload, or before a worker is replaced), the worker logs one
-    line and exits with uvicorn's start-up failure code, on which the process manager stops instead of starting
-    the worker again and again — each time with a traceback."""
-    try:
-        return Settings.from_env()
-    except ValueError as error:  # its message names the setting and what is wrong, never a value (settings.py)
-        log.error("invalid settings", extra={"fields": {"event": "invalid_settings", "error": str(error)}})
-        raise SystemExit(STARTUP_FAILURE) from None
+def prepare(app: FastAPI) -> None:
+    """Compile every rule set and build the OpenAPI document with its evaluated examples. Done once, it is not
+    done again: a second call returns at once."""
+    app.state.evaluator.warm_up()
+    app.openapi()

@@ -35,10 +35,12 @@ class JsonLinesFormatter(logging.Formatter):
 
 
 def log_config(level: str = "info") -> dict[str, Any]:
-    """A `logging.config.dictConfig` for uvicorn: its own messages and ours in the same JSON lines.
+    """A `logging.config.dictConfig` for uvicorn and gunicorn (api/server.py): their own messages and ours in the
+    same JSON lines.
 
-    uvicorn's access log is not configured here because the service turns it off: it would log the raw path,
-    query string and client address.
+    Neither's access log is configured here because the service turns them off: they would log the raw path,
+    query string and client address. gunicorn lays this over its own defaults, whose root logger writes to
+    stdout in another format: the root is given here as Python leaves it (warnings and above, no handler).
     """
     level = level.upper()
     return {
@@ -49,6 +51,8 @@ def log_config(level: str = "info") -> dict[str, Any]:
         "loggers": {
             "uvicorn": {"handlers": ["stderr"], "level": level, "propagate": False},
             "uvicorn.error": {"handlers": ["stderr"], "level": level, "propagate": False},
+            "gunicorn.error": {"handlers": ["stderr"], "level": level, "propagate": False},
             "regelmotor": {"handlers": ["stderr"], "level": level, "propagate": False},
         },
+        "root": {"level": "WARNING"},
     }

@@ -1,9 +1,10 @@
 """The service's limits, where it finds its Swagger examples, and how its engine is set up, from the environment.
 
-Host, port and worker count belong to the process launcher (`api/server.py`); these settings belong to each
-worker, which is why they travel by environment variable: uvicorn starts workers as fresh processes, and the
-environment is what they inherit. The engine reads no environment variable itself: `EngineSettings` is where the
-service and the command line (`cli/`) read the three that set it up.
+Host, port and worker count belong to the process launcher (`api/server.py`); these settings belong to the
+application its workers serve. They are read from the environment when the application is built: by `serve`
+before the workers are forked, and again by each worker started after a reload (`api/prefork.py`). The engine
+reads no environment variable itself: `EngineSettings` is where the service and the command line (`cli/`) read the
+three that set it up.
 """
 
 from __future__ import annotations

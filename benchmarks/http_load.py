@@ -13,8 +13,10 @@ in advance; a request not answered within 5 s of being sent, or still waiting fo
 it was due, counts as an error (so an overloaded run ends about 5 s after its last request is due). Its own CPU
 time is printed, because on a 2-core machine the client competes with the server for the same cores.
 
-Start-up: the time from starting the process until `/health` first answers 200, polled every 10 ms; repeated
-`--startups` times per worker count. Only 127.0.0.1 is ever bound or contacted.
+Start-up (`startup_time`): the time from starting the process until `/health` first answers 200, and until every
+worker has logged that it is ready (its rule sets compiled, `"event": "ready"`) and `/health` answers, both polled
+every 10 ms; repeated `--startups` times per worker count. benchmarks/startup.py compares two installations'
+start-up. Only 127.0.0.1 is ever bound or contacted.
 
 Printed per worker count and rate: sent, answered 2xx, errors, sustained requests/s (answered ÷ duration),
 p50/p95/p99 latency in ms, and the service's CPU time per answered request (all its processes, from /proc: a
@@ -25,14 +27,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import resource
 import signal
 import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from cases import DEFAULT_GENERATED, ROOT, machine, machine_line, mix, percentile, report
@@ -52,10 +59,11 @@ def regelmotor() -> list[str]:
     return [script] if os.path.exists(script) else [sys.executable, "-m", "cli.main"]
 
 
-def start_service(workers: int, port: int) -> subprocess.Popen:
-    command = regelmotor() + ["serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+def start_service(workers: int, port: int, command: list[str] | None = None, log: Any = subprocess.DEVNULL
+                  ) -> subprocess.Popen:
+    """`regelmotor serve` (this installation's, or `command`), its log (stderr) to `log`."""
+    command = (command or regelmotor()) + ["serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
 
 
 def stop_service(process: subprocess.Popen) -> None:
@@ -77,30 +85,37 @@ def health_ok(port: int) -> bool:
         return False
 
 
-def wait_ready(process: subprocess.Popen, port: int, limit: float = 60.0) -> float:
-    """Seconds from now until /health answers 200."""
-    start = time.perf_counter()
-    while time.perf_counter() - start < limit:
+def wait_for(process: subprocess.Popen, condition: Callable[[], bool], what: str, limit: float = 60.0) -> None:
+    """Poll `condition` every 10 ms until it holds; fail if the service exits or `limit` seconds pass first."""
+    deadline = time.perf_counter() + limit
+    while not condition():
         if process.poll() is not None:
             raise RuntimeError(f"regelmotor serve exited with {process.returncode}")
-        if health_ok(port):
-            return time.perf_counter() - start
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"regelmotor serve: no {what} in time")
         time.sleep(0.01)
-    raise RuntimeError("regelmotor serve did not answer /health in time")
 
 
-def startup_times(workers: int, repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        port = free_port()
+def startup_time(workers: int, command: list[str] | None = None) -> tuple[float, float]:
+    """Seconds from starting the service until /health first answers 200, and until every worker has logged that
+    it is ready and /health answers."""
+    port = free_port()
+    with tempfile.NamedTemporaryFile() as log:
         begin = time.perf_counter()
-        process = start_service(workers, port)
+        process = start_service(workers, port, command, log)
         try:
-            wait_ready(process, port)
-            times.append(time.perf_counter() - begin)
+            wait_for(process, functools.partial(health_ok, port), "answer from /health")
+            first = time.perf_counter() - begin
+            log_path = Path(log.name)
+            wait_for(process, lambda: log_path.read_bytes().count(b'"event": "ready"') >= workers,
+                     "ready line from every worker")
+            return first, time.perf_counter() - begin
         finally:
             stop_service(process)
-    return times
+
+
+def startup_times(workers: int, repeat: int) -> list[tuple[float, float]]:
+    return [startup_time(workers) for _ in range(repeat)]
 
 
 # --- the load generator ---------------------------------------------------------------------------------------
@@ -210,7 +225,7 @@ def run(worker_counts: list[int], rates: list[float], seconds: float, connection
         port = free_port()
         process = start_service(workers, port)
         try:
-            wait_ready(process, port)
+            wait_for(process, functools.partial(health_ok, port), "answer from /health")
             asyncio.run(drive(port, prepared, 200, 3, connections))  # warm every worker
             for rate in rates:
                 before, served_before = cpu_seconds(), service_cpu_seconds(process.pid)
@@ -239,10 +254,19 @@ def table(results: dict[str, Any]) -> str:
                      f"{row['errors']} | {row['per_second']:,.0f} | {row['p50_ms']:.2f} | "
                      f"{row['p95_ms']:.2f} | {row['p99_ms']:.2f} | {row['server_cpu_ms']:.2f} | "
                      f"{row['client_cpu']:.0%} |")
-    lines += ["", "| workers | start-up until /health answers (s), each run | best | worst |", "|---:|---|---:|---:|"]
-    for workers, times in results["startup"].items():
-        lines.append(f"| {workers} | {', '.join(f'{t:.2f}' for t in times)} | {min(times):.2f} | {max(times):.2f} |")
+    lines += ["", *startup_table("workers", results["startup"])]
     return "\n".join(lines)
+
+
+def startup_table(heading: str, times: dict[Any, list[tuple[float, float]]]) -> list[str]:
+    """Markdown lines: start-up times (`startup_time`) of each run and their medians, a row for each key."""
+    lines = [f"| {heading} | until /health answers (s), each run | median | until every worker is ready (s), each "
+             "run | median |", "|---|---|---:|---|---:|"]
+    for key, runs in times.items():
+        first, every = zip(*runs, strict=True)
+        lines.append(f"| {key} | {', '.join(f'{t:.2f}' for t in first)} | {statistics.median(first):.2f} | "
+                     f"{', '.join(f'{t:.2f}' for t in every)} | {statistics.median(every):.2f} |")
+    return lines
 
 
 def main() -> None:

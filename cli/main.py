@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--seed", type=int, default=0, help="seed of the generated cases (default 0)")
     check.add_argument("--cases", type=int, help="generated cases per period of law, at least (default 1500)")
     check.set_defaults(run=cmd_check)
-    serve = commands.add_parser("serve", help="start the HTTP service (uvicorn; see api/server.py)")
+    serve = commands.add_parser("serve", help="start the HTTP service (uvicorn; several workers: gunicorn)")
     add_serve_arguments(serve)
     serve.set_defaults(run=cmd_serve)
     args = parser.parse_args(argv)

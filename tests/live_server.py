@@ -1,8 +1,8 @@
 """`regelmotor serve` in a subprocess on a free loopback port, for the tests that need the real server.
 
 The server's stderr goes to a file (a full pipe would stall it). Its worker processes are found as the children
-of the server process that run multiprocessing's `spawn_main` (uvicorn's workers), and their resident memory is
-read from /proc/<pid>/status.
+of the server process (gunicorn's workers, forked from it: api/prefork.py), and their resident memory is read from
+/proc/<pid>/status.
 """
 
 from __future__ import annotations
@@ -55,19 +55,18 @@ class LiveServer:
         return {line["pid"] for line in self.log_lines() if line.get("event") == "ready"}
 
     def worker_pids(self) -> set[int]:
-        """The live worker processes: children of the server whose command line is multiprocessing's spawn."""
+        """The live worker processes: the server's children that have not exited."""
         workers = set()
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
             try:
                 stat = (entry / "stat").read_text()
-                cmdline = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
             state = stat.rsplit(")", 1)[1].split()[0]
-            if ppid == self.process.pid and b"spawn_main" in cmdline and state != "Z":
+            if ppid == self.process.pid and state != "Z":
                 workers.add(int(entry.name))
         return workers
 

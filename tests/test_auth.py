@@ -188,7 +188,7 @@ def test_the_real_server_reads_its_keys_from_a_file_in_every_worker_and_again_on
                 _unauthorized(client.post("/v1/evaluations", json=KINDERGARTEN))
                 allowed = client.post("/v1/evaluations", json=KINDERGARTEN, headers={"X-API-Key": FILE_KEY})
                 assert allowed.status_code == 200
-            # Key rotation: a new file, then SIGHUP (`systemctl reload`): the workers are replaced one by one.
+            # Key rotation: a new file, then SIGHUP (`systemctl reload`): new workers, which read the file again.
             old_workers, ready = server.worker_pids(), server.ready_pids()
             key_file.write_text(f"# rotated\n{OTHER_KEY}\n", encoding="ascii")
             os.kill(server.process.pid, signal.SIGHUP)

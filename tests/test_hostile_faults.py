@@ -5,7 +5,7 @@ logged, and every other request — concurrent or later — is answered correctl
 Faults are injected through `DurableEngine(fault_hook=...)` (an action raises), by wrapping the native
 durable-rules module that engine/run/runtime.py calls (the engine raises mid-session), and by an engine that reports
 a contradiction (the answer builder raises ConflictError). A worker process that dies is the subject of
-tests/test_load.py (SIGKILL under load; uvicorn's supervisor replaces it).
+tests/test_load.py (SIGKILL under load; gunicorn's arbiter replaces it).
 """
 
 from __future__ import annotations

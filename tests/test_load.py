@@ -20,8 +20,8 @@ Bounded by time and count: `REGELMOTOR_LOAD_SECONDS` (default 12) and `REGELMOTO
 a soak is e.g. `REGELMOTOR_LOAD_SECONDS=1800 .venv/bin/python -m pytest tests/test_load.py`. The figures are
 printed to the terminal.
 
-Then a worker is killed with SIGKILL: uvicorn's process manager (its `--workers` supervisor) starts a new one,
-which compiles its rule sets and serves; no request is answered wrongly meanwhile.
+Then a worker is killed with SIGKILL: gunicorn's arbiter (api/prefork.py) forks a new one from the application it
+built, which serves at once; no request is answered wrongly meanwhile.
 """
 
 from __future__ import annotations
@@ -261,7 +261,7 @@ def test_a_killed_worker_is_replaced_and_the_service_answers_correctly_throughou
     report(f"\nworker {victim} killed (SIGKILL); worker {replacement} ready after {replaced_in:.1f} s; "
            f"{tally.total} requests meanwhile: statuses {dict(sorted(tally.statuses.items()))}, transport errors "
            f"{len(tally.transport_errors)}, wrong answers {len(tally.wrong)}")
-    assert any(f"Child process [{victim}] died" in line.get("message", "") for line in server.log_lines())
+    assert any(f"Worker (pid:{victim}) was sent SIGKILL!" in line.get("message", "") for line in server.log_lines())
     assert tally.wrong == [] and tally.server_errors == 0
     # A request in flight on the killed worker loses its connection; that is all a SIGKILL may cost.
     assert len(tally.transport_errors) <= CLIENTS, tally.transport_errors

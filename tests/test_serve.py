@@ -1,9 +1,10 @@
 """`regelmotor serve` as an operator meets it: bad settings stop it with one line — before the workers start, and
-when a worker meets them later — and uvicorn's own limits on a connection hold (header size, connections per
+when a reload meets them later — and uvicorn's own limits on a connection hold (header size, connections per
 worker, idle keep-alive connections)."""
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import os
 import re
@@ -52,21 +53,57 @@ def test_serve_refuses_an_invalid_rate_table_with_one_line_before_any_worker_sta
     assert IDENTITY not in done.stderr and "Traceback" not in done.stderr
 
 
-def test_a_worker_that_meets_a_rate_table_gone_bad_stops_the_service_with_one_line(tmp_path):
-    """The table is checked when `serve` starts; a worker started later (a crash, a reload) reads it again. If it
-    has been broken meanwhile, the worker logs one line and uvicorn's manager stops — it used to start the
-    worker again and again (38 deaths in 25 s), each time with a traceback."""
+def _stops_with_one_line(server) -> None:
+    workers = server.worker_pids()
+    assert server.process.wait(timeout=60) == 2
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)  # stopped and reaped, none left behind
+    log = server.log_text()
+    assert "Traceback" not in log and IDENTITY not in log
+    assert len(re.findall(r'"event": "invalid_settings"', log)) == 1  # said once, not by worker after worker
+    assert log.splitlines()[-1] == "regelmotor: REGELMOTOR_RATE_TABLE: not a valid rate table: title: Field required"
+
+
+def test_a_reload_that_meets_a_rate_table_gone_bad_stops_the_service_with_one_line(tmp_path):
+    """The table is read when `serve` starts, and a worker that dies is replaced by a fork of the application built
+    then: it reads nothing again. A reload (SIGHUP) reads the table again; broken meanwhile, it stops the service
+    with one line and exit 2, as at the start: the service neither goes on with the old table nor starts workers
+    again and again."""
     table = tmp_path / "rates.yaml"
     table.write_text(yaml.safe_dump(NATIONAL, allow_unicode=True), encoding="utf-8")
     with live_server(tmp_path, workers=2, env={"REGELMOTOR_RATE_TABLE": str(table)}) as server:
         table.write_text(f'id: "fnr-{IDENTITY}"\n', encoding="utf-8")
+        workers = server.worker_pids()
+        os.kill(min(workers), signal.SIGKILL)
+        wait_until(lambda: len(server.worker_pids() - workers) == 1, 30, "a replacement worker", server)
+        assert httpx.get(f"{server.base}/health", timeout=10).status_code == 200
+        os.kill(server.process.pid, signal.SIGHUP)
+        _stops_with_one_line(server)
+
+
+def test_a_worker_started_after_a_reload_that_meets_a_rate_table_gone_bad_stops_the_service_with_one_line(tmp_path):
+    """After a reload each new worker builds the application itself (api/prefork.py), so one that replaces a worker
+    that died reads the table again."""
+    table = tmp_path / "rates.yaml"
+    table.write_text(yaml.safe_dump(NATIONAL, allow_unicode=True), encoding="utf-8")
+    with live_server(tmp_path, workers=2, env={"REGELMOTOR_RATE_TABLE": str(table)}) as server:
+        workers, ready = server.worker_pids(), server.ready_pids()
+        os.kill(server.process.pid, signal.SIGHUP)
+        wait_until(lambda: len(server.ready_pids() - ready) == 2 and not server.worker_pids() & workers, 60,
+                   "two new workers", server)
+        table.write_text(f'id: "fnr-{IDENTITY}"\n', encoding="utf-8")
         os.kill(min(server.worker_pids()), signal.SIGKILL)
-        assert server.process.wait(timeout=60) == 2
-        log = server.log_text()
-    assert "Traceback" not in log and IDENTITY not in log
-    assert len(re.findall(r'"event": "invalid_settings"', log)) == 1  # one replacement worker, no more
-    assert "failed to start, stopping the parent process" in log
-    assert log.splitlines()[-1] == "regelmotor: REGELMOTOR_RATE_TABLE: not a valid rate table: title: Field required"
+        _stops_with_one_line(server)
+
+
+def test_more_than_one_worker_is_refused_on_windows_where_gunicorn_does_not_run(monkeypatch, capsys):
+    from api.server import add_arguments, serve
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert serve(parser.parse_args(["--workers", "2"])) == 2
+    assert capsys.readouterr().err == ("regelmotor: more than one worker (--workers, REGELMOTOR_WORKERS) needs "
+                                       "gunicorn, which does not run on Windows\n")
 
 
 # --- uvicorn's limits on a connection --------------------------------------------------------------------------
@@ -126,3 +163,23 @@ def test_connections_beyond_the_limit_are_answered_503_and_idle_ones_are_closed(
     assert kept.sock.recv(1) == b""  # then closed by the server, after the keep-alive timeout
     assert CONNECTION_LIMITS["timeout_keep_alive"] - 0.5 <= time.monotonic() - started < 15
     kept.close()
+
+
+def test_the_workers_gunicorn_forks_keep_uvicorns_limits(tmp_path):
+    """With two or more workers uvicorn runs in the workers gunicorn forks (api/prefork.py), with the options it
+    has with one: the h11 parser's limit on a header, no Server header, idle keep-alive connections closed."""
+    from api.server import CONNECTION_LIMITS
+
+    with live_server(tmp_path, workers=2) as server:
+        processes = [server.process.pid, *server.worker_pids()]
+        before = sum(_cpu_seconds(pid) for pid in processes)
+        assert _send_header(server.port, 40_000_000) == b"HTTP/1.1 400 Bad Request"
+        assert sum(_cpu_seconds(pid) for pid in processes) - before < 0.2
+        kept = http.client.HTTPConnection(HOST, server.port, timeout=30)
+        kept.request("GET", "/health")
+        response = kept.getresponse()
+        assert response.read() and response.getheader("server") is None
+        started = time.monotonic()
+        assert kept.sock.recv(1) == b""  # closed by the server, after the keep-alive timeout
+        assert CONNECTION_LIMITS["timeout_keep_alive"] - 0.5 <= time.monotonic() - started < 15
+        kept.close()
