@@ -11,8 +11,10 @@ rules used, never the case again. It is a starting point for individual judgemen
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
-from engine.answer.models import AmountBreakdown, AmountLine, Bilingual, LegalBasis, RateTableUsed
+from engine.answer.models import Bilingual, LegalBasis
 from engine.case.facts import VOCABULARY, Observations
 from engine.case.types import whole_kroner
 from engine.law.rulebook import Amount
@@ -24,8 +26,12 @@ NOTE = Bilingual(
        "automatic decision.")
 
 
-def breakdown(amount: Amount, basis: LegalBasis, outcome: str, observations: Observations) -> AmountBreakdown | None:
-    """The shortfall or the surplus, under the outcomes the rule file names for each; else None."""
+def breakdown(amount: Amount, basis: LegalBasis, outcome: str, observations: Observations) -> dict[str, Any] | None:
+    """The shortfall or the surplus, under the outcomes the rule file names for each; else None. An
+    `AmountBreakdown` as the dict pydantic validates with the rest of the answer (in one call, which is cheaper than
+    a model per line)."""
+    if outcome not in (amount.spec.shortfall_when, amount.spec.surplus_when):
+        return None
     facts = observations.values
     parts = amount.parts
     if any(constant for _, constant in parts.values()) or \
@@ -41,17 +47,21 @@ def breakdown(amount: Amount, basis: LegalBasis, outcome: str, observations: Obs
         kind = "surplus"
     else:
         return None
-    lines = [AmountLine(part=part, fact=name, label=Bilingual(nb=VOCABULARY[name].nb or name,
-                                                              en=VOCABULARY[name].description),
-                        counted=parts[part][0][name] > 0, amount=value,
-                        details=[AmountLine.Detail(label=Bilingual(nb=item.nb, en=item.en),
-                                                   amount=whole_kroner(item.ore))
-                                 for item in observations.items.get(name, ())])
+    lines = [dict(part=part, fact=name, label=_label(name), counted=parts[part][0][name] > 0, amount=value,
+                  details=[dict(label=dict(nb=item.nb, en=item.en), amount=whole_kroner(item.ore))
+                           for item in observations.items.get(name, ())])
              for part, terms in values.items() for name, value in terms.items()]
     rates = observations.rates
     row = rates.row if rates else None
-    return AmountBreakdown(
+    return dict(
         kind=kind, need=totals["need"], counted_means=totals["means"], shortfall=max(shortfall, Decimal(0)),
         surplus=max(-shortfall, Decimal(0)), lines=lines, basis=basis, note=NOTE,
-        rate_table=RateTableUsed(id=rates.table.id, title=rates.table.title.get("nb", rates.table.id),
-                                 row_from=row.valid_from, source=row.source) if row else None)
+        rate_table=dict(id=rates.table.id, title=rates.table.title.get("nb", rates.table.id),
+                        row_from=row.valid_from, source=row.source) if row else None)
+
+
+@cache
+def _label(fact: str) -> Bilingual:
+    """A line's label: the fact's name in the vocabulary (the same for every answer)."""
+    spec = VOCABULARY[fact]
+    return Bilingual(nb=spec.nb or fact, en=spec.description)

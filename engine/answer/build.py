@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine import ENGINE_VERSION
 from engine.answer.amount import breakdown
@@ -43,7 +42,7 @@ from engine.case.glossary import glossary
 from engine.case.model import Case
 from engine.case.types import kroner_range, kroner_text, to_kroner
 from engine.law.expressions import NEED_SUFFIX, questions_in, truth
-from engine.law.rulebook import UNDETERMINED, Duty, Joint, Rule, Rulebook, RuleSet, Weighing
+from engine.law.rulebook import UNDETERMINED, Amount, Duty, Joint, Rule, Rulebook, RuleSet, Weighing
 from engine.law.rulebook import Provision as ProvisionFile
 from engine.law.schema import Basis
 from engine.run.runtime import Firing, Record
@@ -59,6 +58,38 @@ NOT_APPLICABLE = Bilingual(nb="Plikten gjelder ikke i denne saken.", en="The dut
 FULFILLED = Bilingual(nb="Saken viser det som oppfyller plikten.", en="The record shows what fulfils the duty.")
 APPLIES_OPEN = Bilingual(nb="Plikten gjelder, og saken viser ennå ikke at den er oppfylt.",
                          en="The duty applies and the record does not yet show it fulfilled.")
+
+
+# The firings as plain strings (a StrEnum member hashes in Python code; a str in C).
+_CONCLUDES, _JOINTLY, _APPLIES, _NOT_APPLICABLE, _FULFILLED, _CONSIDERATION = (str(firing) for firing in (
+    Firing.concludes, Firing.concludes_jointly, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled,
+    Firing.consideration_applies))
+# Why a duty has its status, as the answer's parts for duties are cached by it: the firing that closed it
+# (`_NOT_APPLICABLE`, `_FULFILLED`); open, `_BLOCKED` (the duty it waits for is open) or `_APPLIES`; or open as it may
+# apply, (the fields the case does not give that would tell, whether they are named with their need's place in the
+# list). Plain strings and tuples, cheap to hash; each stands for exactly one status and reason.
+DutyReason = str | tuple[tuple[str, ...], bool]
+_OPEN, _BLOCKED = "open", "blocked"
+
+
+class RuleParts(NamedTuple):
+    """What a rule's reason shows that depends on the rule book alone."""
+
+    rule: Rule
+    concludes: tuple[str, str]  # its firing when it concludes
+    basis: LegalBasis
+
+
+class QuestionParts(NamedTuple):
+    """What a decision on one question of a rule set shows that depends on the rule set alone."""
+
+    rules: tuple[RuleParts, ...]  # the rules that answer it
+    shown_as: str  # the question as the answer names it: a need's without its suffix
+    provision: Provision
+    discretion: list[ConsiderationOut]  # what a discretionary outcome asks the caseworker to weigh
+    weighings: tuple[tuple[tuple[str, str], ConsiderationOut], ...]  # each with the firing that calls for it
+    amount: Amount | None  # the guideline calculation (a case's question only), and its basis
+    amount_basis: LegalBasis | None
 
 
 class AnswerCatalogue:
@@ -80,11 +111,12 @@ class AnswerCatalogue:
         self._laws: dict[str, Law] = {}
         self._conclusions: dict[str, dict[tuple[str, str], tuple[str, str]]] = {}
         self._items: dict[str, dict[str, Rule | Joint | Duty]] = {}
+        self._questions: dict[str, dict[str, QuestionParts]] = {}
 
     def prepare(self, ruleset: RuleSet) -> None:
         """Build every part of an answer that depends on the rule set alone now, when it is loaded, rather than on
         the first answer that needs it."""
-        self.law(ruleset), self.items(ruleset), self.conclusions(ruleset)
+        self.law(ruleset), self.items(ruleset), self.conclusions(ruleset), self.questions(ruleset)
         for rule in ruleset.rules:
             self.basis(rule.spec.basis, rule.provision.act.id)
         for provision in ruleset.provisions:
@@ -129,17 +161,16 @@ class AnswerCatalogue:
             self._premises[duty.id] = frozenset(questions_in(duty.applies))
         return self._premises[duty.id]
 
-    def duty_answer(self, duty: Duty, status: DutyStatus, key: Any, options: tuple[bool, ...],
-                    reason: Callable[[], Bilingual]) -> DutyOut:
-        """A duty's part of the answer, which depends on the duty, its status, the reason and which options of a
-        choice are fulfilled only (`key` stands for the reason, which is made only when no answer has it yet):
-        built once, shared by every answer that has it."""
-        cache_key = (duty.id, status, key, options)
+    def duty_answer(self, duty: Duty, why: DutyReason, options: tuple[bool, ...]) -> DutyOut:
+        """A duty's part of the answer, which depends on the duty, why it has its status and which options of a
+        choice are fulfilled only: built once, shared by every answer that has it."""
+        cache_key = (duty.id, why, options)
         answer = self._duty_answers.get(cache_key)
         if answer is None:
             text, fulfil_by = self.duty_texts(duty)
+            status, reason = self._status_reason(duty, why)
             answer = DutyOut(id=duty.id, provision=self.basis(duty.spec.basis, duty.provision.act.id),
-                             source=duty.spec.source, status=status, duty=text, reason=reason(), fulfil_by=fulfil_by,
+                             source=duty.spec.source, status=status, duty=text, reason=reason, fulfil_by=fulfil_by,
                              options=[DutyOptionOut(id=option.spec.id, fulfil_by=Bilingual(
                                  nb=option.spec.fulfil_by.nb, en=option.spec.fulfil_by.en), fulfilled=fulfilled)
                                  for option, fulfilled in zip(duty.options, options, strict=True)])
@@ -147,15 +178,29 @@ class AnswerCatalogue:
                 self._duty_answers[cache_key] = answer
         return answer
 
-    def lean_duty(self, answer: DutyOut) -> LeanDuty:
-        """An open duty's part of the lean answer, cut from its part of the full one (and shared like it)."""
-        key = (answer.id, answer.status, answer.reason)  # the rest is the duty's own
-        lean = self._lean_duties.get(key)
+    def lean_duty(self, duty: Duty, why: DutyReason) -> LeanDuty:
+        """An open duty's part of the lean answer, which depends on the duty and why it is open only (shared like
+        `duty_answer`)."""
+        cache_key = (duty.id, why)
+        lean = self._lean_duties.get(cache_key)
         if lean is None:
-            lean = LeanDuty(id=answer.id, status=answer.status, reason=answer.reason, fulfil_by=answer.fulfil_by)
+            status, reason = self._status_reason(duty, why)
+            lean = LeanDuty(id=duty.id, status=status, reason=reason, fulfil_by=self.duty_texts(duty)[1])
             if len(self._lean_duties) < _CACHE_LIMIT:
-                self._lean_duties[key] = lean
+                self._lean_duties[cache_key] = lean
         return lean
+
+    def _status_reason(self, duty: Duty, why: DutyReason) -> tuple[DutyStatus, Bilingual]:
+        """The status and the reason `why` stands for (`AnswerBuilder._why`)."""
+        if why == _NOT_APPLICABLE:
+            return DutyStatus.not_applicable, NOT_APPLICABLE
+        if why == _FULFILLED:
+            return DutyStatus.fulfilled, FULFILLED
+        if why == _BLOCKED:
+            return DutyStatus.open, self.blocked(duty)
+        if why == _APPLIES:
+            return DutyStatus.open, APPLIES_OPEN
+        return DutyStatus.open, _may_apply(*why)
 
     def blocked(self, duty: Duty) -> Bilingual:
         """Why a duty cannot be fulfilled yet: the duty it waits for (`after`) is open."""
@@ -199,6 +244,27 @@ class AnswerCatalogue:
                 for question, joints in ruleset.joints.items() for joint in joints}
         return self._conclusions[ruleset.digest]
 
+    def questions(self, ruleset: RuleSet) -> dict[str, QuestionParts]:
+        """What a decision on each question of a rule set (the case's and the per-need ones) shows that depends on
+        the rule set alone."""
+        parts = self._questions.get(ruleset.digest)
+        if parts is None:
+            parts = self._questions[ruleset.digest] = {}
+            for question, provision in (ruleset.questions | ruleset.need_questions).items():
+                per_need = question in ruleset.need_questions
+                amount = None if per_need else self.rulebook.amounts.get(provision.path)
+                parts[question] = QuestionParts(
+                    rules=tuple(RuleParts(rule, (rule.id, _CONCLUDES),
+                                          self.basis(rule.spec.basis, rule.provision.act.id))
+                                for rule in ruleset.rules_by_question[question]),
+                    shown_as=question.removesuffix(NEED_SUFFIX),
+                    provision=self.provision(provision), discretion=self.considerations(provision),
+                    weighings=tuple(((weighing.id, _CONSIDERATION), self.weighing(weighing))
+                                    for weighing in ruleset.weighings_of.get((provision.path, per_need), ())),
+                    amount=amount,
+                    amount_basis=None if amount is None else self.basis(amount.spec.basis, provision.act.id))
+        return parts
+
     def law(self, ruleset: RuleSet) -> Law:
         if ruleset.digest not in self._laws:
             act = next(iter(ruleset.questions.values())).act
@@ -211,12 +277,6 @@ class AnswerCatalogue:
             self._duties[duty.id] = (Bilingual(nb=spec.duty.nb, en=spec.duty.en),
                                      Bilingual(nb=spec.fulfil_by.nb, en=spec.fulfil_by.en))
         return self._duties[duty.id]
-
-
-# The firings as plain strings (a StrEnum member hashes in Python code; a str in C).
-_CONCLUDES, _JOINTLY, _APPLIES, _NOT_APPLICABLE, _FULFILLED, _CONSIDERATION = (str(firing) for firing in (
-    Firing.concludes, Firing.concludes_jointly, Firing.duty_applies, Firing.duty_not_applicable, Firing.duty_fulfilled,
-    Firing.consideration_applies))
 
 
 class AnswerBuilder:
@@ -239,56 +299,34 @@ class AnswerBuilder:
         self.facts = self.observations.values
         self.rulebook = catalogue.rulebook
         self.records = records
-        self.fired = {(r.item_id, str(r.firing)) for r in records}  # plain strings: C-level hashing
+        self.fired = {record.key for record in records}
         self.outcomes = self._outcomes()
         self.records_ruled_out = records_ruled_out
         self._concluded: dict[str, str] | None = None
         self._missing: Missing | None = None
-        self._shown_values: dict[str, Any] = {}
-        self._formatted: dict[str, str] = {}
+        self._unknown_paths: dict[tuple[frozenset[str], frozenset[str]], tuple[str, ...]] = {}
+        self.shown = _Shown(self.facts)
+        self.figures = _Figures(self.facts, self.shown)
 
     def _outcomes(self) -> dict[str, str]:
         """The outcome of every question concluded in this session (the need's session also concludes the case's
         questions, which its need questions may ask about)."""
-        concluded: dict[str, set[str]] = {q: set() for q in self.ruleset.rules_by_question}
+        concluded: dict[str, set[str]] = {}
         conclusion_of = self.catalogue.conclusions(self.ruleset)
         for firing in conclusion_of.keys() & self.fired:  # the concluding firings, picked out in one set operation
             question, outcome = conclusion_of[firing]
-            concluded[question].add(outcome)
+            concluded.setdefault(question, set()).add(outcome)
         for question in self.questions:
-            if len(concluded[question]) > 1:
+            if len(concluded.get(question, ())) > 1:
                 raise ConflictError(f"question {question}: rules concluded {sorted(concluded[question])}")
-        return {q: next(iter(o)) if len(o) == 1 else UNDETERMINED for q, o in concluded.items()}
+        return dict.fromkeys(self.ruleset.rules_by_question, UNDETERMINED) | {
+            q: next(iter(o)) for q, o in concluded.items() if len(o) == 1}
 
     # --- presentation helpers ----------------------------------------------------------------------------
 
     def _fact_values(self, names: tuple[str, ...]) -> dict[str, Any]:
-        return {name: self._shown(name) for name in names if name in self.facts}
-
-    def _shown(self, name: str) -> Any:
-        shown = self._shown_values.get(name)
-        if shown is None:
-            value = self.facts[name]
-            shown = self._shown_values[name] = to_kroner(value) if VOCABULARY[name].kind == FactKind.money \
-                else value
-        return shown
-
-    def _text(self, template: str, names) -> str:
-        values = {name: self._format(name) for name in names}
-        return template.format_map(values)
-
-    def _format(self, name: str) -> str:
-        """A fact's value as a reason shows it; an amount the case gives only in part as its bounds."""
-        text = self._formatted.get(name)
-        if text is None:
-            if name in self.facts:
-                value = self._shown(name)
-                text = kroner_text(value) if isinstance(value, Decimal) else str(value)
-            else:
-                least, most = self.facts.get(lower(name)), self.facts.get(upper(name))
-                text = "?" if not least and most is None else kroner_range(least, most)
-            self._formatted[name] = text
-        return text
+        facts, shown = self.facts, self.shown
+        return {name: shown[name] for name in names if name in facts}
 
     # --- decisions ---------------------------------------------------------------------------------------
 
@@ -302,62 +340,57 @@ class AnswerBuilder:
                                     self.fired if self.records_ruled_out else None)
         return self._missing
 
-    def _reason(self, rule: Rule, jointly: bool = False) -> dict[str, Any]:
+    def _reason(self, parts: RuleParts, jointly: bool = False) -> dict[str, Any]:
         """A `Reason`, as the dict pydantic validates with the rest of the answer (in one call, which is cheaper
         than a model per reason)."""
+        rule, figures = parts.rule, self.figures
         names = rule.own_facts
-        basis = self.catalogue.basis(rule.spec.basis, rule.provision.act.id)
-        return dict(rule_id=rule.id, **({"citation": basis.citation} if self.lean else {"basis": basis}),
-                    text_nb=self._text(rule.spec.because.nb, names),
-                    text_en=self._text(rule.spec.because.en, names), facts=self._fact_values(names),
-                    provisional=rule.spec.provisional, jointly=jointly)
+        shown = {name: figures[name] for name in names}  # the same in both languages
+        because = rule.spec.because
+        reason = dict(rule_id=rule.id, text_nb=because.nb.format_map(shown), text_en=because.en.format_map(shown),
+                      facts=self._fact_values(names), provisional=rule.spec.provisional, jointly=jointly)
+        if self.lean:
+            reason["citation"] = parts.basis.citation
+        else:
+            reason["basis"] = parts.basis
+        return reason
 
-    def _reasons(self, question: str) -> list[dict[str, Any]]:
-        """The rules that concluded; or, where only the rules together did, those of them not ruled out."""
-        rules = self.ruleset.rules_by_question[question]
-        reasons = [self._reason(rule) for rule in rules if (rule.id, _CONCLUDES) in self.fired]
-        if reasons:
-            return reasons
+    def _reasons(self, question: str, rules: tuple[RuleParts, ...], concluding: list[RuleParts]) \
+            -> list[dict[str, Any]]:
+        """The rules that concluded (`concluding`); or, where only the rules together did, those of them not ruled
+        out."""
+        if concluding:
+            return [self._reason(parts) for parts in concluding]
         together = {rule.id for joint in self.ruleset.joints[question] if (joint.id, _JOINTLY) in self.fired
                     for rule in joint.rules}
-        return [self._reason(rule, jointly=True) for rule in rules
-                if rule.id in together and not self.missing.ruled_out(rule)]
+        return [self._reason(parts, jointly=True) for parts in rules
+                if parts.rule.id in together and not self.missing.ruled_out(parts.rule)]
 
-    def _decision(self, question: str) -> dict[str, Any]:
-        outcome = self.outcomes[question]
-        reasons = self._reasons(question)
-        provision = self.questions[question]
-        considerations = list(self.catalogue.considerations(provision)) \
-            if self.rulebook.outcomes[outcome].discretion else []
-        considerations += [self.catalogue.weighing(w) for w in
-                           self.ruleset.weighings_of.get((provision.path, self.need is not None), ())
-                           if (w.id, _CONSIDERATION) in self.fired]
+    def _decision(self, question: str, parts: QuestionParts) -> dict[str, Any]:
+        outcome, fired = self.outcomes[question], self.fired
+        concluding = [each for each in parts.rules if each.concludes in fired]
+        reasons = self._reasons(question, parts.rules, concluding)
+        considerations = list(parts.discretion) if self.rulebook.outcomes[outcome].discretion else []
+        considerations += [consideration for firing, consideration in parts.weighings if firing in fired]
         undetermined = outcome == UNDETERMINED
         missing = self.missing.paths(question) if undetermined else []
         settles = self.missing.settles(question) if undetermined else []
-        scopes = [rule.spec.scope for rule in self.ruleset.rules_by_question[question]
-                  if (rule.id, _CONCLUDES) in self.fired]
+        scopes = [each.rule.spec.scope for each in concluding]
         scope = scopes[0] if scopes and None not in scopes else None  # a rule without a limit gives the full right
-        amount = self.rulebook.amounts.get(provision.path) if self.need is None and scope is None else None
+        amount = parts.amount if scope is None else None
         if amount is not None:
-            basis = self.catalogue.basis(amount.spec.basis, provision.act.id)
-            amount = breakdown(amount, basis, outcome, self.observations)
-        return dict(question=question.removesuffix(NEED_SUFFIX),
-                    **({} if self.lean else {"provision": self.catalogue.provision(provision)}), outcome=outcome,
+            amount = breakdown(amount, parts.amount_basis, outcome, self.observations)
+        return dict(question=parts.shown_as, **({} if self.lean else {"provision": parts.provision}), outcome=outcome,
                     reasons=reasons, missing_facts=missing, settles=settles,
                     considerations=considerations, scope=scope and ScopeOut(id=scope.id, nb=scope.nb, en=scope.en),
                     amount=amount)
 
     def decisions(self) -> list[dict[str, Any]]:
         """This session's decisions, in dependency order: the case's, or (given a need) the need's."""
-        return [self._decision(q) for q in self.ruleset.question_order if q in self.questions]
+        parts = self.catalogue.questions(self.ruleset)
+        return [self._decision(q, parts[q]) for q in self.ruleset.question_order if q in self.questions]
 
     # --- duties ------------------------------------------------------------------------------------------
-
-    def _status(self, duty: Duty) -> DutyStatus:
-        if (duty.id, _NOT_APPLICABLE) in self.fired:
-            return DutyStatus.not_applicable
-        return DutyStatus.fulfilled if (duty.id, _FULFILLED) in self.fired else DutyStatus.open
 
     def _options(self, duty: Duty) -> tuple[bool, ...]:
         """Which options of a choice the record fulfils, read off their conditions in the same three-valued logic
@@ -366,51 +399,59 @@ class AnswerBuilder:
             self._concluded = {q: o for q, o in self.outcomes.items() if o != UNDETERMINED}
         return tuple(truth(option.fulfilled, self.facts, self._concluded) is True for option in duty.options)
 
-    def _duty(self, duty: Duty, statuses: dict[str, DutyStatus]) -> DutyOut:
+    def _why(self, duty: Duty, statuses: dict[str, str]) -> DutyReason:
+        """Why the duty has its status (`DutyReason`): a closed one by the firing that closed it; an open one because
+        the duty it waits for is open, or because it applies, or else because it may apply — the fields the case does
+        not give that would tell (a need's duty names the need's fields without its place in the list)."""
         status = statuses[duty.id]
-        options = self._options(duty) if duty.options else ()
-        answer = self.catalogue.duty_answer
-        if status != DutyStatus.open:
-            reason = NOT_APPLICABLE if status == DutyStatus.not_applicable else FULFILLED
-            return answer(duty, status, None, options, lambda: reason)
-        if duty.after is not None and statuses[duty.after] == DutyStatus.open:
-            return answer(duty, status, "after", options, lambda: self.catalogue.blocked(duty))
+        if status != _OPEN:
+            return status
+        if duty.after is not None and statuses[duty.after] == _OPEN:
+            return _BLOCKED
         if (duty.id, _APPLIES) in self.fired:
-            return answer(duty, status, None, options, lambda: APPLIES_OPEN)
-        unknown = tuple(sorted(self.missing.unknown_paths(duty.applies_facts, self.catalogue.premises(duty))))
-        numbered = self.need is None  # a need's duty names the need's fields without its place in the list
-        return answer(duty, status, (unknown, numbered), options, lambda: _may_apply(unknown, numbered))
+            return _APPLIES
+        reads = (duty.applies_facts, self.catalogue.premises(duty))  # what `unknown_paths` depends on here
+        unknown = self._unknown_paths.get(reads)
+        if unknown is None:  # many duties apply under the same facts and questions (as those of one section do)
+            unknown = self._unknown_paths[reads] = tuple(sorted(self.missing.unknown_paths(*reads)))
+        return unknown, self.need is None
 
     def _duties(self) -> list[DutyOut] | list[LeanDuty]:
         """This session's duties: the case's, or (given a need) those owed on the need's own decision; lean, the
-        open ones only, each a `LeanDuty` cut from its part of the full answer (built once: `duty_answer`)."""
+        open ones only. Each is built once for every answer that has it (`duty_answer`, `lean_duty`)."""
         duties = self.ruleset.duties_of[self.need is not None]
-        statuses = {duty.id: self._status(duty) for duty in duties}
+        fired = self.fired
+        # The firing that decides each duty's status (`_NOT_APPLICABLE`, `_FULFILLED`), or `_OPEN`.
+        statuses = {duty.id: _NOT_APPLICABLE if (duty.id, _NOT_APPLICABLE) in fired else
+                    _FULFILLED if (duty.id, _FULFILLED) in fired else _OPEN for duty in duties}
         if self.lean:
-            return [self.catalogue.lean_duty(self._duty(duty, statuses)) for duty in duties
-                    if statuses[duty.id] == DutyStatus.open]
-        return [self._duty(duty, statuses) for duty in duties]
+            lean = self.catalogue.lean_duty
+            return [lean(duty, self._why(duty, statuses)) for duty in duties if statuses[duty.id] == _OPEN]
+        answer = self.catalogue.duty_answer
+        return [answer(duty, self._why(duty, statuses), self._options(duty) if duty.options else ())
+                for duty in duties]
 
     # --- the whole answer --------------------------------------------------------------------------------
 
     def _trace(self) -> list[dict[str, Any]]:
         """`TraceEntry`s, as dicts (see `_reason`)."""
-        facts, shown, step_of, ruleset = self.facts, self._shown, self.catalogue.trace_step, self.ruleset
+        facts, shown, step_of, ruleset = self.facts, self.shown, self.catalogue.trace_step, self.ruleset
         entries = []
         for record in self.records:
             step = step_of(ruleset, record)
             if step is not None:
                 entries.append(dict(step=len(entries) + 1, id=record.item_id, firing=step[0],
-                                    facts={name: shown(name) for name in step[1] if name in facts}))
+                                    facts={name: shown[name] for name in step[1] if name in facts}))
         return entries
 
     def _receipt(self) -> Receipt:
         # The validated case as pydantic-core writes it (fields in the model's order, lists and maps in the order
         # received): one pass in Rust, rather than a dump to Python objects and a key-sorted encoding of them.
-        canonical = self.case.model_dump_json(by_alias=True, exclude_none=True)
+        # As bytes: `model_dump_json` is this, decoded to a str (which would only be encoded again).
+        canonical = self.case.__pydantic_serializer__.to_json(self.case, by_alias=True, exclude_none=True)
         return Receipt(engine_version=ENGINE_VERSION, rule_files=self.catalogue.rule_files,
                        rulebook_digest=self.rulebook.digest, ruleset_digest=self.ruleset.digest,
-                       input_digest="sha256:" + hashlib.sha256(canonical.encode()).hexdigest(),
+                       input_digest="sha256:" + hashlib.sha256(canonical).hexdigest(),
                        evaluated_at=dt.datetime.now(dt.UTC))
 
     def _needs(self) -> list[dict[str, Any]]:
@@ -440,6 +481,39 @@ class AnswerBuilder:
         receipt = LeanReceipt(engine_version=ENGINE_VERSION, ruleset_digest=self.ruleset.digest,
                               evaluated_at=dt.datetime.now(dt.UTC))
         return LeanEvaluation(**self._common(), receipt=receipt)
+
+
+class _Shown(dict[str, Any]):
+    """The known facts as an answer shows them (money in kroner), each converted when first shown: a hit is a plain
+    dict lookup."""
+
+    def __init__(self, facts: dict[str, Any]) -> None:
+        super().__init__()
+        self.facts = facts
+
+    def __missing__(self, name: str) -> Any:
+        value = self.facts[name]
+        shown = self[name] = to_kroner(value) if VOCABULARY[name].kind == FactKind.money else value
+        return shown
+
+
+class _Figures(dict[str, str]):
+    """The facts as a reason's text shows them, each formatted when first shown: a known fact's value, an amount the
+    case gives only in part as its bounds, else "?"."""
+
+    def __init__(self, facts: dict[str, Any], shown: _Shown) -> None:
+        super().__init__()
+        self.facts, self.shown = facts, shown
+
+    def __missing__(self, name: str) -> str:
+        if name in self.facts:
+            value = self.shown[name]
+            text = kroner_text(value) if isinstance(value, Decimal) else str(value)
+        else:
+            least, most = self.facts.get(lower(name)), self.facts.get(upper(name))
+            text = "?" if not least and most is None else kroner_range(least, most)
+        self[name] = text
+        return text
 
 
 def _may_apply(unknown: tuple[str, ...], numbered: bool) -> Bilingual:

@@ -70,9 +70,15 @@ class Firing(StrEnum):
 class Record:
     item_id: str  # a rule id or a duty id
     firing: Firing
+    # (item id, firing as a plain str), made once with the record: what the answer looks a firing up by, as a tuple of
+    # plain strings hashes in C (a StrEnum, and so the record itself, hashes in Python).
+    key: tuple[str, str] = field(init=False, repr=False, compare=False)
 
-    def __hash__(self) -> int:  # equal records hash equal; the firing as a plain str (an enum hashes in Python)
-        return hash((self.item_id, str(self.firing)))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.item_id, str(self.firing)))
+
+    def __hash__(self) -> int:  # equal records hash equal
+        return hash(self.key)
 
 
 @dataclass(frozen=True)
