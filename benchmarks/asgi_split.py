@@ -8,10 +8,10 @@ with the service's logging configured as `regelmotor serve` does (written to /de
 measured in one run:
   1. the app as it is;
   2. the evaluation replaced by one fixed answer — what is left is the API layer: middleware (request context,
-     body limit, API keys), routing and FastAPI's dependency solving, strict JSON (body parsed with duplicate-key,
-     constant and number hooks, walked for depth and surrogates, validated in pydantic's strict JSON mode, then
-     validated again by FastAPI), the thread-pool hop of the synchronous handler, serialising the answer, and
-     the request's log line;
+     body limit, API keys), routing and FastAPI's dependency solving, strict JSON (the body's values counted, then
+     parsed and validated in one pass in pydantic's strict JSON mode, with Python's hooked parser only where that
+     reading could differ: api/strict_json.py), the handler (which answers a small body on the event loop and
+     hands a large one to a thread), serialising the answer, and the request's log line;
   3. as 2, with the body read as plain JSON (`starlette.requests.Request.json`) instead of strict JSON.
 A diagnostic: variants 2 and 3 replace parts of the service, so they are never a way to run it.
 """
