@@ -142,7 +142,7 @@ class Catalogue:
         details = [_rule(rulebook, r) for r in rulebook.rules.values()]
         details += [_duty(rulebook, d) for d in rulebook.duties.values()]
         self.details: dict[str, RuleDetail | DutyDetail] = {d.id: d for d in details}
-        self.detail_json = {d.id: d.model_dump_json() for d in details}  # each answer serialised once
+        self.detail_json = {d.id: d.json_bytes() for d in details}  # each answer serialised once
         self.etag = f'"{rulebook.digest}"'
         self._entries = {d.id: _summary(d) for d in details}
         self._provisions = {**{r.id: r.provision for r in rulebook.rules.values()},
@@ -207,7 +207,7 @@ def router(catalogue: Catalogue) -> APIRouter:
                 description=f"The rule or duty with the statute text it encodes, its validity, and its condition "
                             f"as written. Ids contain slashes; send them as they are, e.g. `/v1/rules/{first}`.",
                 responses=responses(404, s404="No rule or duty has this id."))
-    def get_rule(request: Request, rule_id: str) -> Response:
+    async def get_rule(request: Request, rule_id: str) -> Response:  # dict lookups only: on the event loop
         detail = catalogue.details.get(rule_id)
         if detail is None:
             # The id is not repeated: a path is client-chosen text (SECURITY.md, privacy).

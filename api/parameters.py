@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import Field
 
 from engine.answer.models import Bilingual
@@ -63,13 +63,13 @@ def parameters(table: RateTable) -> Parameters:
 
 def router(table: RateTable) -> APIRouter:
     routes = APIRouter(prefix="/v1/parameters", tags=[TAG])
-    answer = parameters(table)
+    answer = parameters(table).json_bytes()
 
     @routes.get("", response_model=Parameters, summary="The guideline rates, by date",
                 description="The guideline-rate table the service applies (national, or the municipality's own "
                             "when configured), each row with the date it holds from and its source. A case may "
                             "bring its own table (`rate_table`), which this does not show.")
-    def get_parameters() -> Parameters:
-        return answer
+    async def get_parameters() -> Response:  # the same for the worker's life: serialised once
+        return Response(answer, media_type="application/json")
 
     return routes
