@@ -116,15 +116,10 @@ class AnswerCatalogue:
     def prepare(self, ruleset: RuleSet) -> None:
         """Build every part of an answer that depends on the rule set alone now, when it is loaded, rather than on
         the first answer that needs it."""
+        # `questions` makes the rules' bases, the provisions, their considerations and the weighings of every question
         self.law(ruleset), self.items(ruleset), self.conclusions(ruleset), self.questions(ruleset)
-        for rule in ruleset.rules:
-            self.basis(rule.spec.basis, rule.provision.act.id)
-        for provision in ruleset.provisions:
-            self.provision(provision), self.considerations(provision)
         for duty in ruleset.duties:
             self.basis(duty.spec.basis, duty.provision.act.id), self.duty_texts(duty), self.premises(duty)
-        for weighing in ruleset.weighings:
-            self.weighing(weighing)
 
     def basis(self, basis: Basis, own_act: str) -> LegalBasis:
         key = (basis.act or own_act, basis.section, basis.ledd, basis.punktum, basis.bokstav)
