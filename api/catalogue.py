@@ -1,4 +1,5 @@
-"""GET /v1/rules and GET /v1/rules/{rule_id}: the rule and duty catalogue, read from the loaded rule files.
+"""GET /v1/rules and GET /v1/rules/{rule_id}: the catalogue of rules, duties and considerations, read from the loaded
+rule files (what a lean answer names by id).
 
 Everything here is presentation of what `rules/` says — the statute text, the validity, the condition as the
 rule file writes it — so a caseworker or auditor can see why the engine answers as it does.
@@ -25,11 +26,12 @@ from engine.answer.citation import legal_basis
 from engine.answer.models import Bilingual, LegalBasis
 from engine.case.types import CalendarDate
 from engine.law.rulebook import Duty, Provision, Rule, Rulebook
-from engine.law.schema import Basis
+from engine.law.schema import Basis, Consideration
 from engine.models import OutputModel
 
 TAG = "rules"
 CACHE_CONTROL = "public, max-age=86400"
+UNKNOWN_ID = "No rule, duty or consideration has this id; GET /v1/rules lists them."
 
 
 class ProvisionRef(OutputModel):
@@ -90,8 +92,24 @@ class DutyDetail(DutyEntry):
     fulfil_by: Bilingual = Field(description="What the caseworker should record to fulfil it.")
 
 
-Entry = Annotated[RuleEntry | DutyEntry, Field(discriminator="kind")]
-Detail = Annotated[RuleDetail | DutyDetail, Field(discriminator="kind")]
+class ConsiderationEntry(OutputModel):
+    id: str = Field(description="The consideration's stable id: `<act>/<section>/<name>`.")
+    kind: Literal["consideration"] = Field(description="What the caseworker must weigh.")
+    provision: ProvisionRef = Field(description="The provision (rule file) it belongs to, with its validity.")
+    consideration: Bilingual = Field(description="Hensynet — what to weigh.")
+    source: str | None = Field(None, description="The source the consideration rests on (the circular, the "
+                                                 "preparatory works, ombud practice), with its date.")
+
+
+class ConsiderationDetail(ConsiderationEntry):
+    statute: StatuteText = Field(description="The text of the section it belongs to (its rule file's).")
+    when: str | None = Field(description="When the facts call for it, as the rule file writes it (listed on the "
+                                         "decision whatever its outcome); null: listed under a discretionary "
+                                         "outcome.")
+
+
+Entry = Annotated[RuleEntry | DutyEntry | ConsiderationEntry, Field(discriminator="kind")]
+Detail = Annotated[RuleDetail | DutyDetail | ConsiderationDetail, Field(discriminator="kind")]
 
 
 def _basis(rulebook: Rulebook, basis: Basis, provision: Provision) -> LegalBasis:
@@ -129,24 +147,34 @@ def _duty(rulebook: Rulebook, duty: Duty) -> DutyDetail:
                       fulfil_by=Bilingual(nb=spec.fulfil_by.nb, en=spec.fulfil_by.en))
 
 
-def _summary(detail: RuleDetail | DutyDetail) -> RuleEntry | DutyEntry:
-    model = RuleEntry if detail.kind == "rule" else DutyEntry
+def _consideration(provision: Provision, consideration: Consideration) -> ConsiderationDetail:
+    return ConsiderationDetail(id=provision.item_id(consideration.id), kind="consideration",
+                               provision=_provision(provision),
+                               consideration=Bilingual(nb=consideration.nb, en=consideration.en),
+                               source=consideration.source, statute=_statute(provision), when=consideration.when)
+
+
+ENTRY_OF = {"rule": RuleEntry, "duty": DutyEntry, "consideration": ConsiderationEntry}
+
+
+def _summary(detail: RuleDetail | DutyDetail | ConsiderationDetail) -> RuleEntry | DutyEntry | ConsiderationEntry:
+    model = ENTRY_OF[detail.kind]
     return model.model_validate(detail.model_dump(include=set(model.model_fields)))
 
 
 class Catalogue:
-    """Every rule and duty on file, built once: the rule files do not change while the service runs."""
+    """Every rule, duty and consideration on file, built once: the rule files do not change while the service runs."""
 
     def __init__(self, rulebook: Rulebook) -> None:
         self.rulebook = rulebook
-        details = [_rule(rulebook, r) for r in rulebook.rules.values()]
-        details += [_duty(rulebook, d) for d in rulebook.duties.values()]
-        self.details: dict[str, RuleDetail | DutyDetail] = {d.id: d for d in details}
-        self.detail_json = {d.id: d.json_bytes() for d in details}  # each answer serialised once
+        found = [(_rule(rulebook, r), r.provision) for r in rulebook.rules.values()]
+        found += [(_duty(rulebook, d), d.provision) for d in rulebook.duties.values()]
+        found += [(_consideration(p, c), p) for p in rulebook.provisions for c in p.contents.considerations]
+        self.details: dict[str, RuleDetail | DutyDetail | ConsiderationDetail] = {d.id: d for d, _ in found}
+        self.detail_json = {d.id: d.json_bytes() for d, _ in found}  # each answer serialised once
         self.etag = f'"{rulebook.digest}"'
-        self._entries = {d.id: _summary(d) for d in details}
-        self._provisions = {**{r.id: r.provision for r in rulebook.rules.values()},
-                            **{d.id: d.provision for d in rulebook.duties.values()}}
+        self._entries = {d.id: _summary(d) for d, _ in found}
+        self._provisions = {d.id: provision for d, provision in found}
 
     @staticmethod
     def _names(act) -> tuple[str, ...]:
@@ -164,12 +192,14 @@ class Catalogue:
         return {act.id for act in self.rulebook.acts.values()
                 if wanted in {known.casefold() for known in self._names(act)}}
 
-    def entries(self, acts: set[str] | None = None, in_force_on: dt.date | None = None) -> list[RuleEntry | DutyEntry]:
-        """`acts` are Lovdata ids; each matches the rule's own act and the act of its legal basis."""
+    def entries(self, acts: set[str] | None = None, in_force_on: dt.date | None = None) \
+            -> list[RuleEntry | DutyEntry | ConsiderationEntry]:
+        """`acts` are Lovdata ids; each matches the item's own act and the act of its legal basis."""
         chosen = []
         for item_id, entry in self._entries.items():
             provision = self._provisions[item_id]
-            if acts is not None and not acts & {provision.act.id, entry.basis.act}:
+            based_on = entry.basis.act if isinstance(entry, RuleEntry | DutyEntry) else provision.act.id
+            if acts is not None and not acts & {provision.act.id, based_on}:
                 continue
             if in_force_on is not None and not provision.valid.covers(in_force_on):
                 continue
@@ -181,11 +211,12 @@ def router(catalogue: Catalogue) -> APIRouter:
     routes = APIRouter(prefix="/v1/rules", tags=[TAG])
     first = next(iter(catalogue.details), "sosialtjenesteloven-1991/5-1/not-self-supporting")
 
-    @routes.get("", response_model=list[Entry], summary="List the rules and duties",
+    @routes.get("", response_model=list[Entry], summary="List the rules, duties and considerations",
                 responses=responses(422, s422="An unknown act or an invalid date."),
-                description="The catalogue: every rule (which concludes an outcome) and every duty (toward the "
-                            "client), with its legal basis and the validity of its provision. Filter by act and by "
-                            "the day the provision must be in force.")
+                description="The catalogue: every rule (which concludes an outcome), every duty (toward the "
+                            "client) with its legal basis, and every consideration (what a caseworker weighs), each "
+                            "with the validity of its provision. Filter by act and by the day the provision must be "
+                            "in force.")
     def list_rules(
         request: Request,
         act: Annotated[str | None, Query(
@@ -203,16 +234,16 @@ def router(catalogue: Catalogue) -> APIRouter:
             raise ProblemException(invalid_fields(field_errors([error], body_prefix=None), correlation_id(request)))
         return catalogue.entries(acts, in_force_on)
 
-    @routes.get("/{rule_id:path}", response_model=Detail, summary="One rule or duty, with statute text",
-                description=f"The rule or duty with the statute text it encodes, its validity, and its condition "
-                            f"as written. Ids contain slashes; send them as they are, e.g. `/v1/rules/{first}`.",
-                responses=responses(404, s404="No rule or duty has this id."))
+    @routes.get("/{rule_id:path}", response_model=Detail, summary="One rule, duty or consideration, with statute text",
+                description=f"The rule, duty or consideration with the statute text of its section, its validity, "
+                            f"and its condition as written. Ids contain slashes; send them as they are, e.g. "
+                            f"`/v1/rules/{first}`.",
+                responses=responses(404, s404="No rule, duty or consideration has this id."))
     async def get_rule(request: Request, rule_id: str) -> Response:  # dict lookups only: on the event loop
         detail = catalogue.details.get(rule_id)
         if detail is None:
             # The id is not repeated: a path is client-chosen text (SECURITY.md, privacy).
-            raise ProblemException(problem(UNKNOWN_RULE, "No rule or duty has this id; GET /v1/rules lists them.",
-                                           correlation_id(request)))
+            raise ProblemException(problem(UNKNOWN_RULE, UNKNOWN_ID, correlation_id(request)))
         # What a lean answer refers to by id: the same while the rule files are (the rule book's digest), so a
         # client or a proxy may keep it for a day and then ask again with If-None-Match.
         headers = {"cache-control": CACHE_CONTROL, "etag": catalogue.etag}

@@ -41,7 +41,7 @@ class Kind:
 
 INVALID_JSON = Kind("invalid-json", 400, "The body is not valid JSON")
 UNAUTHORIZED = Kind("unauthorized", 401, "A valid API key is required")
-UNKNOWN_RULE = Kind("unknown-rule", 404, "No rule or duty has this id")
+UNKNOWN_RULE = Kind("unknown-rule", 404, "No rule, duty or consideration has this id")
 CONTENT_TOO_LARGE = Kind("content-too-large", 413, "The body is larger than the service accepts")
 BATCH_TOO_LARGE = Kind("batch-too-large", 413, "The batch has more cases than the service accepts")
 UNSUPPORTED_MEDIA_TYPE = Kind("unsupported-media-type", 415, "The body must be JSON")

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from pydantic import ValidationError
 
 from api import errors
-from api.catalogue import Catalogue
+from api.catalogue import UNKNOWN_ID, Catalogue
 from api.errors import Problem, problem
 from api.evaluations import batch_json, evaluate_batch
 from api.examples import Example
@@ -38,8 +38,8 @@ DUTY_STATUSES = {
 TAGS = [
     {"name": "evaluations", "description": "Send a case, get what the law says about it."},
     {"name": "letters", "description": "The decision-letter draft of a case, as JSON, PDF or text."},
-    {"name": "rules", "description": "The rule and duty catalogue, with statute text and validity; the guideline "
-                                     "rates."},
+    {"name": "rules", "description": "The catalogue of rules, duties and considerations, with statute text and "
+                                     "validity; the guideline rates."},
     {"name": "service", "description": "Liveness and the loaded rule set."},
 ]
 
@@ -184,8 +184,7 @@ def _add_response_examples(schema: dict[str, Any], evaluator: Evaluator, catalog
         _set_examples(schema, "/v1/rules/{rule_id}", "get", 200, {
             "rule": {"summary": rule_id, "value": catalogue.details[rule_id].model_dump(mode="json")}})
     _set_examples(schema, "/v1/rules/{rule_id}", "get", 404, {"unknown-rule": _problem_example(
-        "Unknown id", problem(errors.UNKNOWN_RULE, "No rule or duty has this id; GET /v1/rules lists them.",
-                              sample))})
+        "Unknown id", problem(errors.UNKNOWN_RULE, UNKNOWN_ID, sample))})
 
 
 def _invalid_case_problem(correlation: str) -> Problem:

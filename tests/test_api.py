@@ -207,17 +207,23 @@ def test_an_engine_failure_is_a_500_with_a_correlation_id_and_the_worker_keeps_s
 # --- the rule catalogue -----------------------------------------------------------------------------------
 
 
-def test_the_catalogue_lists_every_rule_and_duty_and_filters_by_act_and_date(client, evaluator):
+def _considerations(provisions) -> list[str]:
+    return [provision.item_id(c.id) for provision in provisions for c in provision.contents.considerations]
+
+
+def test_the_catalogue_lists_every_rule_duty_and_consideration_and_filters_by_act_and_date(client, evaluator):
     rulebook = evaluator.rulebook
     everything = client.get("/v1/rules").json()
-    assert [e["id"] for e in everything] == list(rulebook.rules) + list(rulebook.duties)
+    assert [e["id"] for e in everything] == \
+        list(rulebook.rules) + list(rulebook.duties) + _considerations(rulebook.provisions)
     for act in rulebook.acts.values():
         by_id = client.get("/v1/rules", params={"act": act.id}).json()
         assert by_id == client.get("/v1/rules", params={"act": act.slug}).json()
-        assert all(act.id in (e["provision"]["act"], e["basis"]["act"]) for e in by_id)
+        assert all(act.id in (e["provision"]["act"], e.get("basis", {}).get("act")) for e in by_id)
     ruleset = rulebook.ruleset_on(dt.date(2008, 3, 1))
     in_force = client.get("/v1/rules", params={"in_force_on": "2008-03-01"}).json()
-    assert {e["id"] for e in in_force} == {r.id for r in ruleset.rules} | {d.id for d in ruleset.duties}
+    assert {e["id"] for e in in_force} == \
+        {r.id for r in ruleset.rules} | {d.id for d in ruleset.duties} | set(_considerations(ruleset.provisions))
     assert client.get("/v1/rules", params={"in_force_on": "1980-01-01"}).json() == []
     bad = _problem(client.get("/v1/rules", params={"act": "no-such-act", "in_force_on": "2008-13-01"}), 422)
     assert [e["path"] for e in bad["errors"]] == ["in_force_on"] and "pointer" not in bad["errors"][0]
@@ -225,7 +231,7 @@ def test_the_catalogue_lists_every_rule_and_duty_and_filters_by_act_and_date(cli
     assert unknown["errors"][0]["path"] == "act"
 
 
-def test_every_rule_and_duty_has_its_statute_text_validity_and_condition_as_written(client, evaluator):
+def test_every_rule_duty_and_consideration_has_its_statute_text_validity_and_condition_as_written(client, evaluator):
     for rule in evaluator.rulebook.rules.values():
         detail = client.get(f"/v1/rules/{rule.id}").json()
         assert detail["kind"] == "rule" and detail["id"] == rule.id
@@ -239,6 +245,12 @@ def test_every_rule_and_duty_has_its_statute_text_validity_and_condition_as_writ
         # a choice's options are shown joined by `or`, each as the rule file writes it
         fulfilled = duty.spec.fulfilled_when or " or ".join(f"({o.fulfilled_when})" for o in duty.spec.options)
         assert (detail["applies_when"], detail["fulfilled_when"]) == (duty.spec.applies_when, fulfilled)
+    for provision in evaluator.rulebook.provisions:
+        for consideration in provision.contents.considerations:
+            detail = client.get(f"/v1/rules/{provision.item_id(consideration.id)}").json()
+            assert detail["kind"] == "consideration" and detail["when"] == consideration.when
+            assert (detail["consideration"]["nb"], detail["source"]) == (consideration.nb, consideration.source)
+            assert detail["statute"]["nb"] == provision.spec.text.nb
 
 
 def test_unknown_rules_paths_and_methods_are_problems(client):

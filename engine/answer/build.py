@@ -33,6 +33,7 @@ from engine.answer.models import (
     LeanEvaluation,
     LeanReceipt,
     LegalBasis,
+    OpenBecause,
     Provision,
     Receipt,
     ScopeOut,
@@ -80,6 +81,14 @@ class RuleParts(NamedTuple):
     basis: LegalBasis
 
 
+class Weighed(NamedTuple):
+    """A consideration the facts may call for, as a decision shows it."""
+
+    firing: tuple[str, str]  # the firing that calls for it
+    shown: ConsiderationOut
+    id: str
+
+
 class QuestionParts(NamedTuple):
     """What a decision on one question of a rule set shows that depends on the rule set alone."""
 
@@ -87,7 +96,8 @@ class QuestionParts(NamedTuple):
     shown_as: str  # the question as the answer names it: a need's without its suffix
     provision: Provision
     discretion: list[ConsiderationOut]  # what a discretionary outcome asks the caseworker to weigh
-    weighings: tuple[tuple[tuple[str, str], ConsiderationOut], ...]  # each with the firing that calls for it
+    discretion_ids: list[str]  # the same, by id (the lean answer's `consideration_ids`)
+    weighings: tuple[Weighed, ...]  # what the facts may call for
     amount: Amount | None  # the guideline calculation (a case's question only), and its basis
     amount_basis: LegalBasis | None
 
@@ -175,12 +185,18 @@ class AnswerCatalogue:
 
     def lean_duty(self, duty: Duty, why: DutyReason) -> LeanDuty:
         """An open duty's part of the lean answer, which depends on the duty and why it is open only (shared like
-        `duty_answer`)."""
+        `duty_answer`): why, by name, where the full answer's `reason` says it in words."""
         cache_key = (duty.id, why)
         lean = self._lean_duties.get(cache_key)
         if lean is None:
-            status, reason = self._status_reason(duty, why)
-            lean = LeanDuty(id=duty.id, status=status, reason=reason, fulfil_by=self.duty_texts(duty)[1])
+            if why == _BLOCKED:
+                lean = LeanDuty(id=duty.id, status=DutyStatus.open, open_because=OpenBecause.blocked,
+                                waits_for=duty.after)
+            elif why == _APPLIES:
+                lean = LeanDuty(id=duty.id, status=DutyStatus.open, open_because=OpenBecause.applies)
+            else:
+                lean = LeanDuty(id=duty.id, status=DutyStatus.open, open_because=OpenBecause.may_apply,
+                                missing_facts=list(why[0]))
             if len(self._lean_duties) < _CACHE_LIMIT:
                 self._lean_duties[cache_key] = lean
         return lean
@@ -254,7 +270,8 @@ class AnswerCatalogue:
                                 for rule in ruleset.rules_by_question[question]),
                     shown_as=question.removesuffix(NEED_SUFFIX),
                     provision=self.provision(provision), discretion=self.considerations(provision),
-                    weighings=tuple(((weighing.id, _CONSIDERATION), self.weighing(weighing))
+                    discretion_ids=[provision.item_id(c.id) for c in self.considerations(provision)],
+                    weighings=tuple(Weighed((weighing.id, _CONSIDERATION), self.weighing(weighing), weighing.id)
                                     for weighing in ruleset.weighings_of.get((provision.path, per_need), ())),
                     amount=amount,
                     amount_basis=None if amount is None else self.basis(amount.spec.basis, provision.act.id))
@@ -365,8 +382,13 @@ class AnswerBuilder:
         outcome, fired = self.outcomes[question], self.fired
         concluding = [each for each in parts.rules if each.concludes in fired]
         reasons = self._reasons(question, parts.rules, concluding)
-        considerations = list(parts.discretion) if self.rulebook.outcomes[outcome].discretion else []
-        considerations += [consideration for firing, consideration in parts.weighings if firing in fired]
+        lean = self.lean
+        if self.rulebook.outcomes[outcome].discretion:
+            considerations = list(parts.discretion_ids if lean else parts.discretion)
+        else:
+            considerations = []
+        considerations += [weighed.id if lean else weighed.shown for weighed in parts.weighings
+                           if weighed.firing in fired]
         undetermined = outcome == UNDETERMINED
         missing = self.missing.paths(question) if undetermined else []
         settles = self.missing.settles(question) if undetermined else []
@@ -375,10 +397,14 @@ class AnswerBuilder:
         amount = parts.amount if scope is None else None
         if amount is not None:
             amount = breakdown(amount, parts.amount_basis, outcome, self.observations)
-        return dict(question=parts.shown_as, **({} if self.lean else {"provision": parts.provision}), outcome=outcome,
-                    reasons=reasons, missing_facts=missing, settles=settles,
-                    considerations=considerations, scope=scope and ScopeOut(id=scope.id, nb=scope.nb, en=scope.en),
-                    amount=amount)
+        decision = dict(question=parts.shown_as, outcome=outcome, reasons=reasons, missing_facts=missing,
+                        settles=settles, scope=scope and ScopeOut(id=scope.id, nb=scope.nb, en=scope.en),
+                        amount=amount)
+        if lean:
+            decision["consideration_ids"] = considerations
+        else:
+            decision["provision"], decision["considerations"] = parts.provision, considerations
+        return decision
 
     def decisions(self) -> list[dict[str, Any]]:
         """This session's decisions, in dependency order: the case's, or (given a need) the need's."""

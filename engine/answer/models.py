@@ -223,7 +223,18 @@ class Evaluation(OutputModel):
 # --- the lean answer: the default ------------------------------------------------------------------------------
 # What a case's answer says that the rule book does not: every field is the full answer's field of that name (a
 # test holds them to it), and what is the same in every answer — provision metadata, statute references beyond the
-# citation, duty texts, the rule-file digests, the trace — is left to `?view=full` and GET /v1/rules/{id}.
+# citation, the texts of duties and considerations, the rule-file digests, the trace — is left to `?view=full` and
+# named by id for GET /v1/rules/{id}: `consideration_ids`, and an open duty's `open_because` (with the duty it
+# waits for or the fields that would tell), from which the full answer's `reason` text is written. A field at its
+# default (null, an empty list, false) is left out, as the schema gives the default: most reasons are not joint,
+# most decisions have no limit and no calculation, most duties wait for nothing.
+
+
+def _at_default(value: Any) -> bool:
+    return value is None or value is False or (isinstance(value, list) and not value)
+
+
+LEFT_OUT_AT_DEFAULT = {"exclude_if": _at_default}
 
 
 class LeanReason(OutputModel):
@@ -234,7 +245,8 @@ class LeanReason(OutputModel):
     text_en: str = Field(description="The reason in English, with the case's figures.")
     facts: dict[str, Any] = Field(description="The facts the rule looked at (money in kroner).")
     provisional: bool = Field(description="Concluded before the facts are complete (emergency help).")
-    jointly: bool = Field(False, description="Concluded together with the other reasons so marked.")
+    jointly: bool = Field(False, description="Concluded together with the other reasons so marked.",
+                          **LEFT_OUT_AT_DEFAULT)
 
 
 class LeanDecision(OutputModel):
@@ -244,24 +256,44 @@ class LeanDecision(OutputModel):
     missing_facts: list[str] = Field(description="For an undetermined outcome: the case-field paths that would "
                                                  "settle it.")
     settles: list[Settling] = Field([], description="For an undetermined outcome: the ranges of an amount the case "
-                                                    "does not give that would settle it.")
-    considerations: list[ConsiderationOut] = Field(description="What the caseworker must weigh.")
-    scope: ScopeOut | None = Field(None, description="The limit the law sets on what the outcome gives.")
-    amount: AmountBreakdown | None = Field(None, description="The guideline calculation, where there is one.")
+                                                    "does not give that would settle it.", **LEFT_OUT_AT_DEFAULT)
+    consideration_ids: list[str] = Field(description="What the caseworker must weigh, by id (GET /v1/rules/{id}: "
+                                                     "the consideration's texts and source).")
+    scope: ScopeOut | None = Field(None, description="The limit the law sets on what the outcome gives.",
+                                   **LEFT_OUT_AT_DEFAULT)
+    amount: AmountBreakdown | None = Field(None, description="The guideline calculation, where there is one.",
+                                           **LEFT_OUT_AT_DEFAULT)
+
+
+class OpenBecause(StrEnum):
+    """Why an open duty is open: the reasons of the full answer's `reason` text, by name."""
+
+    applies = "applies"
+    blocked = "blocked"
+    may_apply = "may_apply"
 
 
 class LeanDuty(OutputModel):
-    id: str = Field(description="The duty's id (GET /v1/rules/{id}: what it asks, its basis and statute text).")
+    id: str = Field(description="The duty's id (GET /v1/rules/{id}: what it asks, what fulfils it — `fulfil_by` — "
+                                "its basis and statute text).")
     status: DutyStatus = Field(description="open: the lean answer lists the duties still open only.")
-    reason: Bilingual = Field(description="Why the duty is open in this case.")
-    fulfil_by: Bilingual = Field(description="What the case record must show for the duty to be fulfilled.")
+    open_because: OpenBecause = Field(description="applies: the duty applies and the record does not yet show it "
+                                                  "fulfilled. blocked: it cannot be fulfilled before the duty "
+                                                  "`waits_for` is. may_apply: whether it applies depends on what "
+                                                  "the case does not give (`missing_facts`) or on a question not yet "
+                                                  "determined (`missing_facts` empty).")
+    waits_for: str | None = Field(None, description="blocked: the id of the duty to fulfil first.",
+                                  **LEFT_OUT_AT_DEFAULT)
+    missing_facts: list[str] = Field([], description="may_apply: the case-field paths whose values would tell.",
+                                     **LEFT_OUT_AT_DEFAULT)
 
 
 class LeanNeed(OutputModel):
     id: str = Field(description="The need's id, as the case gave it.")
     kind: str = Field(description="The need's kind, as the case gave it.")
     decisions: list[LeanDecision] = Field(description="The need's own answer under each provision answered per need.")
-    duties: list[LeanDuty] = Field([], description="The duties owed on the need's own decision still open.")
+    duties: list[LeanDuty] = Field([], description="The duties owed on the need's own decision still open.",
+                                   **LEFT_OUT_AT_DEFAULT)
 
 
 class LeanReceipt(OutputModel):

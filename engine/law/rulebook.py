@@ -93,6 +93,10 @@ class Provision:
         """Rule ids name the version when the file encodes an amendment: '<key>@<date>'."""
         return f"{self.key}@{self.spec.amended.isoformat()}" if self.spec.amended else self.key
 
+    def item_id(self, own_id: str) -> str:
+        """The id of a rule, duty or consideration of this file across the rule book, from its id in the file."""
+        return f"{self.id_prefix}/{own_id}"
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -213,7 +217,7 @@ class Duty:
     @cached_property
     def after(self) -> str | None:
         """The full id of the duty to be fulfilled first, if any."""
-        return self.spec.after and f"{self.provision.id_prefix}/{self.spec.after}"
+        return self.spec.after and self.provision.item_id(self.spec.after)
 
     @cached_property
     def applies_facts(self) -> frozenset[str]:
@@ -546,20 +550,24 @@ def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
     written: dict[str, tuple[Provision, RuleSpec, Condition]] = {}
     duties: dict[str, Duty] = {}
     weighings: dict[str, Weighing] = {}
+    considered: set[str] = set()  # every consideration's id, which GET /v1/rules/{id} serves beside the rules'
     for provision in provisions:
         scope = provision.contents.definitions
         for consideration in provision.contents.considerations:
+            full_id = provision.item_id(consideration.id)
+            if full_id in considered:
+                raise RuleFileError(f"{provision.path}: duplicate id {full_id}")
+            considered.add(full_id)
             if consideration.when is None:
                 continue
-            full_id = f"{provision.id_prefix}/{consideration.id}"
             try:
                 weighings[full_id] = Weighing(full_id, provision, consideration,
                                               parse_condition(consideration.when, scope))
             except ConditionError as error:
                 raise RuleFileError(f"{full_id}: {error}") from None
         for spec in provision.contents.rules + provision.contents.duties:
-            full_id = f"{provision.id_prefix}/{spec.id}"
-            if full_id in written or full_id in duties:
+            full_id = provision.item_id(spec.id)
+            if full_id in written or full_id in duties or full_id in considered:
                 raise RuleFileError(f"{provision.path}: duplicate id {full_id}")
             if spec.basis.act is not None and spec.basis.act not in acts:
                 raise RuleFileError(f"{full_id}: basis names act {spec.basis.act}, which is not in acts.yaml")
@@ -593,7 +601,7 @@ def _parse_conditions(provisions: list[Provision], acts: dict[str, Act]):
     overridden_by: dict[str, list[str]] = {full_id: [] for full_id in written}
     for full_id, (provision, spec, _) in written.items():
         for target in spec.overrides:
-            target_id = target if "/" in target else f"{provision.id_prefix}/{target}"
+            target_id = target if "/" in target else provision.item_id(target)
             if target_id not in written:
                 raise RuleFileError(f"{full_id}: overrides {target}, which does not exist")
             then = written[target_id][1].then

@@ -273,7 +273,7 @@ def _all_outcomes(rulebook: Rulebook) -> dict[str, set[str]]:
 
 def _overrides(first: Rule, second: Rule) -> bool:
     def targets(rule: Rule) -> set[str]:
-        return {t if "/" in t else f"{rule.provision.id_prefix}/{t}" for t in rule.spec.overrides}
+        return {t if "/" in t else rule.provision.item_id(t) for t in rule.spec.overrides}
 
     return second.id in targets(first) or first.id in targets(second)
 
