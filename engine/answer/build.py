@@ -194,7 +194,7 @@ class AnswerCatalogue:
                                 waits_for=duty.after)
             elif why == _APPLIES:
                 lean = LeanDuty(id=duty.id, status=DutyStatus.open, open_because=OpenBecause.applies)
-            else:
+            else:  # it may apply: (the fields that would tell, numbered); the lean answer lists open duties only
                 lean = LeanDuty(id=duty.id, status=DutyStatus.open, open_because=OpenBecause.may_apply,
                                 missing_facts=list(why[0]))
             if len(self._lean_duties) < _CACHE_LIMIT:
