@@ -20,19 +20,21 @@ comparison the known part already settles is decided.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property, partial
+from itertools import compress
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.case.glossary import glossary
 from engine.case.model import (
     AssetKind,
     Case,
     DecisionResult,
+    EconomicRight,
     ExpenseKind,
     FormOfAssistance,
     GatheredHow,
@@ -56,8 +58,11 @@ class FactKind(StrEnum):
     code = "code"  # a string from a closed vocabulary
 
 
-@dataclass(frozen=True)
-class Item:
+# The records below are made anew for every case, a few dozen of them: named tuples, which cost half what a frozen
+# dataclass does (it sets each field through object.__setattr__).
+
+
+class Item(NamedTuple):
     """One item behind a summed money fact: a household member's guideline rate, an income, an expense."""
 
     nb: str
@@ -65,23 +70,22 @@ class Item:
     ore: int
 
 
-@dataclass(frozen=True)
-class Itemised:
-    """What a summing reader returns: the items, in a canonical order (never the order of the case's lists)."""
+class Itemised(NamedTuple):
+    """What a summing reader returns: the sum (øre), and what lists the items summed, in a canonical order (never
+    the order of the case's lists), when an answer shows them (most never do)."""
 
-    items: tuple[Item, ...]
+    total: int
+    items: Callable[[], tuple[Item, ...]]
 
 
-@dataclass(frozen=True)
-class Rates:
+class Rates(NamedTuple):
     """The rate table that applies to the case, and its row in force on the decision date (looked up once)."""
 
     table: RateTable
     row: RateRow | None
 
 
-@dataclass(frozen=True)
-class Unknown:
+class Unknown(NamedTuple):
     """What a reader returns for a fact the case does not settle: the case-field paths that would settle it, and,
     for a money fact, the least and the most it can be on what the case does give (øre; `most` None: no limit)."""
 
@@ -125,34 +129,48 @@ class FactSpec:
         return self.read_need is not None
 
 
-@dataclass
 class Observations:
     """What the engines read off a case: every known fact by name (unknown facts are absent) and every money fact's
     bounds (`lower`, `upper`); the items behind the summed facts; for each fact the case does not settle, the
-    case-field paths that would; and, for each need the application lists, that need's own facts and bounds
-    (`needs`: need id → facts), which its answers read besides the case's (`of_need`)."""
+    case-field paths that would (`unknown`, `paths`); and, for each need the application lists, that need's own
+    facts and bounds (`needs`: need id → facts), which its answers read besides the case's (`of_need`)."""
 
-    values: dict[str, Any]
-    items: dict[str, tuple[Item, ...]] = field(default_factory=dict)
-    rates: Rates | None = None
-    unknown: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # None: see `paths`
-    case: Case | None = None
-    needs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    need_unknown: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # need id -> fact -> paths
+    def __init__(self, values: dict[str, Any], listing: dict[str, Callable[[], tuple[Item, ...]]], rates: Rates,
+                 case: Case, unknown: dict[str, tuple[str, ...] | None], needs: dict[str, dict[str, Any]],
+                 need_unknown: dict[str, dict[str, None]], need: int | None = None) -> None:
+        """`listing`: what lists the items of each summed fact (`Itemised`); `unknown`: each fact the session reads
+        that the case does not settle, with its paths as its reader named them, else None until `paths` works them
+        out; `need_unknown`: need id → the need's facts it does not settle; `need`: the place in the application of
+        the need whose facts `values` holds besides the case's (`of_need`), if any."""
+        self.values, self.rates, self.case, self.unknown = values, rates, case, unknown
+        self.needs, self.need_unknown = needs, need_unknown
+        self._listing, self._need = listing, need
+
+    @cached_property
+    def items(self) -> dict[str, tuple[Item, ...]]:
+        """The items behind each summed fact, by fact. Listed when first asked for: only an amount breakdown shows
+        them."""
+        return {name: list_items() for name, list_items in self._listing.items()}
 
     def paths(self, name: str) -> tuple[str, ...]:
         """The case-field paths that would settle an unknown fact: as its reader named them, or else those of the
-        fact's declared paths the case leaves out (worked out when first asked: most answers never ask)."""
+        fact's declared paths the case leaves out (for a need's fact, the need's field: `request.needs[0].amount`).
+        Worked out when first asked: most answers never ask."""
         paths = self.unknown[name]
         if paths is None:
-            paths = self.unknown[name] = tuple(path for path in VOCABULARY[name].paths
-                                               if _field(path)(self.case) is None)
+            spec = VOCABULARY[name]
+            if spec.per_need:
+                paths = tuple(_at(NEED_PATH, self._need, path) for path in spec.paths)
+            else:
+                paths = tuple(path for path in spec.paths if _field(path)(self.case) is None)
+            self.unknown[name] = paths
         return paths
 
     def of_need(self, need_id: str) -> Observations:
         """What a need's session reads: the case's facts with that need's own, and what either leaves unknown."""
-        return Observations(self.values | self.needs[need_id], self.items, self.rates,
-                            self.unknown | self.need_unknown[need_id], self.case)
+        return Observations(self.values | self.needs[need_id], self._listing, self.rates, self.case,
+                            self.unknown | self.need_unknown[need_id], self.needs, self.need_unknown,
+                            need=list(self.needs).index(need_id))  # `needs` is in the application's order
 
 
 VOCABULARY: dict[str, FactSpec] = {}
@@ -170,61 +188,63 @@ def fact(name: str, kind: FactKind, paths: Iterable[str], description: str, nb: 
 
 @cache
 def _field(path: str) -> Callable[[Any], Any]:
-    """The reader of a case-field path (`household.children`): the value, or None where it or an object on its way
-    is absent. Made once per path, rather than the path split on every case."""
-    parts = tuple(path.split("."))
+    """The reader of a field path (`household.children`) from an object that has its first field, as the case has
+    every field of its own: the value, or None where an object on the way is absent. Made once per path, each field
+    read in C."""
+    first, _, rest = path.partition(".")
+    read_first = attrgetter(first)
+    if not rest:
+        return read_first
+    read_rest = _field(rest)
 
     def read(value: Any) -> Any:
-        for part in parts:
-            value = getattr(value, part, None)
-            if value is None:
-                return None
-        return value
+        value = read_first(value)
+        return None if value is None else read_rest(value)
 
     return read
 
 
 # Facts read off one sub-object of the case (a section, a list) are read in one group: `observe` walks to the
 # sub-object once for all of them, and when the case leaves it out, they are all unknown without a call each.
-Group = Callable[[Case, Rates], tuple[Any, ...]]
+Group = Callable[[Case, Rates], Sequence[Any]]  # gives the facts of a group, in its order (None: unknown)
 _PART_OF: dict[Reader, tuple[Group, int, int]] = {}  # a fact's reader → its group, its place there, the group's size
 
 
-def _group(source: str, reads: list[Callable[[Any], Any]],
-           prepare: Callable[[Any], Any] | None = None) -> list[Reader]:
-    """The readers of facts read off the sub-object at the case-field path `source`: each of `reads` gives one fact
-    (None: unknown) from the sub-object, or from what `prepare` makes of it once for them all; without the
-    sub-object every fact is unknown. Each reader reads the whole group (the fact's reader, for whoever reads one
-    fact); `observe` reads the group once (`_readers`)."""
+def _group(source: str, size: int, read_all: Callable[[Any], Sequence[Any]]) -> list[Reader]:
+    """The readers of `size` facts that `read_all` gives off the sub-object at the case-field path `source`; without
+    the sub-object every fact is unknown. Each reader reads the whole group (the fact's reader, for whoever reads
+    one fact); `observe` reads the group once (`_plan`)."""
     sub_object = _field(source)
-    unknown = (None,) * len(reads)
+    unknown = (None,) * size
 
-    def group(case: Case, _rates: Rates) -> tuple[Any, ...]:
+    def group(case: Case, _rates: Rates) -> Sequence[Any]:
         part = sub_object(case)
-        if part is None:
-            return unknown
-        if prepare is not None:
-            part = prepare(part)
-        return tuple([read(part) for read in reads])
+        return unknown if part is None else read_all(part)
 
     def part(index: int) -> Reader:
         def read(case: Case, rates: Rates) -> Any:
             return group(case, rates)[index]
 
-        _PART_OF[read] = (group, index, len(reads))
+        _PART_OF[read] = (group, index, size)
         return read
 
-    return [part(index) for index in range(len(reads))]
+    return [part(index) for index in range(size)]
+
+
+def _fields(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """What reads the fields `names` of an object, all in one call in C."""
+    read = attrgetter(*names)
+    return read if len(names) > 1 else lambda value: (read(value),)
 
 
 def _copies(copied: list[tuple[str, FactKind, str, str]]) -> None:
     """Facts copied straight from a field of a section of the case (name, kind, `section.field`, description), read
-    a section at a time, each field by an `attrgetter` (in C)."""
+    a section at a time (`_fields`)."""
     sections: dict[str, list[str]] = {}
     for _, _, path, _ in copied:
         section, name = path.split(".")
         sections.setdefault(section, []).append(name)
-    readers = {section: dict(zip(names, _group(section, [attrgetter(name) for name in names]), strict=True))
+    readers = {section: dict(zip(names, _group(section, len(names), _fields(tuple(names))), strict=True))
                for section, names in sections.items()}
     for name, kind, path, description in copied:  # in the order given, which is the vocabulary's
         section, field_name = path.split(".")
@@ -233,21 +253,37 @@ def _copies(copied: list[tuple[str, FactKind, str, str]]) -> None:
 
 def _facts_of(source: str, declared: list[tuple[str, FactKind, str, Callable[[Any], Any]]],
               prepare: Callable[[Any], Any] | None = None, nb: Mapping[str, str] = {}) -> None:
-    """Facts (name, kind, description, how it is read) read off the sub-object at `source` (`_group`), with the
-    Norwegian labels `nb` of those that have one."""
-    readers = _group(source, [read for *_, read in declared], prepare)
-    for (name, kind, description, _), read in zip(declared, readers, strict=True):
+    """Facts (name, kind, description, how it is read) read off the sub-object at `source` (`_group`), or off what
+    `prepare` makes of it once for them all, with the Norwegian labels `nb` of those that have one."""
+    reads = [read for *_, read in declared]
+
+    def read_all(part: Any) -> list[Any]:
+        if prepare is not None:
+            part = prepare(part)
+        return [read(part) for read in reads]
+
+    _facts_read_together(source, [(name, kind, description) for name, kind, description, _ in declared], read_all, nb)
+
+
+def _facts_read_together(source: str, declared: list[tuple[str, FactKind, str]],
+                         read_all: Callable[[Any], Sequence[Any]], nb: Mapping[str, str] = {}) -> None:
+    """Facts (name, kind, description) that `read_all` gives all at once, in that order, off the sub-object at
+    `source` (`_group`), with the Norwegian labels `nb` of those that have one. For a family of facts read alike,
+    one loop over them, rather than a reader's call each."""
+    for (name, kind, description), read in zip(declared, _group(source, len(declared), read_all), strict=True):
         fact(name, kind, [source], description, nb.get(name, ""))(read)
 
 
-def _columns(names: tuple[str, ...]) -> Callable[[Iterable[Any]], dict[str, tuple[Any, ...]]]:
-    """What reads the fields `names` (two or more) of a list's items: a tuple of the items' values for each field,
-    read in C rather than an item and a field at a time."""
-    fields = attrgetter(*names)
+def _columns(names: tuple[str, ...], amounts: tuple[str, ...] = ()) -> Callable[[Iterable[Any]],
+                                                                                 dict[str, tuple[Any, ...]]]:
+    """What reads the fields `names` of a list's items: a tuple of the items' values for each field, read in C
+    rather than an item and a field at a time; the fields `amounts` among them (kroner) in whole øre, converted once
+    for every fact that sums them."""
+    fields = [(name, attrgetter(name), name in amounts) for name in names]
 
     def columns(items: Iterable[Any]) -> dict[str, tuple[Any, ...]]:
-        rows = list(map(fields, items))
-        return dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else dict.fromkeys(names, ())
+        return {name: tuple(map(_in_ore, map(field, items)) if in_ore else map(field, items))
+                for name, field, in_ore in fields}
 
     return columns
 
@@ -271,13 +307,17 @@ def _at(list_path: str, index: int, name: str) -> str:
     return f"{list_path}[{index}].{name}"
 
 
-def _sum_in_part(list_path: str, name: str, counted: Iterable[tuple[int, Decimal | None]],
-                 unsure: Iterable[tuple[int, str, Decimal | None]] = ()) -> int | Unknown:
-    """A sum of amounts that are never negative, the field `name` of items of the list at `list_path`: the `counted`
-    items' (each the item's index, and its amount or None when the item is listed without it), plus each `unsure`
-    item's (its index, its field that would settle whether it counts, and its amount or None), which may or may not
-    count. Exact when nothing is unknown; otherwise bounded below by the known amounts counted, and above by every
-    amount that may count, if all are known. The paths of what is unknown are written out only then."""
+def _in_ore(amount: Decimal | None) -> int | None:
+    return None if amount is None else to_ore(amount)
+
+
+def _sum_in_part(list_path: str, name: str, counted: Iterable[tuple[int, int | None]],
+                 unsure: Iterable[tuple[int, str, int | None]] = ()) -> int | Unknown:
+    """A sum of amounts (øre) that are never negative, the field `name` of items of the list at `list_path`: the
+    `counted` items' (each the item's index, and its amount or None when the item is listed without it), plus each
+    `unsure` item's (its index, its field that would settle whether it counts, and its amount or None), which may or
+    may not count. Exact when nothing is unknown; otherwise bounded below by the known amounts counted, and above by
+    every amount that may count, if all are known. The paths of what is unknown are written out only then."""
     paths: list[str] = []
     least, most = 0, 0
     for index, amount in counted:
@@ -285,39 +325,43 @@ def _sum_in_part(list_path: str, name: str, counted: Iterable[tuple[int, Decimal
             paths.append(_at(list_path, index, name))
             most = None
         else:
-            ore = to_ore(amount)
-            least += ore
+            least += amount
             if most is not None:
-                most += ore
+                most += amount
     for index, whether, amount in unsure:
         paths.append(_at(list_path, index, whether))
         if amount is None:
             paths.append(_at(list_path, index, name))
             most = None
         elif most is not None:
-            most += to_ore(amount)
+            most += amount
     return Unknown(tuple(paths), least, most) if paths else least
 
 
-def _sum_where(list_path: str, name: str, keys: tuple[Any, ...], amounts: tuple[Decimal | None, ...],
-               wanted: Iterable[Any]) -> int | Unknown:
-    """The sum of the amounts (`amounts`: the field `name` of the items of the list at `list_path`, `_columns`) of the
-    items whose key (`keys`, another of their fields) is one of `wanted`; an item listed without its amount leaves
-    the sum at least the known amounts (`_sum_in_part`)."""
-    return _sum_in_part(list_path, name, ((index, amount) for index, (key, amount)
-                                          in enumerate(zip(keys, amounts, strict=True)) if key in wanted))
+def _sum_where(list_path: str, name: str, keys: tuple[Any, ...], amounts: tuple[int | None, ...],
+               wanted: Container[Any]) -> int | Unknown:
+    """The sum of the amounts (`amounts`: the field `name` of the items of the list at `list_path`, in øre,
+    `_columns`) of the items whose key (`keys`, another of their fields) is one of `wanted`; an item listed without
+    its amount leaves the sum at least the known amounts (`_sum_in_part`)."""
+    if None not in amounts:  # the common case: the amounts whose key is wanted, summed in C
+        return sum(compress(amounts, map(wanted.__contains__, keys)))
+    counted = [(index, amount) for index, (key, amount) in enumerate(zip(keys, amounts, strict=True)) if key in wanted]
+    return _sum_in_part(list_path, name, counted)
 
 
-def _itemised(list_path: str, codes: tuple[str, ...], amounts: tuple[Decimal | None, ...], name: str,
+def _itemised(list_path: str, codes: tuple[str, ...], amounts: tuple[int | None, ...], name: str,
               listed: str) -> Itemised | Unknown:
     """The items of a list by code and amount (`codes` and `amounts`: two of their fields, `_columns`; the amounts
-    the field `name`), sorted, each labelled by the code's Norwegian label (in the glossary's codes `listed`) and by
-    the code itself; while an item has no amount, only the bounds of their sum."""
+    the field `name`, in øre), sorted, each labelled by the code's Norwegian label (in the glossary's codes `listed`)
+    and by the code itself; while an item has no amount, only the bounds of their sum."""
     if None in amounts:
         return _sum_in_part(list_path, name, enumerate(amounts))
+    return Itemised(sum(amounts), partial(_coded_items, listed, codes, amounts))
+
+
+def _coded_items(listed: str, codes: tuple[str, ...], amounts: tuple[int, ...]) -> tuple[Item, ...]:
     label = glossary().code
-    return Itemised(tuple(Item(label(listed, code), code, to_ore(amount))
-                          for code, amount in sorted(zip(codes, amounts, strict=True))))
+    return tuple(Item(label(listed, code), code, amount) for code, amount in sorted(zip(codes, amounts, strict=True)))
 
 
 # --- copied straight from the record ----------------------------------------------------------------------
@@ -399,7 +443,7 @@ _facts_of("income", [
     ("income_children_leisure_work", FactKind.money, "children's monthly income from leisure and holiday work",
      _income_of({"children_leisure_work"})),
     ("income_cohabitant", FactKind.money, "a cohabitant's monthly income", _income_of(member=Member.cohabitant)),
-], prepare=_columns(("kind", "monthly_amount", "belongs_to")), nb={
+], prepare=_columns(("kind", "monthly_amount", "belongs_to"), amounts=("monthly_amount",)), nb={
     "income_total": "all inntekt i husstanden", "income_child_benefit": "barnetrygd",
     "income_child_benefit_abroad": "barnetrygd fra utlandet",
     "income_children_leisure_work": "barns inntekt fra fritids- og feriearbeid",
@@ -415,8 +459,9 @@ def _deposits_available(case: Case, _rates: Rates) -> int | Unknown | None:
     deposits = [(index, asset) for index, asset in enumerate(case.assets) if asset.kind == AssetKind.bank_deposit]
     # A deposit judged needed for daily living adds nothing, so its value, known or not, does not matter.
     return _sum_in_part("assets", "value",
-                        ((index, asset.value) for index, asset in deposits if asset.needed_for_daily_living is False),
-                        ((index, "needed_for_daily_living", asset.value)
+                        ((index, _in_ore(asset.value)) for index, asset in deposits
+                         if asset.needed_for_daily_living is False),
+                        ((index, "needed_for_daily_living", _in_ore(asset.value))
                          for index, asset in deposits if asset.needed_for_daily_living is None))
 
 
@@ -442,30 +487,32 @@ _facts_of("expenses", [
      _expenses_of(ExpenseKind.mortgage_repayment)),
     ("expenses_child_support", FactKind.money, "monthly child support the applicant pays",
      _expenses_of(ExpenseKind.child_support)),
-], prepare=_columns(("kind", "monthly_amount")), nb={
+], prepare=_columns(("kind", "monthly_amount"), amounts=("monthly_amount",)), nb={
     "expenses_total": "boutgifter, strøm, forsikring og andre nødvendige utgifter",
     "expenses_mortgage_repayment": "avdrag på boliglån", "expenses_child_support": "barnebidrag søkeren betaler"})
 
 
 def _rights(status: RightStatus, unguided: bool):
-    def read(case: Case, _rates: Rates) -> int | None:
-        rights = case.economic_rights
-        if rights is None or (unguided and any(r.guidance_given is None for r in rights if r.status == status)):
-            return None
-        return sum(1 for r in rights if r.status == status and not (unguided and r.guidance_given))
+    """The number of economic rights with `status`; or, if `unguided`, of those the client has not been guided to
+    claim, unknown while one of them does not say."""
+    def read(rights: list[EconomicRight]) -> int | None:
+        guided = [right.guidance_given for right in rights if right.status == status]
+        if not unguided:
+            return len(guided)
+        return None if None in guided else guided.count(False)
 
     return read
 
 
-fact("rights_not_claimed", FactKind.count, ["economic_rights"], "economic rights not yet claimed")(
-    _rights(RightStatus.not_claimed, unguided=False))
-fact("rights_not_claimed_without_guidance", FactKind.count, ["economic_rights"],
-     "economic rights not yet claimed that the client has not been guided to claim")(
-    _rights(RightStatus.not_claimed, unguided=True))
-
-
-fact("pending_rights", FactKind.count, ["economic_rights"], "economic rights claimed and still pending")(
-    _rights(RightStatus.pending, unguided=False))
+_facts_of("economic_rights", [
+    ("rights_not_claimed", FactKind.count, "economic rights not yet claimed",
+     _rights(RightStatus.not_claimed, unguided=False)),
+    ("rights_not_claimed_without_guidance", FactKind.count,
+     "economic rights not yet claimed that the client has not been guided to claim",
+     _rights(RightStatus.not_claimed, unguided=True)),
+    ("pending_rights", FactKind.count, "economic rights claimed and still pending",
+     _rights(RightStatus.pending, unguided=False)),
+])
 
 
 @fact("guideline_rate_monthly", FactKind.money,
@@ -504,36 +551,45 @@ def _rate_lines(rates: Rates, household: Household) -> Itemised | Unknown:
     the children by age. A member whose category the household leaves open (a field unknown, a child's age unknown)
     is one of a few categories: where their rates are equal the rate is known all the same, else it lies between
     the least and the most of them. Unknown children add at least nothing and have no limit."""
-    table, row = rates.table, rates.row
+    table, ore = rates.table, rates.row.in_ore
     adults, paths = _adult_categories(household, table.household)
     ages = [child.age for child in household.children or ()]
-    members = [(adults, "", "", paths)]
-    members += [([table.child_category(age)], f" ({age} år)", f" ({age})", ())
-                for age in sorted(age for age in ages if age is not None)]
+    members = [(adults, None, paths)]  # each member's categories, age if a child's is known, and unknown paths
+    members += [([table.child_categories[age]], age, ()) for age in sorted([age for age in ages if age is not None])]
     if None in ages:
         bands = [band.category for band in table.household.children]
-        members += [(bands, "", "", (_at("household.children", index, "age"),))
+        members += [(bands, None, (_at("household.children", index, "age"),))
                     for index, age in enumerate(ages) if age is None]
-    items, least, most, missing = [], 0, 0, []
-    for categories, nb, en, member_paths in members:
+    lines, known, least, most, missing = [], 0, 0, 0, []
+    for categories, age, member_paths in members:
         if len(categories) == 1:  # the household says which
-            label = table.categories[categories[0]]
-            items.append(Item(label.nb + nb, label.en + en, to_ore(row.rates[categories[0]])))
-            continue
-        amounts = {to_ore(row.rates[category]) for category in categories}
-        if len(amounts) == 1:
-            labels = [table.categories[category] for category in categories]
-            items.append(Item(" / ".join(label.nb for label in labels) + nb,
-                              " / ".join(label.en for label in labels) + en, amounts.pop()))
+            amount = ore[categories[0]]
         else:
-            least, most = least + min(amounts), most + max(amounts)
-            missing += member_paths
+            amounts = [ore[category] for category in categories]
+            amount, most_amount = min(amounts), max(amounts)
+            if amount != most_amount:  # which of them it is matters
+                least, most = least + amount, most + most_amount
+                missing += member_paths
+                continue
+        lines.append((categories, age, amount))
+        known += amount
     if household.children is None:
-        return Unknown(tuple(missing + ["household.children"]), sum(i.ore for i in items) + least, None)
+        return Unknown(tuple(missing + ["household.children"]), known + least, None)
     if missing:
-        known = sum(item.ore for item in items)
         return Unknown(tuple(missing), known + least, known + most)
-    return Itemised(tuple(items))
+    return Itemised(known, partial(_rate_items, table, lines))
+
+
+def _rate_items(table: RateTable, lines: list[tuple[list[str], int | None, int]]) -> tuple[Item, ...]:
+    """The items of a guideline rate (`_rate_lines`: each member's categories, age and rate), labelled by the
+    categories' labels (those of a few with one rate, when the household leaves it open which) and a child's age."""
+    items = []
+    for categories, age, amount in lines:
+        labels = [table.categories[category] for category in categories]
+        nb, en = ("", "") if age is None else (f" ({age} år)", f" ({age})")
+        items.append(Item(" / ".join(label.nb for label in labels) + nb,
+                          " / ".join(label.en for label in labels) + en, amount))
+    return tuple(items)
 
 
 @fact("services_needed_count", FactKind.count, ["services.needed"], "number of distinct services the client needs")
@@ -564,7 +620,7 @@ def _gathered_failing(test, fields: tuple[str, ...]):
         if None not in results:
             return results.count(False)
         return Unknown(tuple(_at("participation.information_gathering", i, name)
-                             for i, (item, result) in enumerate(zip(items, results, strict=True)) if result is None
+                             for i, item in enumerate(items) if results[i] is None
                              for name in fields if getattr(item, name) is None))
 
     return read
@@ -582,15 +638,8 @@ _facts_of("participation.information_gathering", [
 ])
 
 
-_facts_of("conditions.stipulated", [
-    ("conditions_stipulated", FactKind.count, "conditions attached to the assistance", len),
-    ("activity_conditions_stipulated", FactKind.count, "activity conditions set",
-     lambda stipulated: sum(1 for c in stipulated if c.kind == "activity")),
-])
-
-
 def _conditions_failing(flag: str):
-    """The number of conditions whose `flag` (of `_columns`) is false; unknown while one's is missing."""
+    """The number of conditions whose `flag` (a field of `_columns`) is false; unknown while one's is missing."""
     def read(flags: dict[str, tuple[bool | None, ...]]) -> int | Unknown:
         column = flags[flag]
         if None in column:
@@ -607,9 +656,13 @@ _CONDITIONS_FAILING = [
     ("conditions_not_discussed", "discussed_with_client", "conditions not discussed with the client"),
     ("conditions_unlawful", "lawful", "conditions in conflict with this act or other law"),
 ]
-_facts_of("conditions.stipulated", [(name, FactKind.count, text, _conditions_failing(flag))
-                                    for name, flag, text in _CONDITIONS_FAILING],
-          prepare=_columns(tuple(flag for _, flag, _ in _CONDITIONS_FAILING)))
+_facts_of("conditions.stipulated", [
+    ("conditions_stipulated", FactKind.count, "conditions attached to the assistance",
+     lambda columns: len(columns["kind"])),
+    ("activity_conditions_stipulated", FactKind.count, "activity conditions set",
+     lambda columns: columns["kind"].count("activity")),
+    *[(name, FactKind.count, text, _conditions_failing(flag)) for name, flag, text in _CONDITIONS_FAILING],
+], prepare=_columns(("kind", *(flag for _, flag, _ in _CONDITIONS_FAILING))))
 
 _copies([
     ("weighty_reasons_against_activity_conditions", FactKind.boolean, "conditions.weighty_reasons_against_activity",
@@ -626,64 +679,65 @@ _copies([
 # --- per matter: the participation record ------------------------------------------------------------------
 
 
-def _consulted(matter: Matter, parties: set[Party]):
-    return lambda held: any(c.matter == matter and c.with_ in parties for c in held)
+def _pairs(first: str, second: str) -> Callable[[Iterable[Any]], set[tuple[Any, Any]]]:
+    """What reads the pairs of the fields `first` and `second` that a list's items hold (in C)."""
+    fields = attrgetter(first, second)
+    return lambda items: set(map(fields, items))
 
 
-def _view_stated(matter: Matter, parties: set[Party]):
-    return lambda views: any(v.matter == matter and v.stated_by in parties for v in views)
-
-
-def _on_matter(matter: Matter, names: tuple[str, ...]):
-    """The proposals on `matter`: their indexes in the record, and their fields `names` (`_columns`)."""
-    columns = _columns(names)
-
-    def on_matter(proposals: list[Any]) -> tuple[list[int], dict[str, tuple[Any, ...]]]:
-        indexes = [i for i, p in enumerate(proposals) if p.matter == matter]
-        return indexes, columns([proposals[i] for i in indexes])
-
-    return on_matter
+def _with_party(matter: Matter, parties: set[Party]):
+    """Whether a consultation or a view (of the `_pairs` of their matter and their party) is on `matter` and held
+    with, or stated by, one of `parties`."""
+    wanted = frozenset((matter, party) for party in parties)
+    return lambda pairs: not wanted.isdisjoint(pairs)
 
 
 _NO_PROPOSAL = Unknown(("participation.proposals",))
 
 
-def _proposals(name: str, value: Callable[[Any], bool] | None = None):
-    """Whether some proposal on a matter (`_on_matter`) shows what `value` reads off its field `name` (without
-    `value`: its field `name` is true); unknown while a proposal does not say (that field is missing), or while the
-    record has no proposal on the matter (one is)."""
-    def read(on_matter: tuple[list[int], dict[str, tuple[Any, ...]]]) -> bool | Unknown:
-        indexes, columns = on_matter
-        if not indexes:
-            return _NO_PROPOSAL
-        fields = columns[name]
-        if None in fields:
-            return Unknown(tuple(_at("participation.proposals", i, name)
-                                 for i, field in zip(indexes, fields, strict=True) if field is None))
-        return any(fields) if value is None else any(map(value, fields))
+def _shown_on(matter: Matter, shown: list[tuple[str, Callable[[Any], bool] | None]]):
+    """For each (field, test) of `shown`: whether some proposal on `matter` shows what `test` reads off its `field`
+    (without `test`: the field is true); unknown while a proposal on the matter does not say (that field is
+    missing), or while the record has no proposal on the matter (one is). The fields of a proposal are read at once,
+    in C."""
+    fields = attrgetter(*(name for name, _ in shown))
 
-    return read
+    def read_all(proposals: list[Any]) -> list[bool | Unknown]:
+        rows = [(index, fields(proposal)) for index, proposal in enumerate(proposals) if proposal.matter == matter]
+        if not rows:
+            return [_NO_PROPOSAL] * len(shown)
+        facts: list[bool | Unknown] = []
+        for place, (name, test) in enumerate(shown):
+            column = [row[place] for _, row in rows]
+            if None in column:
+                facts.append(Unknown(tuple([_at("participation.proposals", index, name)
+                                            for index, row in rows if row[place] is None])))
+            else:
+                facts.append(any(column) if test is None else any(map(test, column)))
+        return facts
+
+    return read_all
 
 
 _facts_of("participation.consultations", [
     entry for _matter in Matter for entry in [
         (f"consulted_client_on_{_matter.value}", FactKind.boolean, f"the client was consulted on {_matter.value}",
-         _consulted(_matter, {Party.client})),
+         _with_party(_matter, {Party.client})),
         (f"consulted_representative_on_{_matter.value}", FactKind.boolean,
          f"a guardian or representative was consulted on {_matter.value}",
-         _consulted(_matter, {Party.guardian, Party.representative})),
+         _with_party(_matter, {Party.guardian, Party.representative})),
     ]
-])
+], prepare=_pairs("matter", "with_"))
 
 # The view, the proposal and its reasons are asked about for the decision on financial assistance only.
 _m = Matter.financial_assistance.value
 _facts_of("participation.client_views", [
     (f"view_stated_by_client_on_{_m}", FactKind.boolean, f"the client's own view on {_m} is recorded",
-     _view_stated(Matter.financial_assistance, {Party.client})),
+     _with_party(Matter.financial_assistance, {Party.client})),
     (f"view_stated_by_representative_on_{_m}", FactKind.boolean,
      f"a guardian's or representative's account of the client's view on {_m} is recorded",
-     _view_stated(Matter.financial_assistance, {Party.guardian, Party.representative})),
-])
+     _with_party(Matter.financial_assistance, {Party.guardian, Party.representative})),
+], prepare=_pairs("matter", "stated_by"))
 _SHOWN = [  # a proposal's field that shows what the fact says, and what it says
     ("departs_from_client_view", "the proposed outcome departs from the client's view"),
     ("departure_justified_in_writing", "the departure is justified in writing"),
@@ -694,14 +748,16 @@ _SHOWN = [  # a proposal's field that shows what the fact says, and what it says
     ("loan_reasons_given", "the reasons say why the assistance is a loan"),
     ("appeal_information_given", "the decision tells of the right to appeal, the time limit and where to appeal"),
 ]
-_facts_of("participation.proposals", [
-    *[(f"{shown}_on_{_m}", FactKind.boolean, f"{text} ({_m})", _proposals(shown)) for shown, text in _SHOWN],
-    (f"decision_not_granted_in_full_on_{_m}", FactKind.boolean,
-     f"the decision refuses or only partly grants what was applied for ({_m})",
-     _proposals("result", lambda result: result != DecisionResult.granted)),
-    (f"assistance_as_loan_on_{_m}", FactKind.boolean, f"the assistance is given as a loan ({_m})",
-     _proposals("form", lambda form: form == FormOfAssistance.loan)),
-], prepare=_on_matter(Matter.financial_assistance, (*(shown for shown, _ in _SHOWN), "result", "form")))
+_SHOWN_BY = [  # a proposal's field that shows what the fact says by what it holds
+    ("result", lambda result: result != DecisionResult.granted, "decision_not_granted_in_full",
+     "the decision refuses or only partly grants what was applied for"),
+    ("form", lambda form: form == FormOfAssistance.loan, "assistance_as_loan", "the assistance is given as a loan"),
+]
+_facts_read_together("participation.proposals", [
+    *[(f"{shown}_on_{_m}", FactKind.boolean, f"{text} ({_m})") for shown, text in _SHOWN],
+    *[(f"{name}_on_{_m}", FactKind.boolean, f"{text} ({_m})") for _, _, name, text in _SHOWN_BY],
+], _shown_on(Matter.financial_assistance, [*((shown, None) for shown, _ in _SHOWN),
+                                           *((field, test) for field, test, _, _ in _SHOWN_BY)]))
 
 
 def as_observed(known: Mapping[str, Any], bounds: Mapping[str, tuple[int, int | None]] = {}) -> dict[str, Any]:
@@ -742,88 +798,135 @@ def observe(case: Case, table: RateTable) -> Observations:
     """Every known fact of the case and of each need it lists, and the bounds of every money fact, read with the
     given rate table."""
     rates = Rates(table, table.row_on(case.decision_date))
+    plan = _plan()
     values: dict[str, Any] = {}
-    items: dict[str, tuple[Item, ...]] = {}
-    unknown: dict[str, tuple[str, ...] | None] = {}
-    _, case_readers, need_readers = _READERS if _READERS and _READERS[0] == len(VOCABULARY) else _readers()
-    group: tuple[Any, ...] = ()
-    for read, index, name, bounds, code in case_readers:
-        if index is None:
-            value = read(case, rates)
-        else:  # a fact of a group: the group is read at its first fact
-            if read is not None:
-                group = read(case, rates)
-            value = group[index]
-        if value is None:
-            unknown[name] = None
-            if bounds is not None:
-                values[bounds[0]] = 0
-            continue
-        kind = type(value)
-        if kind is Unknown:
-            if bounds is None or value.least != value.most:
-                unknown[name] = value.paths
-                if bounds is not None:
-                    values[bounds[0]] = value.least
-                    if value.most is not None:
-                        values[bounds[1]] = value.most
-                continue
-            value = value.least  # the bounds meet: whatever the case leaves open, the amount is this
-        elif kind is Itemised:
-            items[name] = value.items
-            value = sum(item.ore for item in value.items)
-        if bounds is not None:
-            values[name] = values[bounds[0]] = values[bounds[1]] = value
+    listing: dict[str, Callable[[], tuple[Item, ...]]] = {}  # what lists the items of each summed fact
+    unknown: dict[str, tuple[str, ...] | None] = {}  # None: see `Observations.paths`
+    for read, names, bounds in plan.case_reads:
+        if bounds is None:  # no amounts among them: each fact is known, or unknown and absent
+            # enumerate, not zip(…, strict=True): a keyword argument is parsed anew on every call
+            for index, value in enumerate(read(case, rates)):
+                if value is None:
+                    unknown[names[index]] = None
+                elif type(value) is Unknown:
+                    unknown[names[index]] = value.paths
+                else:
+                    values[names[index]] = value
         else:
-            values[name] = _known(value) if code else value
+            _observe_amounts(names, bounds, read(case, rates), values, listing, unknown)
+    for name in plan.codes:  # the engines hold a code by value, and a field's default can be an enum member
+        if name in values:
+            values[name] = _known(values[name])
+    values.update(plan.no_need)
     needs: dict[str, dict[str, Any]] = {}
-    need_unknown: dict[str, dict[str, tuple[str, ...]]] = {}
-    for _, _, (_, bounds, _) in need_readers:
-        if bounds is not None:
-            values[bounds[0]] = 0  # the case's own session reads no need: there a need's amount is only at least 0
-    for index, need in enumerate(_field(NEED_PATH)(case) or ()):
-        facts: dict[str, Any] = {}
-        missing: dict[str, tuple[str, ...]] = {}
-        needs[need.id], need_unknown[need.id] = facts, missing
-        for read, paths, (name, bounds, code) in need_readers:
+    need_unknown: dict[str, dict[str, None]] = {}
+    for need in _field(NEED_PATH)(case) or ():
+        facts = needs[need.id] = {}
+        missing = need_unknown[need.id] = {}
+        for read, (name, bounds, code) in plan.need_reads:
             value = read(need)
             if value is None:
-                missing[name] = tuple(_at(NEED_PATH, index, path) for path in paths)
+                missing[name] = None
                 if bounds is not None:
                     facts[bounds[0]] = 0
             elif bounds is not None:
                 facts[name] = facts[bounds[0]] = facts[bounds[1]] = value
             else:
                 facts[name] = _known(value) if code else value
-    return Observations(values, items, rates, unknown, case, needs, need_unknown)
+    return Observations(values, listing, rates, case, unknown, needs, need_unknown)
 
 
-Target = tuple[str, tuple[str, str] | None, bool]  # a fact, the names of its bounds if it is money, if it is a code
-# (a reader, or None; the fact's place in its group, or None; the fact): the reader of a fact of a group is the group's
-# at the group's first fact and None at the others, which follow it
-CaseReaders = list[tuple[Any, int | None, str, tuple[str, str] | None, bool]]
-NeedReaders = list[tuple[NeedReader, tuple[str, ...], Target]]  # a need fact's reader, its paths within the need
-_READERS: list[Any] = []  # the number of facts they read, and what `_readers` made of them
+Bounds = tuple[str, str]  # the names of the least and the most a money fact can be (`lower`, `upper`)
 
 
-def _readers() -> tuple[int, CaseReaders, NeedReaders]:
-    """How `observe` reads the vocabulary: every case fact by its reader, in the vocabulary's order, but the facts
-    of a group (`_group`) together, where the first of them is, and the group read once for them (a fact whose
-    reader is not its group's any more, as the tests of adding a fact may make it, stands alone); then each need
-    fact by its reader. Made once rather than per case (again if the vocabulary changes size, as it does when a
-    test adds a fact). Only a code can be an enum member, which the engines hold by value (`_known`)."""
-    def target(spec: FactSpec) -> Target:
-        bounds = (lower(spec.name), upper(spec.name)) if spec.kind == FactKind.money else None
-        return spec.name, bounds, spec.kind == FactKind.code
+def _observe_amounts(names: tuple[str, ...], bounds: tuple[Bounds, ...], read: Sequence[Any],
+                     values: dict[str, Any], listing: dict[str, Callable[[], tuple[Item, ...]]],
+                     unknown: dict[str, tuple[str, ...] | None]) -> None:
+    """`observe` for money facts (`read`, as a group gives them): a known amount with both its bounds, an unknown
+    one between what the case says it is at least and at most (0 and no limit if it says nothing)."""
+    for index, value in enumerate(read):
+        name, (least, most) = names[index], bounds[index]
+        if value is None:
+            unknown[name] = None
+            values[least] = 0
+            continue
+        kind = type(value)
+        if kind is Unknown:
+            if value.least != value.most:
+                unknown[name] = value.paths
+                values[least] = value.least
+                if value.most is not None:
+                    values[most] = value.most
+                continue
+            value = value.least  # the bounds meet: whatever the case leaves open, the amount is this
+        elif kind is Itemised:
+            listing[name] = value.items
+            value = value.total
+        values[name] = values[least] = values[most] = value
 
-    planned: dict[Any, tuple[Any, list[tuple[int | None, Target]]]] = {}  # group or fact -> reader, facts
+
+Target = tuple[str, Bounds | None, bool]  # a need fact, the names of its bounds if it is money, if it is a code
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How `observe` reads the vocabulary, made once (`_plan`)."""
+
+    size: int  # the number of facts it reads
+    # each reader of the case's facts, the facts it gives, and the names of their bounds if they are money
+    case_reads: list[tuple[Group, tuple[str, ...], tuple[Bounds, ...] | None]]
+    codes: tuple[str, ...]  # the case's facts that are codes
+    need_reads: list[tuple[NeedReader, Target]]  # each need fact's reader
+    no_need: dict[str, int]  # the case's own session reads no need: there a need's amount is only at least 0
+
+
+_PLANS: list[_Plan] = []
+
+
+def _plan() -> _Plan:
+    """How `observe` reads the vocabulary: every case fact in the vocabulary's order, but the facts of a group
+    (`_group`) together, where the first of them is, and the group read once for them (a fact whose reader is not
+    its group's any more, as the tests of adding a fact may make it, stands alone); then each need fact by its
+    reader. Made once rather than per case (again if the vocabulary changes size, as it does when a test adds a
+    fact)."""
+    if _PLANS and _PLANS[0].size == len(VOCABULARY):
+        return _PLANS[0]
+
+    def bounds(spec: FactSpec) -> Bounds | None:
+        return (lower(spec.name), upper(spec.name)) if spec.kind == FactKind.money else None
+
+    planned: dict[Any, tuple[Group, int, list[tuple[int, FactSpec]]]] = {}  # group or fact -> reader, size, facts
     for spec in VOCABULARY.values():
         if not spec.per_need:
-            group, index, _ = _PART_OF.get(spec.read, (None, None, 1))
-            planned.setdefault(group or spec.name, (group or spec.read, []))[1].append((index, target(spec)))
-    case_readers: CaseReaders = [(read if place == 0 else None, index, *fact_target)
-                                 for read, facts in planned.values()
-                                 for place, (index, fact_target) in enumerate(facts)]
-    need_readers = [(s.read_need, s.paths, target(s)) for s in VOCABULARY.values() if s.per_need]
-    _READERS[:] = [len(VOCABULARY), case_readers, need_readers]
-    return len(VOCABULARY), case_readers, need_readers
+            group, index, size = _PART_OF.get(spec.read, (None, 0, 1))
+            planned.setdefault(group or spec.name, (group or _alone(spec.read), size, []))[2].append((index, spec))
+    case_reads = []
+    for read, size, facts in planned.values():
+        places, specs = [index for index, _ in facts], [spec for _, spec in facts]
+        money = {spec.kind == FactKind.money for spec in specs}
+        if len(money) > 1:
+            raise ValueError(f"facts {', '.join(spec.name for spec in specs)} are read together: all of them money, "
+                             "or none")
+        case_reads.append((read if places == list(range(size)) else _some_of(read, places),
+                           tuple(spec.name for spec in specs), tuple(map(bounds, specs)) if True in money else None))
+    case_specs = [spec for _, _, facts in planned.values() for _, spec in facts]
+    need_specs = [spec for spec in VOCABULARY.values() if spec.per_need]
+    _PLANS[:] = [_Plan(len(VOCABULARY), case_reads, tuple(spec.name for spec in case_specs
+                                                          if spec.kind == FactKind.code),
+                       [(spec.read_need, (spec.name, bounds(spec), spec.kind == FactKind.code)) for spec in need_specs],
+                       {lower(spec.name): 0 for spec in need_specs if spec.kind == FactKind.money})]
+    return _PLANS[0]
+
+
+def _alone(read: Reader) -> Group:
+    """A fact read on its own, as a group of one."""
+    return lambda case, rates: (read(case, rates),)
+
+
+def _some_of(group: Group, places: list[int]) -> Group:
+    """A group's reader giving only the facts at `places` (the others are read otherwise now)."""
+    def read(case: Case, rates: Rates) -> list[Any]:
+        read_all = group(case, rates)
+        return [read_all[index] for index in places]
+
+    return read
