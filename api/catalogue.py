@@ -23,7 +23,7 @@ from api.errors import (
     responses,
 )
 from engine.answer.citation import legal_basis
-from engine.answer.models import Bilingual, LegalBasis
+from engine.answer.models import CONSIDERATION_SOURCE, Bilingual, LegalBasis
 from engine.case.types import CalendarDate
 from engine.law.rulebook import Duty, Provision, Rule, Rulebook
 from engine.law.schema import Basis, Consideration
@@ -55,19 +55,23 @@ class StatuteText(OutputModel):
     not_verified: str | None = Field(None, description="What of the section could not be verified, and why.")
 
 
-class RuleEntry(OutputModel):
-    id: str = Field(description="The rule's stable id: `<act>/<section>/<name>`.")
-    kind: Literal["rule"] = Field(description="A rule concludes an outcome for a question.")
+class _Item(OutputModel):
+    """What every entry of the catalogue has, first; each kind of entry narrows `kind` to its own."""
+
+    id: str = Field(description="The stable id: `<act>/<section>/<name>`.")
+    kind: str
     provision: ProvisionRef = Field(description="The provision (rule file) it belongs to, with its validity.")
+
+
+class RuleEntry(_Item):
+    kind: Literal["rule"] = Field(description="A rule concludes an outcome for a question.")
     basis: LegalBasis = Field(description="Hjemmel — the exact legal basis.")
     question: str = Field(description="The question it answers, e.g. '5-1'.")
     outcome: str = Field(description="The outcome it concludes when its condition is definitely true.")
 
 
-class DutyEntry(OutputModel):
-    id: str = Field(description="The duty's stable id: `<act>/<section>/<name>`.")
+class DutyEntry(_Item):
     kind: Literal["duty"] = Field(description="A duty the office has toward the client.")
-    provision: ProvisionRef = Field(description="The provision (rule file) it belongs to, with its validity.")
     basis: LegalBasis = Field(description="Hjemmel — the exact legal basis.")
     source: str | None = Field(None, description="The circular, regulation, preparatory works or practice the duty "
                                                  "rests on beside its basis, with its date.")
@@ -92,13 +96,10 @@ class DutyDetail(DutyEntry):
     fulfil_by: Bilingual = Field(description="What the caseworker should record to fulfil it.")
 
 
-class ConsiderationEntry(OutputModel):
-    id: str = Field(description="The consideration's stable id: `<act>/<section>/<name>`.")
+class ConsiderationEntry(_Item):
     kind: Literal["consideration"] = Field(description="What the caseworker must weigh.")
-    provision: ProvisionRef = Field(description="The provision (rule file) it belongs to, with its validity.")
     consideration: Bilingual = Field(description="Hensynet — what to weigh.")
-    source: str | None = Field(None, description="The source the consideration rests on (the circular, the "
-                                                 "preparatory works, ombud practice), with its date.")
+    source: str | None = Field(None, description=CONSIDERATION_SOURCE)
 
 
 class ConsiderationDetail(ConsiderationEntry):

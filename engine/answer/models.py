@@ -68,12 +68,15 @@ class Reason(OutputModel):
                                              "have, one of them does.")
 
 
+CONSIDERATION_SOURCE = ("The source the consideration rests on (the circular, the preparatory works, ombud "
+                        "practice), with its date.")
+
+
 class ConsiderationOut(OutputModel):
     id: str = Field(description="The consideration's id within its rule file.")
     nb: str = Field(description="Hensynet — what to weigh, in Norwegian.")
     en: str = Field(description="What to weigh, in English.")
-    source: str | None = Field(None, description="The source the consideration rests on (the circular, the "
-                                                 "preparatory works, ombud practice), with its date.")
+    source: str | None = Field(None, description=CONSIDERATION_SOURCE)
 
 
 class ScopeOut(OutputModel):
