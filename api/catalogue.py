@@ -155,11 +155,11 @@ def _consideration(provision: Provision, consideration: Consideration) -> Consid
                                source=consideration.source, statute=_statute(provision), when=consideration.when)
 
 
-ENTRY_OF = {"rule": RuleEntry, "duty": DutyEntry, "consideration": ConsiderationEntry}
+_ENTRY_OF = {"rule": RuleEntry, "duty": DutyEntry, "consideration": ConsiderationEntry}
 
 
 def _summary(detail: RuleDetail | DutyDetail | ConsiderationDetail) -> RuleEntry | DutyEntry | ConsiderationEntry:
-    model = ENTRY_OF[detail.kind]
+    model = _ENTRY_OF[detail.kind]
     return model.model_validate(detail.model_dump(include=set(model.model_fields)))
 
 

@@ -37,6 +37,9 @@ def test_shipped_rules_load():
 @pytest.mark.parametrize("change,message", [
     (lambda d: d["rules"][0].update(when="lawful_residence and no_such_fact"), "unknown fact 'no_such_fact'"),
     (lambda d: d["rules"].append(dict(d["rules"][0])), "duplicate id"),
+    # a consideration's id is served by GET /v1/rules/{id} beside the rules' and duties'
+    (lambda d: d["considerations"].append(dict(d["considerations"][0])), "duplicate id"),
+    (lambda d: d["considerations"][0].update(id=d["rules"][0]["id"]), "duplicate id"),
     (lambda d: d["rules"][0].pop("basis"), "basis"),
     (lambda d: d["rules"][0].update(overrides=["not-a-rule"]), "overrides not-a-rule, which does not exist"),
     (lambda d: d["rules"][0].update(when="__import__('os')"), "not a condition"),

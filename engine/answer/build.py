@@ -84,9 +84,12 @@ class RuleParts(NamedTuple):
 class Weighed(NamedTuple):
     """A consideration the facts may call for, as a decision shows it."""
 
-    firing: tuple[str, str]  # the firing that calls for it
+    firing: tuple[str, str]  # the firing that calls for it: (its id, consideration_applies)
     shown: ConsiderationOut
-    id: str
+
+    @property
+    def id(self) -> str:
+        return self.firing[0]
 
 
 class QuestionParts(NamedTuple):
@@ -190,13 +193,12 @@ class AnswerCatalogue:
         lean = self._lean_duties.get(cache_key)
         if lean is None:
             if why == _BLOCKED:
-                lean = LeanDuty(id=duty.id, status=DutyStatus.open, open_because=OpenBecause.blocked,
-                                waits_for=duty.after)
+                because = dict(open_because=OpenBecause.blocked, waits_for=duty.after)
             elif why == _APPLIES:
-                lean = LeanDuty(id=duty.id, status=DutyStatus.open, open_because=OpenBecause.applies)
+                because = dict(open_because=OpenBecause.applies)
             else:  # it may apply: (the fields that would tell, numbered); the lean answer lists open duties only
-                lean = LeanDuty(id=duty.id, status=DutyStatus.open, open_because=OpenBecause.may_apply,
-                                missing_facts=list(why[0]))
+                because = dict(open_because=OpenBecause.may_apply, missing_facts=list(why[0]))
+            lean = LeanDuty(id=duty.id, status=DutyStatus.open, **because)
             if len(self._lean_duties) < _CACHE_LIMIT:
                 self._lean_duties[cache_key] = lean
         return lean
@@ -271,7 +273,7 @@ class AnswerCatalogue:
                     shown_as=question.removesuffix(NEED_SUFFIX),
                     provision=self.provision(provision), discretion=self.considerations(provision),
                     discretion_ids=[provision.item_id(c.id) for c in self.considerations(provision)],
-                    weighings=tuple(Weighed((weighing.id, _CONSIDERATION), self.weighing(weighing), weighing.id)
+                    weighings=tuple(Weighed((weighing.id, _CONSIDERATION), self.weighing(weighing))
                                     for weighing in ruleset.weighings_of.get((provision.path, per_need), ())),
                     amount=amount,
                     amount_basis=None if amount is None else self.basis(amount.spec.basis, provision.act.id))
