@@ -260,6 +260,8 @@ class RuleSet:
     duties: tuple[Duty, ...]
     weighings: tuple[Weighing, ...]
     digest: str
+    # The joint conclusions found so far in the rule sets of one rule book (`joints`), shared by them.
+    joints_found: dict[tuple, tuple[Joint, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def questions(self) -> dict[str, Provision]:
@@ -295,22 +297,40 @@ class RuleSet:
 
     @cached_property
     def joints(self) -> dict[str, tuple[Joint, ...]]:
-        """By question: the outcomes its rules conclude together (`engine.law.jointly`)."""
+        """By question: the outcomes its rules conclude together (`engine.law.jointly`).
+
+        What resolution finds for a question depends only on its rules and on those of the questions they ask
+        about, directly or through another's rules; the rule sets of the days of one rule book mostly share them,
+        so a question's joints are found once for all of them (`joints_found`, by those rules' ids: a rule book
+        has one rule of each id)."""
         def premises(question: str) -> list[tuple[str, Condition]]:
             return [(rule.outcome, rule.effective) for rule in self.rules_by_question[question]]
 
         found: dict[str, tuple[Joint, ...]] = {}
         answered = self.questions | self.need_questions
         for question, rules in self.rules_by_question.items():
-            by_id = {rule.id: rule for rule in rules}
             prefix = answered[question].id_prefix + ("/per-need" if question in self.need_questions else "")
-            found[question] = tuple(
-                Joint(f"{prefix}/jointly-{outcome}-{index}", question, outcome,
-                      tuple(by_id[rule_id] for rule_id in origin), condition)
-                for outcome in dict.fromkeys(rule.outcome for rule in rules)
-                for index, (origin, condition) in enumerate(joint_conditions(
-                    ((rule.id, rule.effective) for rule in rules if rule.outcome == outcome), premises), 1))
+            key = (prefix, question, tuple((asked, tuple(rule.id for rule in self.rules_by_question[asked]))
+                                           for asked in sorted(self._asked_through[question])))
+            if key not in self.joints_found:
+                by_id = {rule.id: rule for rule in rules}
+                self.joints_found[key] = tuple(
+                    Joint(f"{prefix}/jointly-{outcome}-{index}", question, outcome,
+                          tuple(by_id[rule_id] for rule_id in origin), condition)
+                    for outcome in dict.fromkeys(rule.outcome for rule in rules)
+                    for index, (origin, condition) in enumerate(joint_conditions(
+                        ((rule.id, rule.effective) for rule in rules if rule.outcome == outcome), premises), 1))
+            found[question] = self.joints_found[key]
         return found
+
+    @cached_property
+    def _asked_through(self) -> dict[str, frozenset[str]]:
+        """By question: itself and every question its rules ask about, directly or through another's rules."""
+        asked: dict[str, frozenset[str]] = {}
+        for question in self.question_order:  # premises first
+            asked[question] = frozenset({question}).union(
+                *(asked[premise] for rule in self.rules_by_question[question] for premise in rule.depends_on))
+        return asked
 
     @cached_property
     def question_order(self) -> list[str]:
@@ -344,6 +364,7 @@ class Rulebook:
     file_digests: dict[str, str]
     amounts: dict[str, Amount]  # by provision path
     _by_date: dict[frozenset[str], RuleSet] = field(default_factory=dict)
+    _joints_found: dict[tuple, tuple[Joint, ...]] = field(default_factory=dict)  # shared by its rule sets
 
     @cached_property
     def digest(self) -> str:
@@ -373,7 +394,7 @@ class Rulebook:
                 raise RuleFileError(f"{item}: asks for outcome of {sorted(missing)}, which no provision in force "
                                     f"together with it answers")
         digest = _digest("\n".join(sorted(p.digest for p in provisions)))
-        ruleset = RuleSet(provisions, rules, duties, weighings, digest)
+        ruleset = RuleSet(provisions, rules, duties, weighings, digest, self._joints_found)
         ruleset.question_order  # noqa: B018 — fail on a dependency cycle now, not mid-evaluation
         return ruleset
 
