@@ -179,7 +179,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     # The collector is off while the command line is read: that imports most of the service (FastAPI, the models,
-    # the engine), some 100,000 objects of which none is garbage, and collecting on the way cost 0.1 s of a start.
+    # the engine), some 100,000 objects of which none is garbage: collecting on the way cost some 0.05 s of CPU
+    # (`serve --help`, docs/performance.md, "Start-up: less work before the fork").
     # `serve` turns it off again while it builds its application, and then freezes what it made (api/server.py).
     gc.disable()
     try:
